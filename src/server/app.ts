@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { authenticate } from '../accounts/accountStore';
+import { unauthenticated } from '../common/errors';
+import type { Database } from '../db/database';
+import { createMemo, type Context } from './context';
+import { graphiqlRoutes } from './graphiql';
+import { healthHandler } from './health';
+import { buildTouchpointSchema } from './schema';
+
+export interface ServerOptions {
+  db: Database;
+  port?: number;
+  host?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  httpServer: http.Server;
+  /** Stops taking requests, lets in-flight ones finish, then closes. */
+  stop(): Promise<void>;
+}
+
+function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+export async function createContext(db: Database, authorization: string | undefined): Promise<Context> {
+  const token = bearerToken(authorization);
+  if (!token) {
+    throw unauthenticated('Missing API key. Send it as the header "Authorization: Bearer <api key>".');
+  }
+  const caller = await authenticate(db.prisma, token);
+  if (!caller) throw unauthenticated('Unknown or revoked API key. Create one with `touchpoint keys create`.');
+  return { caller, db, requestId: randomUUID(), now: new Date(), memo: createMemo() };
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<Context>({
+    schema: await buildTouchpointSchema(),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+
+  app.get('/health', healthHandler(options.db));
+  app.use(graphiqlRoutes());
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => createContext(options.db, req.headers.authorization),
+    }),
+  );
+
+  await new Promise<void>((resolve) => httpServer.listen(options.port ?? 4000, options.host ?? '127.0.0.1', resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    httpServer,
+    stop: () => apollo.stop(),
+  };
+}

@@ -1,0 +1,17 @@
+import type { Request, Response } from 'express';
+import type { Database } from '../db/database';
+
+/** 200 when PostgreSQL answers within two seconds, 503 otherwise. */
+export function healthHandler(db: Database) {
+  return async (_req: Request, res: Response) => {
+    try {
+      await Promise.race([
+        db.pool.query('SELECT 1'),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 2_000)),
+      ]);
+      res.status(200).json({ status: 'ok', database: 'reachable' });
+    } catch (error) {
+      res.status(503).json({ status: 'unavailable', database: 'unreachable', reason: (error as Error).message });
+    }
+  };
+}

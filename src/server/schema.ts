@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import '../common/enums';
+import { AutomationResolver } from '../automations/automation.resolver';
+import { RateCardResolver } from '../rateCard/rateCard.resolver';
+import { scopeAuthChecker } from './authChecker';
+
+/** Every resolver of the API; each domain folder contributes its own. */
+export const resolvers: NonEmptyArray<Function> = [AutomationResolver, RateCardResolver];
+
+let built: Promise<GraphQLSchema> | undefined;
+
+/** The executable schema (built once per process: type-graphql's metadata is global). */
+export function buildTouchpointSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({
+    resolvers,
+    authChecker: scopeAuthChecker,
+    // Input rules are checked by each domain with messages that name the field.
+    validate: false,
+  });
+  return built;
+}

