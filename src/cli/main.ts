@@ -1,8 +1,10 @@
 import 'reflect-metadata';
 import { accountsCommand } from './commands/accounts';
+import { importCommand } from './commands/import';
 import { keysCommand } from './commands/keys';
 import { migrateCommand } from './commands/migrate';
 import { schemaCommand } from './commands/schema';
+import { seedCommand } from './commands/seed';
 import { serveCommand } from './commands/serve';
 import { USAGE, UsageError } from './usage';
 
@@ -12,6 +14,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   accounts: accountsCommand,
   keys: keysCommand,
   schema: schemaCommand,
+  import: importCommand,
+  seed: seedCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

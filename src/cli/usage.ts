@@ -44,3 +44,13 @@ export function positiveInt(value: string | undefined, flag: string, fallback: n
   if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} takes a positive whole number, got "${value}"`);
   return n;
 }
+
+/** A TCP port; 0 asks the system for a free one (the URL printed at startup has the real port). */
+export function portNumber(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new UsageError(`${flag} takes a port number from 0 to 65535 (0: any free port), got "${value}"`);
+  }
+  return n;
+}

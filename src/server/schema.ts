@@ -3,11 +3,12 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import '../common/enums';
 import { AutomationResolver } from '../automations/automation.resolver';
+import { IngestResolver } from '../ingest/ingest.resolver';
 import { RateCardResolver } from '../rateCard/rateCard.resolver';
 import { scopeAuthChecker } from './authChecker';
 
 /** Every resolver of the API; each domain folder contributes its own. */
-export const resolvers: NonEmptyArray<Function> = [AutomationResolver, RateCardResolver];
+export const resolvers: NonEmptyArray<Function> = [AutomationResolver, IngestResolver, RateCardResolver];
 
 let built: Promise<GraphQLSchema> | undefined;
 

@@ -1,7 +1,8 @@
 import { readSettings } from '../../config/env';
 import { openDatabase } from '../../db/open';
+import { ensureDemo } from '../../demo/firstStart';
 import { startServer } from '../../server/app';
-import { parseOptions, positiveInt } from '../usage';
+import { parseOptions, portNumber } from '../usage';
 
 export async function serveCommand(argv: string[]): Promise<number> {
   const { values } = parseOptions(argv, {
@@ -11,11 +12,14 @@ export async function serveCommand(argv: string[]): Promise<number> {
     'no-demo': { type: 'boolean' },
   });
   const settings = readSettings();
-  const port = positiveInt(values.port, '--port', settings.port);
+  const port = portNumber(values.port, '--port', settings.port);
   const open = await openDatabase(settings, { migrate: !values['no-migrate'] });
+  const log = (line: string) => process.stdout.write(line + '\n');
+  const demoKey = open.embedded && !values['no-demo'] ? await ensureDemo(open.db, settings.dataDir, log) : undefined;
   const server = await startServer({ db: open.db, port, host: values.host ?? settings.host });
   const where = open.embedded ? `embedded PostgreSQL in ${settings.dataDir}` : 'DATABASE_URL';
-  process.stdout.write(`Touchpoint is listening on ${server.url}/graphql (GraphiQL in a browser), database: ${where}\n`);
+  log(`Touchpoint is listening on ${server.url}/graphql (GraphiQL in a browser), database: ${where}`);
+  if (demoKey) log(`Demo account API key (enter it in GraphiQL's "API key" field): ${demoKey}`);
 
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {

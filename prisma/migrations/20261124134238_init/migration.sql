@@ -147,7 +147,7 @@ CREATE TABLE "InteractionChannel" (
     "rejected" INTEGER NOT NULL,
     "undeliverable" INTEGER NOT NULL,
     "expired" INTEGER NOT NULL,
-    "pendingExpiresAt" TIMESTAMPTZ(3)[],
+    "pending" INTEGER NOT NULL,
 
     CONSTRAINT "InteractionChannel_pkey" PRIMARY KEY ("accountId","interactionId","channel")
 );
@@ -284,60 +284,3 @@ CREATE INDEX "InteractionTopic_accountId_name_idx" ON "InteractionTopic"("accoun
 
 -- CreateIndex
 CREATE UNIQUE INDEX "DefaultFunnelView_accountId_viewId_key" ON "DefaultFunnelView"("accountId", "viewId");
-
--- AddForeignKey
-ALTER TABLE "ApiKey" ADD CONSTRAINT "ApiKey_accountId_fkey" FOREIGN KEY ("accountId") REFERENCES "Account"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "Automation" ADD CONSTRAINT "Automation_accountId_fkey" FOREIGN KEY ("accountId") REFERENCES "Account"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "AutomationVersion" ADD CONSTRAINT "AutomationVersion_accountId_automationId_fkey" FOREIGN KEY ("accountId", "automationId") REFERENCES "Automation"("accountId", "id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "EndUser" ADD CONSTRAINT "EndUser_accountId_fkey" FOREIGN KEY ("accountId") REFERENCES "Account"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "Interaction" ADD CONSTRAINT "Interaction_accountId_fkey" FOREIGN KEY ("accountId") REFERENCES "Account"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "Interaction" ADD CONSTRAINT "Interaction_accountId_automationId_fkey" FOREIGN KEY ("accountId", "automationId") REFERENCES "Automation"("accountId", "id") ON DELETE RESTRICT ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "Interaction" ADD CONSTRAINT "Interaction_accountId_endUserId_fkey" FOREIGN KEY ("accountId", "endUserId") REFERENCES "EndUser"("accountId", "id") ON DELETE RESTRICT ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "Message" ADD CONSTRAINT "Message_accountId_interactionId_fkey" FOREIGN KEY ("accountId", "interactionId") REFERENCES "Interaction"("accountId", "id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "InteractionChannel" ADD CONSTRAINT "InteractionChannel_accountId_interactionId_fkey" FOREIGN KEY ("accountId", "interactionId") REFERENCES "Interaction"("accountId", "id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "InteractionLog" ADD CONSTRAINT "InteractionLog_accountId_interactionId_fkey" FOREIGN KEY ("accountId", "interactionId") REFERENCES "Interaction"("accountId", "id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "InteractionStep" ADD CONSTRAINT "InteractionStep_accountId_interactionId_fkey" FOREIGN KEY ("accountId", "interactionId") REFERENCES "Interaction"("accountId", "id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "InteractionTopic" ADD CONSTRAINT "InteractionTopic_accountId_interactionId_fkey" FOREIGN KEY ("accountId", "interactionId") REFERENCES "Interaction"("accountId", "id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "InteractionIssue" ADD CONSTRAINT "InteractionIssue_accountId_interactionId_fkey" FOREIGN KEY ("accountId", "interactionId") REFERENCES "Interaction"("accountId", "id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "FunnelView" ADD CONSTRAINT "FunnelView_accountId_fkey" FOREIGN KEY ("accountId") REFERENCES "Account"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "FunnelView" ADD CONSTRAINT "FunnelView_accountId_automationId_fkey" FOREIGN KEY ("accountId", "automationId") REFERENCES "Automation"("accountId", "id") ON DELETE RESTRICT ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "DefaultFunnelView" ADD CONSTRAINT "DefaultFunnelView_accountId_viewId_fkey" FOREIGN KEY ("accountId", "viewId") REFERENCES "FunnelView"("accountId", "id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "RateCard" ADD CONSTRAINT "RateCard_accountId_fkey" FOREIGN KEY ("accountId") REFERENCES "Account"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "RateCardChannel" ADD CONSTRAINT "RateCardChannel_accountId_fkey" FOREIGN KEY ("accountId") REFERENCES "RateCard"("accountId") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "RateCardAutomation" ADD CONSTRAINT "RateCardAutomation_accountId_fkey" FOREIGN KEY ("accountId") REFERENCES "RateCard"("accountId") ON DELETE CASCADE ON UPDATE CASCADE;

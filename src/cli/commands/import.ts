@@ -1,0 +1,29 @@
+import fs from 'node:fs';
+import { importNdjson } from '../../ingest/ndjson';
+import { importProgressReporter } from '../progress';
+import { resolveAccount } from '../resolveAccount';
+import { withDatabase } from '../withDatabase';
+import { parseOptions, positiveInt, UsageError } from '../usage';
+
+export async function importCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseOptions(argv, { account: { type: 'string' }, 'batch-size': { type: 'string' } }, 1);
+  const file = positionals[0];
+  if (!file) throw new UsageError('import needs the NDJSON file to read: touchpoint import FILE [--account ID]');
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new UsageError(`no such file: ${file}`);
+  const batchSize = positiveInt(values['batch-size'], '--batch-size', 2000);
+  return withDatabase(async ({ db }) => {
+    const accountId = await resolveAccount(db.prisma, values.account);
+    const progress = importProgressReporter();
+    const started = Date.now();
+    const summary = await importNdjson(db.pool, accountId, file, { batchSize, onProgress: progress.update }).finally(progress.done);
+    const seconds = (Date.now() - started) / 1000;
+    process.stdout.write(
+      JSON.stringify({ account: accountId, stored: summary.stored, rejected: summary.rejected, seconds: Number(seconds.toFixed(2)), rejectedFile: summary.rejectedFile }) + '\n',
+    );
+    if (summary.rejected > 0) {
+      process.stderr.write(`touchpoint: ${summary.rejected} record(s) rejected; see ${summary.rejectedFile} for each line and its reason\n`);
+      return 1;
+    }
+    return 0;
+  });
+}

@@ -1,0 +1,109 @@
+import type pg from 'pg';
+import { FieldError } from './fieldReader';
+import { applyLateRecord, type InteractionState } from './fold';
+import { loadInteractionStates } from './load';
+import type { IngestRecord, Rejection } from './records';
+import { validateRecord } from './validate';
+import { writeInteractions } from './write';
+
+/** A record with its position in the caller's input (list index or line number). */
+export interface PositionedRecord {
+  index: number;
+  value: unknown;
+}
+
+export interface IngestResult {
+  /** Accepted records, including late reports that changed nothing. */
+  stored: number;
+  rejected: Rejection[];
+}
+
+const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
+const MAX_ATTEMPTS = 6;
+
+/**
+ * The one way records get into Touchpoint (GraphQL `ingest`, `touchpoint import` and `touchpoint
+ * seed` all call this). A batch is applied in its order inside one transaction: every valid
+ * record is stored, every invalid one is rejected with its position and changes nothing.
+ */
+export async function ingestBatch(pool: pg.Pool, accountId: string, batch: PositionedRecord[]): Promise<IngestResult> {
+  const rejected: Rejection[] = [];
+  const valid: Array<{ index: number; record: IngestRecord }> = [];
+  for (const { index, value } of batch) {
+    if (value instanceof FieldError) {
+      rejected.push({ index, path: value.path, reason: value.message });
+      continue;
+    }
+    try {
+      valid.push({ index, record: validateRecord(value) });
+    } catch (error) {
+      if (!(error instanceof FieldError)) throw error;
+      rejected.push({ index, path: error.path, reason: error.message });
+    }
+  }
+  if (valid.length === 0) return { stored: 0, rejected };
+
+  for (let attempt = 1; ; attempt++) {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const late = await applyInOrder(client, accountId, valid);
+      await client.query('COMMIT');
+      rejected.push(...late);
+      rejected.sort((a, b) => a.index - b.index);
+      return { stored: valid.length - late.length, rejected };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      const code = (error as { code?: string }).code;
+      if (!code || !RETRYABLE.has(code) || attempt >= MAX_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt * (0.5 + Math.random())));
+    } finally {
+      client.release();
+    }
+  }
+}
+
+/** Folds the batch into final interaction states in record order and writes them; returns the late records rejected. */
+async function applyInOrder(
+  client: pg.PoolClient,
+  accountId: string,
+  valid: Array<{ index: number; record: IngestRecord }>,
+): Promise<Rejection[]> {
+  // Late records whose interaction is not sent earlier in this batch need the stored one.
+  const sentBefore = new Set<string>();
+  const fromDatabase = new Set<string>();
+  const patched = new Set<string>();
+  for (const { record } of valid) {
+    if (record.record === 'interaction') sentBefore.add(record.id);
+    else if (sentBefore.has(record.interactionId)) patched.add(record.interactionId);
+    else fromDatabase.add(record.interactionId);
+  }
+  const stored = await loadInteractionStates(client, accountId, [...fromDatabase].sort());
+
+  const states = new Map<string, InteractionState>();
+  const rejected: Rejection[] = [];
+  for (const { index, record } of valid) {
+    if (record.record === 'interaction') {
+      // Records are not mutated, so a retried transaction folds the same input again.
+      states.set(record.id, patched.has(record.id) ? structuredClone(record) : record);
+      continue;
+    }
+    let state = states.get(record.interactionId);
+    if (!state) {
+      state = stored.get(record.interactionId);
+      if (state) states.set(record.interactionId, state);
+    }
+    if (!state) {
+      rejected.push({ index, path: 'interactionId', reason: `no interaction "${record.interactionId}" in this account` });
+      continue;
+    }
+    try {
+      applyLateRecord(state, record);
+    } catch (error) {
+      if (!(error instanceof FieldError)) throw error;
+      rejected.push({ index, path: error.path, reason: error.message });
+    }
+  }
+  await writeInteractions(client, accountId, [...states.values()]);
+  return rejected;
+}

@@ -1,0 +1,83 @@
+import type pg from 'pg';
+import type { AnalysisRecord } from './records';
+import type { InteractionState } from './fold';
+
+/**
+ * Reads stored interactions back into their record form, locking them (FOR UPDATE, in ID order
+ * so concurrent batches cannot deadlock) until the batch that applies late records commits.
+ */
+export async function loadInteractionStates(
+  client: pg.PoolClient,
+  accountId: string,
+  externalIds: string[],
+): Promise<Map<string, InteractionState>> {
+  const states = new Map<string, InteractionState>();
+  if (externalIds.length === 0) return states;
+  const { rows } = await client.query(
+    `SELECT i.*, u."externalId" AS "endUserExternalId",
+            a."externalId" AS "automationExternalId", a.type AS "automationType", a.name AS "automationName"
+       FROM "Interaction" i
+       JOIN "EndUser" u ON u."accountId" = i."accountId" AND u.id = i."endUserId"
+       LEFT JOIN "Automation" a ON a."accountId" = i."accountId" AND a.id = i."automationId"
+      WHERE i."accountId" = $1 AND i."externalId" = ANY($2::text[])
+      ORDER BY i."externalId"
+      FOR UPDATE OF i`,
+    [accountId, externalIds],
+  );
+  if (rows.length === 0) return states;
+  const byId = new Map<string, InteractionState>();
+  for (const row of rows) {
+    const analysis: AnalysisRecord | null = row.hasAnalysis
+      ? { outcome: row.analysisOutcome, sentiment: row.sentiment, sentimentScore: row.sentimentScore, summary: row.summary, topics: [], issues: [] }
+      : null;
+    const state: InteractionState = {
+      record: 'interaction',
+      id: row.externalId,
+      type: row.type,
+      startedAt: row.startedAt,
+      endedAt: row.endedAt,
+      automation: row.automationId === null ? null : {
+        id: row.automationExternalId,
+        type: row.automationType,
+        name: row.automationName,
+        automationVersionId: row.automationVersionId,
+        versionId: row.versionId,
+      },
+      sender: row.sender,
+      channel: row.channel,
+      endUserId: row.endUserExternalId,
+      customerProfileId: row.customerProfileId,
+      escalation: row.escalatedAt ? { at: row.escalatedAt, agentId: row.escalationAgentId } : null,
+      messages: [],
+      logs: [],
+      steps: [],
+      analysis,
+      csat: row.csatScore === null ? null : { score: row.csatScore, at: row.csatAt },
+      stored: { id: row.id, automationId: row.automationId, endUserId: row.endUserId },
+    };
+    states.set(state.id, state);
+    byId.set(String(row.id), state);
+  }
+  const ids = [...byId.keys()];
+  const children = async (sql: string) => (await client.query(sql, [accountId, ids])).rows;
+  const where = `WHERE "accountId" = $1 AND "interactionId" = ANY($2::bigint[])`;
+  for (const m of await children(`SELECT * FROM "Message" ${where}`)) {
+    byId.get(String(m.interactionId))!.messages.push({
+      id: m.id, direction: m.direction, author: m.author, channel: m.channel, sentAt: m.sentAt,
+      text: m.text, status: m.status, statusAt: m.statusAt, validityHours: m.validityHours,
+    });
+  }
+  for (const l of await children(`SELECT * FROM "InteractionLog" ${where} ORDER BY seq`)) {
+    byId.get(String(l.interactionId))!.logs.push({ at: l.at, level: l.level, message: l.message });
+  }
+  for (const s of await children(`SELECT * FROM "InteractionStep" ${where} ORDER BY seq`)) {
+    byId.get(String(s.interactionId))!.steps.push({ kind: s.kind, name: s.name, at: s.at });
+  }
+  for (const t of await children(`SELECT * FROM "InteractionTopic" ${where} ORDER BY seq`)) {
+    byId.get(String(t.interactionId))!.analysis?.topics.push({ name: t.name, resolved: t.resolved, handleTimeSeconds: t.handleTimeSeconds });
+  }
+  for (const i of await children(`SELECT * FROM "InteractionIssue" ${where} ORDER BY seq`)) {
+    byId.get(String(i.interactionId))!.analysis?.issues.push(i.issue);
+  }
+  return states;
+}

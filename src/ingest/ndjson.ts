@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+import readline from 'node:readline';
+import type pg from 'pg';
+import { FieldError } from './fieldReader';
+import { ingestBatch, type PositionedRecord } from './ingest';
+
+export interface ImportProgress {
+  lines: number;
+  stored: number;
+  rejected: number;
+  bytesRead: number;
+  totalBytes: number;
+}
+
+export interface ImportSummary extends ImportProgress {
+  /** Where rejected lines were written, when there were any. */
+  rejectedFile: string | null;
+}
+
+export interface ImportOptions {
+  batchSize?: number;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+export function rejectedFilePath(file: string): string {
+  return `${file}.rejected.ndjson`;
+}
+
+function parseLine(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    return new FieldError(null, `not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Streams an NDJSON file of records into the account, a batch at a time (memory stays flat
+ * whatever the file's size). Batches are applied in file order; while one is written, the next
+ * is read and parsed. Rejected lines go to FILE.rejected.ndjson with their line number and reason.
+ * Blank lines are skipped.
+ */
+export async function importNdjson(pool: pg.Pool, accountId: string, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
+  const batchSize = options.batchSize ?? 2000;
+  const totalBytes = fs.statSync(file).size;
+  const rejectedPath = rejectedFilePath(file);
+  fs.rmSync(rejectedPath, { force: true });
+  let rejectedOut: fs.WriteStream | null = null;
+
+  const input = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+  const lines = readline.createInterface({ input, crlfDelay: Infinity });
+  const progress: ImportProgress = { lines: 0, stored: 0, rejected: 0, bytesRead: 0, totalBytes };
+  let texts = new Map<number, string>();
+
+  const write = async (batch: PositionedRecord[], batchTexts: Map<number, string>) => {
+    const result = await ingestBatch(pool, accountId, batch);
+    progress.stored += result.stored;
+    progress.rejected += result.rejected.length;
+    for (const rejection of result.rejected) {
+      rejectedOut ??= fs.createWriteStream(rejectedPath);
+      const line = JSON.stringify({ line: rejection.index, path: rejection.path, reason: rejection.reason, record: batchTexts.get(rejection.index) });
+      if (!rejectedOut.write(line + '\n')) await new Promise<void>((resolve) => rejectedOut!.once('drain', () => resolve()));
+    }
+    progress.bytesRead = input.bytesRead;
+    options.onProgress?.({ ...progress });
+  };
+
+  let batch: PositionedRecord[] = [];
+  let inFlight: Promise<void> = Promise.resolve();
+  try {
+    let lineNumber = 0;
+    for await (const text of lines) {
+      lineNumber++;
+      if (text.trim() === '') continue;
+      progress.lines++;
+      batch.push({ index: lineNumber, value: parseLine(text) });
+      texts.set(lineNumber, text);
+      if (batch.length >= batchSize) {
+        const full = batch;
+        const fullTexts = texts;
+        texts = new Map();
+        batch = [];
+        await inFlight;
+        inFlight = write(full, fullTexts);
+      }
+    }
+    await inFlight;
+    if (batch.length > 0) await write(batch, texts);
+  } finally {
+    await inFlight.catch(() => undefined);
+    lines.close();
+    input.destroy();
+    const out = rejectedOut as fs.WriteStream | null;
+    if (out) await new Promise((resolve) => out.end(resolve));
+  }
+  progress.bytesRead = totalBytes;
+  return { ...progress, rejectedFile: progress.rejected > 0 ? rejectedPath : null };
+}

@@ -1,0 +1,138 @@
+import type pg from 'pg';
+import { bulkInsert, type Column } from '../common/bulkInsert';
+import { copyRows } from '../common/copyRows';
+import { deriveInteraction } from './derive';
+import type { InteractionState } from './fold';
+
+const INTERACTION_COLUMNS: Column[] = [
+  ['externalId', 'text'], ['type', '"InteractionType"'], ['startedAt', 'timestamptz'], ['endedAt', 'timestamptz'],
+  ['automationId', 'int4'], ['automationVersionId', 'text'], ['versionId', 'text'], ['sender', 'text'],
+  ['channel', 'text'], ['endUserId', 'int4'], ['customerProfileId', 'text'], ['escalatedAt', 'timestamptz'],
+  ['escalationAgentId', 'text'], ['csatScore', 'int2'], ['csatAt', 'timestamptz'], ['hasAnalysis', 'bool'],
+  ['analysisOutcome', '"Outcome"'], ['sentiment', '"Sentiment"'], ['sentimentScore', 'float8'], ['summary', 'text'],
+  ['outcome', '"Outcome"'], ['escalated', 'bool'], ['engaged', 'bool'], ['inboundCount', 'int4'],
+  ['outboundCount', 'int4'], ['durationSeconds', 'float8'], ['agentSeconds', 'float8'], ['topicCount', 'int4'],
+  ['resolvedTopics', 'int4'],
+];
+const REPLACE_INTERACTION =
+  `ON CONFLICT ("accountId", "externalId") DO UPDATE SET ` +
+  INTERACTION_COLUMNS.filter(([name]) => name !== 'externalId')
+    .map(([name]) => `"${name}" = EXCLUDED."${name}"`)
+    .join(', ') +
+  ` RETURNING id, "externalId", (xmax = 0) AS inserted`;
+
+const CHILD_TABLES = ['Message', 'InteractionChannel', 'InteractionLog', 'InteractionStep', 'InteractionTopic', 'InteractionIssue'];
+
+/** Integer IDs for external keys, creating the missing ones. Keys are sorted so concurrent batches lock in one order. */
+async function upsertEndUsers(client: pg.PoolClient, accountId: string, externalIds: string[]): Promise<Map<string, number>> {
+  const sorted = [...new Set(externalIds)].sort();
+  const ids = new Map<string, number>();
+  if (sorted.length === 0) return ids;
+  await bulkInsert(client, 'EndUser', accountId, [['externalId', 'text']], sorted.map((id) => [id]), 'ON CONFLICT DO NOTHING');
+  const { rows } = await client.query<{ id: number; externalId: string }>(
+    `SELECT id, "externalId" FROM "EndUser" WHERE "accountId" = $1 AND "externalId" = ANY($2::text[])`,
+    [accountId, sorted],
+  );
+  for (const row of rows) ids.set(row.externalId, row.id);
+  return ids;
+}
+
+/** Automations named by fresh interaction records; the latest name and type seen win. */
+async function upsertAutomations(client: pg.PoolClient, accountId: string, states: InteractionState[]): Promise<Map<string, number>> {
+  const latest = new Map<string, { type: string; name: string }>();
+  for (const state of states) if (state.automation && !state.stored) latest.set(state.automation.id, state.automation);
+  const ids = new Map<string, number>();
+  for (const state of states) if (state.automation && state.stored?.automationId) ids.set(state.automation.id, state.stored.automationId);
+  if (latest.size === 0) return ids;
+  const rows = [...latest].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, a]) => [id, a.type, a.name]);
+  const returned = await bulkInsert<{ id: number; externalId: string }>(
+    client, 'Automation', accountId,
+    [['externalId', 'text'], ['type', '"AutomationType"'], ['name', 'text']],
+    rows,
+    'ON CONFLICT ("accountId", "externalId") DO UPDATE SET type = EXCLUDED.type, name = EXCLUDED.name RETURNING id, "externalId"',
+  );
+  for (const row of returned) ids.set(row.externalId, row.id);
+  return ids;
+}
+
+async function upsertVersions(client: pg.PoolClient, accountId: string, states: InteractionState[], automationIds: Map<string, number>) {
+  const versions = new Map<string, [number, string, string | null]>();
+  for (const state of states) {
+    const a = state.automation;
+    if (!a?.automationVersionId || state.stored) continue;
+    const automationId = automationIds.get(a.id)!;
+    versions.set(`${automationId}\u0000${a.automationVersionId}`, [automationId, a.automationVersionId, a.versionId]);
+  }
+  const rows = [...versions.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+  await bulkInsert(
+    client, 'AutomationVersion', accountId,
+    [['automationId', 'int4'], ['automationVersionId', 'text'], ['versionId', 'text']],
+    rows,
+    'ON CONFLICT ("accountId", "automationId", "automationVersionId") DO UPDATE SET "versionId" = EXCLUDED."versionId"',
+  );
+}
+
+/**
+ * Writes the final state of each interaction: the row with its derived columns (replacing a
+ * stored one, which keeps its internal ID) and all its child rows. States must be distinct by ID.
+ */
+export async function writeInteractions(client: pg.PoolClient, accountId: string, unsorted: InteractionState[]): Promise<void> {
+  if (unsorted.length === 0) return;
+  const states = [...unsorted].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const automationIds = await upsertAutomations(client, accountId, states);
+  await upsertVersions(client, accountId, states, automationIds);
+  const endUserIds = await upsertEndUsers(client, accountId, states.filter((s) => !s.stored).map((s) => s.endUserId));
+
+  const derived = states.map(deriveInteraction);
+  const written = await bulkInsert<{ id: number; externalId: string; inserted: boolean }>(
+    client, 'Interaction', accountId, INTERACTION_COLUMNS,
+    states.map((s, i) => {
+      const d = derived[i]!;
+      const a = s.analysis;
+      return [
+        s.id, s.type, s.startedAt, s.endedAt,
+        s.automation ? automationIds.get(s.automation.id) : null, s.automation?.automationVersionId ?? null, s.automation?.versionId ?? null, s.sender,
+        s.channel, s.stored ? s.stored.endUserId : endUserIds.get(s.endUserId), s.customerProfileId, s.escalation?.at ?? null,
+        s.escalation?.agentId ?? null, s.csat?.score ?? null, s.csat?.at ?? null, a !== null,
+        a?.outcome ?? null, a?.sentiment ?? null, a?.sentimentScore ?? null, a?.summary ?? null,
+        d.outcome, d.escalated, d.engaged, d.inboundCount,
+        d.outboundCount, d.durationSeconds, d.agentSeconds, d.topicCount,
+        d.resolvedTopics,
+      ];
+    }),
+    REPLACE_INTERACTION,
+  );
+  const idOf = new Map(written.map((row) => [row.externalId, row.id]));
+  const replaced = written.filter((row) => !row.inserted).map((row) => row.id);
+  if (replaced.length > 0) {
+    for (const table of CHILD_TABLES) {
+      await client.query(`DELETE FROM "${table}" WHERE "accountId" = $1 AND "interactionId" = ANY($2::int8[])`, [accountId, replaced]);
+    }
+  }
+
+  const messages: unknown[][] = [];
+  const channels: unknown[][] = [];
+  const logs: unknown[][] = [];
+  const steps: unknown[][] = [];
+  const topics: unknown[][] = [];
+  const issues: unknown[][] = [];
+  states.forEach((s, i) => {
+    const id = idOf.get(s.id)!;
+    for (const m of s.messages) {
+      messages.push([id, m.id, m.direction, m.author, m.channel, m.sentAt, m.text, m.status, m.statusAt, m.validityHours]);
+    }
+    for (const c of derived[i]!.channels) {
+      channels.push([id, c.channel, c.inbound, c.outbound, c.delivered, c.rejected, c.undeliverable, c.expired, c.pending]);
+    }
+    s.logs.forEach((l, seq) => logs.push([id, seq, l.at, l.level, l.message]));
+    s.steps.forEach((st, seq) => steps.push([id, seq, st.kind, st.name, st.at]));
+    s.analysis?.topics.forEach((t, seq) => topics.push([id, t.name, t.resolved, t.handleTimeSeconds, seq]));
+    s.analysis?.issues.forEach((issue, seq) => issues.push([id, issue, seq]));
+  });
+  await copyRows(client, 'Message', accountId, ['interactionId', 'id', 'direction', 'author', 'channel', 'sentAt', 'text', 'status', 'statusAt', 'validityHours'], messages);
+  await copyRows(client, 'InteractionChannel', accountId, ['interactionId', 'channel', 'inbound', 'outbound', 'delivered', 'rejected', 'undeliverable', 'expired', 'pending'], channels);
+  await copyRows(client, 'InteractionLog', accountId, ['interactionId', 'seq', 'at', 'level', 'message'], logs);
+  await copyRows(client, 'InteractionStep', accountId, ['interactionId', 'seq', 'kind', 'name', 'at'], steps);
+  await copyRows(client, 'InteractionTopic', accountId, ['interactionId', 'name', 'resolved', 'handleTimeSeconds', 'seq'], topics);
+  await copyRows(client, 'InteractionIssue', accountId, ['interactionId', 'issue', 'seq'], issues);
+}

@@ -1,0 +1,332 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { createEmptyDatabase, dropDatabase } from '../helpers/db';
+
+// The built `touchpoint` command, run as a user would run it: `node bin/touchpoint.js ...`.
+const ROOT = path.resolve(__dirname, '../..');
+const BIN = path.join(ROOT, 'bin/touchpoint.js');
+if (!fs.existsSync(path.join(ROOT, 'dist/cli/main.js'))) {
+  throw new Error('dist/ is missing: run `npm run build` (npm install runs it through "prepare") before this test.');
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** The environment of a CLI run: nothing inherited that picks a database, plus `env`. */
+function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  // NODE_ENV too: Jest sets it to "test", which changes Apollo Server's defaults (it installs no
+  // signal handlers then); the command must be tested as users run it.
+  for (const name of ['DATABASE_URL', 'TOUCHPOINT_DATA_DIR', 'PORT', 'HOST', 'NODE_OPTIONS', 'NODE_ENV']) delete base[name];
+  return { ...base, ...env };
+}
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: cliEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`touchpoint ${args.join(' ')} did not finish in ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** Lines of stdout parsed as JSON (every line must be JSON). */
+function jsonLines(stdout: string): any[] {
+  return stdout.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line));
+}
+
+/** Keeps the run's output in a failure message. */
+function expectExit(run: Run, code: number) {
+  expect({ code: run.code, stderr: run.stderr }).toEqual({ code, stderr: code === 0 ? '' : expect.any(String) });
+}
+
+describe('with DATABASE_URL', () => {
+  let name: string;
+  let env: Record<string, string>;
+  let pool: pg.Pool;
+
+  beforeAll(async () => {
+    const db = await createEmptyDatabase('tp_cli');
+    name = db.name;
+    env = { DATABASE_URL: db.url };
+    pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  });
+  afterAll(async () => {
+    await pool?.end();
+    if (name) await dropDatabase(name);
+  });
+
+  it('accounts create prints one JSON line {id, name, apiKey}; the stored hash is sha256 of the key', async () => {
+    const run = await cli(['accounts', 'create', '--name', 'Acme'], env);
+    expectExit(run, 0);
+    expect(run.stdout.endsWith('\n')).toBe(true);
+    expect(run.stdout.trimEnd().split('\n')).toHaveLength(1);
+    const account = JSON.parse(run.stdout);
+    expect(Object.keys(account).sort()).toEqual(['apiKey', 'id', 'name']);
+    expect(account.name).toBe('Acme');
+    expect(account.apiKey).toMatch(/^tp_[A-Za-z0-9_-]{43}$/);
+
+    const { rows } = await pool.query('SELECT "accountId", hash, "revokedAt" FROM "ApiKey" WHERE hash = $1', [sha256(account.apiKey)]);
+    expect(rows).toEqual([{ accountId: account.id, hash: sha256(account.apiKey), revokedAt: null }]);
+    const stored = await pool.query('SELECT name FROM "Account" WHERE id = $1', [account.id]);
+    expect(stored.rows).toEqual([{ name: 'Acme' }]);
+  });
+
+  it('accounts create without --name exits 2 with a usage message naming --name', async () => {
+    const run = await cli(['accounts', 'create'], env);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('--name');
+    expect(run.stderr).toContain('Usage: touchpoint');
+  });
+
+  it('an unknown command exits 2 with the usage', async () => {
+    const run = await cli(['frobnicate'], env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('unknown command "frobnicate"');
+    expect(run.stderr).toContain('Usage: touchpoint');
+  });
+
+  it('keys create / list / revoke', async () => {
+    const account = JSON.parse((await cli(['accounts', 'create', '--name', 'Keys Inc'], env)).stdout);
+
+    const created = await cli(['keys', 'create', '--account', account.id, '--scopes', 'read'], env);
+    expectExit(created, 0);
+    const key = JSON.parse(created.stdout);
+    expect(key).toEqual({ id: expect.any(String), accountId: account.id, scopes: ['read'], apiKey: expect.stringMatching(/^tp_/) });
+    const row = await pool.query('SELECT "accountId", scopes, "revokedAt" FROM "ApiKey" WHERE hash = $1', [sha256(key.apiKey)]);
+    expect(row.rows).toEqual([{ accountId: account.id, scopes: ['read'], revokedAt: null }]);
+
+    const listed = await cli(['keys', 'list', '--account', account.id], env);
+    expectExit(listed, 0);
+    const keys = jsonLines(listed.stdout);
+    expect(keys).toHaveLength(2); // the account's default key and the new one
+    const entry = keys.find((k) => k.id === key.id);
+    expect(entry).toMatchObject({ scopes: ['read'], revokedAt: null });
+    expect(key.apiKey.startsWith(entry.prefix)).toBe(true);
+    expect(entry.prefix.length).toBeLessThan(key.apiKey.length / 2);
+    expect(listed.stdout).not.toContain(key.apiKey);
+    expect(listed.stdout).not.toContain(account.apiKey);
+    expect(keys.every((k) => !('apiKey' in k) && !('hash' in k))).toBe(true);
+
+    const revoked = await cli(['keys', 'revoke', '--account', account.id, '--key', key.id], env);
+    expectExit(revoked, 0);
+    expect(JSON.parse(revoked.stdout)).toEqual({ revoked: key.id });
+    const after = await pool.query('SELECT "revokedAt" FROM "ApiKey" WHERE id = $1', [key.id]);
+    expect(after.rows[0].revokedAt).toBeInstanceOf(Date);
+    const relisted = jsonLines((await cli(['keys', 'list', '--account', account.id], env)).stdout);
+    expect(relisted.find((k) => k.id === key.id).revokedAt).not.toBeNull();
+    expect(relisted.find((k) => k.id !== key.id).revokedAt).toBeNull(); // the default key is untouched
+
+    const again = await cli(['keys', 'revoke', '--account', account.id, '--key', key.id], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(key.id);
+  });
+
+  it('keys create --scopes bogus exits 2 naming --scopes', async () => {
+    const run = await cli(['keys', 'create', '--account', 'whatever', '--scopes', 'bogus'], env);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('--scopes');
+  });
+
+  it('migrate on an up-to-date database says so', async () => {
+    const run = await cli(['migrate'], env);
+    expectExit(run, 0);
+    expect(run.stdout).toBe('database is up to date\n');
+  });
+});
+
+async function until(condition: () => boolean, timeoutMs: number, message: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(message());
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** A GraphQL POST whose body is sent in two parts: it stays in flight until finish() is called. */
+function startSlowRequest(baseUrl: string, apiKey: string, query: string) {
+  const body = Buffer.from(JSON.stringify({ query }));
+  const target = new URL(`${baseUrl}/graphql`);
+  const req = http.request({
+    host: target.hostname,
+    port: target.port,
+    path: target.pathname,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'content-length': body.length, authorization: `Bearer ${apiKey}` },
+  });
+  const response = new Promise<{ status: number | undefined; body: unknown }>((resolve, reject) => {
+    req.on('error', reject);
+    req.on('response', (res) => {
+      let text = '';
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode, body: JSON.parse(text) }));
+      res.on('error', reject);
+    });
+  });
+  const started = new Promise<void>((resolve) => req.write(body.subarray(0, 5), () => resolve()));
+  return { started, response, finish: () => req.end(body.subarray(5)) };
+}
+
+describe('embedded PostgreSQL shared between the server and the CLI (DATABASE_URL unset)', () => {
+  let dataDir: string;
+  let env: Record<string, string>;
+  let serve: ChildProcess | undefined;
+  let serveExit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  let serveOut = '';
+  let postmasterPid: number | undefined;
+
+  const pidFile = () => path.join(dataDir, 'pg', 'postmaster.pid');
+  const readPostmasterPid = (): number | undefined => {
+    try {
+      return Number(fs.readFileSync(pidFile(), 'utf8').split('\n')[0]);
+    } catch {
+      return undefined;
+    }
+  };
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  };
+  /** Postmasters (not their child processes, which rename themselves) serving this data directory. */
+  const postmasters = (): number[] =>
+    fs
+      .readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .filter((pid) => {
+        try {
+          const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+          return path.basename(argv[0] ?? '') === 'postgres' && argv[argv.indexOf('-D') + 1] === path.join(dataDir, 'pg');
+        } catch {
+          return false;
+        }
+      })
+      .map(Number);
+
+  beforeAll(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-cli-data-'));
+    fs.chmodSync(dataDir, 0o755);
+    env = { TOUCHPOINT_DATA_DIR: dataDir };
+  });
+  afterAll(async () => {
+    // Only what this test started: the server, then the postmaster it may have left behind.
+    if (serve && serve.exitCode === null && serve.signalCode === null) {
+      serve.kill('SIGKILL');
+      await serveExit;
+    }
+    for (const pid of postmasters()) {
+      process.kill(pid, 'SIGINT');
+      for (let i = 0; i < 50 && alive(pid); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('a CLI command joins the postmaster of the running server; SIGTERM stops both; the CLI alone starts and stops its own', async () => {
+    // 1. The server starts the embedded PostgreSQL.
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--no-demo'], {
+      cwd: ROOT,
+      env: cliEnv(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    serve = child;
+    serveExit = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    child.stdout!.on('data', (chunk) => (serveOut += chunk));
+    child.stderr!.on('data', (chunk) => (serveOut += chunk));
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`serve printed no "listening" line in 30 s:\n${serveOut}`)), 30_000);
+      const look = () => {
+        const match = /listening on (http:\/\/[^\s/]+)\/graphql/.exec(serveOut);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      };
+      child.stdout!.on('data', look);
+      void serveExit.then(({ code, signal }) => reject(new Error(`serve exited (${code ?? signal}) before listening:\n${serveOut}`)));
+    });
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*$/);
+    postmasterPid = readPostmasterPid();
+    expect(postmasterPid).toBeGreaterThan(0);
+    expect(alive(postmasterPid!)).toBe(true);
+    expect(postmasters()).toEqual([postmasterPid]);
+
+    // 2. A CLI command while the server runs: same postmaster, not a second one.
+    const created = await cli(['accounts', 'create', '--name', 'Shared'], env);
+    expectExit(created, 0);
+    const account = JSON.parse(created.stdout);
+    expect(account).toMatchObject({ name: 'Shared' });
+    expect(readPostmasterPid()).toBe(postmasterPid);
+    expect(alive(postmasterPid!)).toBe(true);
+    expect(postmasters()).toEqual([postmasterPid]);
+
+    // 3. The server still works, and knows the key the CLI created.
+    const health = await fetch(`${url}/health`);
+    expect(health.status).toBe(200);
+    const query = (apiKey: string) =>
+      fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+        body: JSON.stringify({ query: '{ rateCard { currency } }' }),
+      });
+    const answered = await query(account.apiKey);
+    expect({ status: answered.status, body: await answered.json() }).toEqual({ status: 200, body: { data: { rateCard: null } } });
+    expect((await query(`tp_${'x'.repeat(43)}`)).status).toBe(401);
+
+    // 4. SIGTERM with a request in flight (its body not yet complete): the server finishes that
+    //    request with the database still up, stops the postmaster it owns, and exits 0 within 10 s.
+    const inFlight = startSlowRequest(url, account.apiKey, '{ rateCard { currency } }');
+    await inFlight.started;
+    const signalled = Date.now();
+    child.kill('SIGTERM');
+    await until(() => serveOut.includes('SIGTERM'), 5_000, () => `serve did not react to SIGTERM:\n${serveOut}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(child.exitCode).toBeNull();
+    expect(alive(postmasterPid!)).toBe(true);
+    inFlight.finish();
+    expect(await inFlight.response).toEqual({ status: 200, body: { data: { rateCard: null } } });
+    let timer: NodeJS.Timeout | undefined;
+    const exit = await Promise.race([
+      serveExit,
+      new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 10_000))),
+    ]);
+    clearTimeout(timer);
+    expect({ exit, output: serveOut }).toEqual({ exit: { code: 0, signal: null }, output: expect.any(String) });
+    expect(Date.now() - signalled).toBeLessThan(10_000);
+    expect(serveOut).toContain('stopped');
+    expect(fs.existsSync(pidFile()) && alive(postmasterPid!)).toBe(false);
+    expect(postmasters()).toEqual([]);
+
+    // 5. No server: the CLI starts the embedded PostgreSQL itself, lists the account, stops it.
+    const listed = await cli(['accounts', 'list'], env);
+    expectExit(listed, 0);
+    expect(jsonLines(listed.stdout).map(({ id, name }) => ({ id, name }))).toEqual([{ id: account.id, name: 'Shared' }]);
+    expect(fs.existsSync(pidFile())).toBe(false);
+    expect(postmasters()).toEqual([]);
+  });
+});

@@ -1,0 +1,187 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { migrate } from '../../src/db/migrate';
+import { createEmptyDatabase, dropDatabase } from '../helpers/db';
+
+const ROOT = path.resolve(__dirname, '../..');
+const MIGRATIONS = path.join(ROOT, 'prisma/migrations');
+
+/** The migrations on disk, listed independently of src/db/migrate.ts: name and sha256 of the file's bytes. */
+function migrationsOnDisk(dir = MIGRATIONS): Array<{ name: string; checksum: string }> {
+  return fs
+    .readdirSync(dir)
+    .filter((name) => fs.existsSync(path.join(dir, name, 'migration.sql')))
+    .sort()
+    .map((name) => ({
+      name,
+      checksum: createHash('sha256').update(fs.readFileSync(path.join(dir, name, 'migration.sql'))).digest('hex'),
+    }));
+}
+
+const databases: string[] = [];
+const pools: pg.Pool[] = [];
+const tempDirs: string[] = [];
+
+async function freshDatabase(): Promise<{ pool: pg.Pool; url: string }> {
+  const { name, url } = await createEmptyDatabase('tp_mig');
+  databases.push(name);
+  const pool = new pg.Pool({ connectionString: url, max: 3 });
+  pools.push(pool);
+  return { pool, url };
+}
+
+afterAll(async () => {
+  await Promise.all(pools.map((pool) => pool.end()));
+  await Promise.all(databases.map(dropDatabase));
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('migrate()', () => {
+  it('has migrations to apply', () => {
+    expect(migrationsOnDisk().length).toBeGreaterThan(0);
+  });
+
+  it('applies every migration once, records it as Prisma does, and applies nothing on a second run', async () => {
+    const { pool } = await freshDatabase();
+    const expected = migrationsOnDisk();
+
+    const applied = await migrate(pool);
+    expect(applied).toEqual(expected.map((m) => m.name));
+
+    const { rows } = await pool.query(
+      `SELECT migration_name, checksum, finished_at, applied_steps_count, rolled_back_at, started_at
+         FROM "_prisma_migrations" ORDER BY migration_name`,
+    );
+    expect(rows.map((row) => ({ name: row.migration_name, checksum: row.checksum }))).toEqual(expected);
+    for (const row of rows) {
+      expect(row.finished_at).toBeInstanceOf(Date);
+      expect(row.finished_at.getTime()).toBeGreaterThanOrEqual(row.started_at.getTime());
+      expect(row.applied_steps_count).toBe(1);
+      expect(row.rolled_back_at).toBeNull();
+    }
+
+    expect(await migrate(pool)).toEqual([]);
+    const again = await pool.query('SELECT count(*)::int AS n FROM "_prisma_migrations"');
+    expect(again.rows[0].n).toBe(expected.length);
+  });
+
+  it('refuses a migration whose file changed after it was applied, naming it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-migrations-'));
+    tempDirs.push(dir);
+    fs.cpSync(MIGRATIONS, dir, { recursive: true });
+    const { pool } = await freshDatabase();
+    const names = migrationsOnDisk(dir).map((m) => m.name);
+    expect(await migrate(pool, dir)).toEqual(names);
+
+    const changed = names[names.length - 1]!;
+    fs.appendFileSync(path.join(dir, changed, 'migration.sql'), '\n-- edited after it was applied\n');
+    await expect(migrate(pool, dir)).rejects.toThrow(changed);
+
+    // The history still holds the checksum of what was actually applied.
+    const { rows } = await pool.query('SELECT checksum FROM "_prisma_migrations" WHERE migration_name = $1', [changed]);
+    expect(rows).toEqual([{ checksum: migrationsOnDisk().find((m) => m.name === changed)!.checksum }]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Drift: the checked-in migrations must build exactly the database prisma/schema.prisma describes.
+
+/** SQL from Prisma's schema engine (WebAssembly build) for schema.prisma, starting from an empty database. */
+function prismaDiffFromEmpty(databaseUrl: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [path.join(ROOT, 'scripts/prisma-engine.mjs'), 'diff-from-empty'],
+      { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl }, maxBuffer: 64 * 1024 * 1024, timeout: 50_000 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`prisma-engine.mjs diff-from-empty failed: ${error.message}\n${stderr}`));
+        else resolve(stdout);
+      },
+    );
+  });
+}
+
+const EXCLUDED = '_prisma_migrations';
+
+/** One line per catalog item of the public schema (except the migration history), sorted. */
+async function catalog(pool: pg.Pool): Promise<string[]> {
+  const lines: string[] = [];
+  const tables = await pool.query(
+    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname <> $1`,
+    [EXCLUDED],
+  );
+  for (const row of tables.rows) lines.push(`table ${row.name}`);
+
+  const columns = await pool.query(
+    `SELECT c.relname AS "table", a.attname AS column, format_type(a.atttypid, a.atttypmod) AS type,
+            a.attnotnull AS not_null, pg_get_expr(d.adbin, d.adrelid) AS default,
+            a.attidentity AS identity, a.attgenerated AS generated
+       FROM pg_attribute a
+       JOIN pg_class c ON c.oid = a.attrelid
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+       LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname <> $1
+        AND a.attnum > 0 AND NOT a.attisdropped`,
+    [EXCLUDED],
+  );
+  for (const row of columns.rows) {
+    lines.push(
+      `column ${row.table}.${row.column} ${row.type}${row.not_null ? ' NOT NULL' : ''}` +
+        `${row.default !== null ? ` DEFAULT ${row.default}` : ''}` +
+        `${row.identity ? ` IDENTITY(${row.identity})` : ''}${row.generated ? ` GENERATED(${row.generated})` : ''}`,
+    );
+  }
+
+  const enums = await pool.query(
+    `SELECT t.typname AS name, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels
+       FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace
+      WHERE n.nspname = 'public' GROUP BY t.typname`,
+  );
+  for (const row of enums.rows) lines.push(`enum ${row.name} (${row.labels.join(', ')})`);
+
+  const indexes = await pool.query(
+    `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename <> $1`,
+    [EXCLUDED],
+  );
+  for (const row of indexes.rows) lines.push(`index ${row.indexname}: ${row.indexdef}`);
+
+  const constraints = await pool.query(
+    `SELECT con.conname AS name, c.relname AS "table", pg_get_constraintdef(con.oid) AS def
+       FROM pg_constraint con
+       JOIN pg_namespace n ON n.oid = con.connamespace
+       LEFT JOIN pg_class c ON c.oid = con.conrelid
+      WHERE n.nspname = 'public' AND coalesce(c.relname, '') <> $1
+        -- NOT NULL constraints (PostgreSQL 18) are covered by the columns' nullability; their
+        -- names follow the table's original name, which Prisma does not manage.
+        AND con.contype <> 'n'`,
+    [EXCLUDED],
+  );
+  for (const row of constraints.rows) lines.push(`constraint ${row.table ?? '(domain)'}.${row.name}: ${row.def}`);
+
+  return lines.sort();
+}
+
+describe('no drift between prisma/migrations and prisma/schema.prisma', () => {
+  it('builds the same tables, columns, enums, indexes and constraints', async () => {
+    const [migrated, described] = await Promise.all([freshDatabase(), freshDatabase()]);
+    const [sql] = await Promise.all([prismaDiffFromEmpty(described.url), migrate(migrated.pool)]);
+    expect(sql).toMatch(/CREATE TABLE/);
+    await described.pool.query(sql);
+
+    const [a, b] = await Promise.all([catalog(migrated.pool), catalog(described.pool)]);
+    expect(a.length).toBeGreaterThan(0);
+    const onlyMigrations = a.filter((line) => !b.includes(line));
+    const onlySchema = b.filter((line) => !a.includes(line));
+    const differences = [
+      ...onlyMigrations.map((line) => `only in the migrated database:      ${line}`),
+      ...onlySchema.map((line) => `only in what schema.prisma describes: ${line}`),
+    ];
+    // On failure: add a migration (`npm run migration:create -- NAME`) instead of editing schema.prisma alone.
+    expect(differences).toEqual([]);
+  });
+});
