@@ -46,3 +46,4 @@ try {
 } finally {
   await stop();
 }
+process.exit(0);

@@ -38,5 +38,7 @@ export async function diffSchemas({ databaseUrl, fromSchema, toSchema }) {
 // `node scripts/prisma-engine.mjs diff-from-empty` prints the SQL for prisma/schema.prisma.
 if (import.meta.url === `file://${process.argv[1]}` && process.argv[2] === 'diff-from-empty') {
   const toSchema = fs.readFileSync(new URL('../prisma/schema.prisma', import.meta.url), 'utf8');
-  process.stdout.write(await diffSchemas({ databaseUrl: process.env.DATABASE_URL, fromSchema: null, toSchema }));
+  const sql = await diffSchemas({ databaseUrl: process.env.DATABASE_URL, fromSchema: null, toSchema });
+  // The adapter's pool keeps the process alive for its idle timeout; nothing else is pending.
+  process.stdout.write(sql, () => process.exit(0));
 }
