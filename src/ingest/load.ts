@@ -15,7 +15,7 @@ export async function loadInteractionStates(
   if (externalIds.length === 0) return states;
   const { rows } = await client.query(
     `SELECT i.*, u."externalId" AS "endUserExternalId",
-            a."externalId" AS "automationExternalId", a.type AS "automationType", a.name AS "automationName"
+            a."externalId" AS "automationExternalId", a.name AS "automationName"
        FROM "Interaction" i
        JOIN "EndUser" u ON u."accountId" = i."accountId" AND u.id = i."endUserId"
        LEFT JOIN "Automation" a ON a."accountId" = i."accountId" AND a.id = i."automationId"

@@ -10,7 +10,7 @@ const INTERACTION_COLUMNS: Column[] = [
   ['channel', 'text'], ['endUserId', 'int4'], ['customerProfileId', 'text'], ['escalatedAt', 'timestamptz'],
   ['escalationAgentId', 'text'], ['csatScore', 'int2'], ['csatAt', 'timestamptz'], ['hasAnalysis', 'bool'],
   ['analysisOutcome', '"Outcome"'], ['sentiment', '"Sentiment"'], ['sentimentScore', 'float8'], ['summary', 'text'],
-  ['outcome', '"Outcome"'], ['escalated', 'bool'], ['engaged', 'bool'], ['inboundCount', 'int4'],
+  ['automationType', '"AutomationType"'], ['outcome', '"Outcome"'], ['escalated', 'bool'], ['engaged', 'bool'], ['inboundCount', 'int4'],
   ['outboundCount', 'int4'], ['durationSeconds', 'float8'], ['agentSeconds', 'float8'], ['topicCount', 'int4'],
   ['resolvedTopics', 'int4'],
 ];
@@ -95,7 +95,7 @@ export async function writeInteractions(client: pg.PoolClient, accountId: string
         s.channel, s.stored ? s.stored.endUserId : endUserIds.get(s.endUserId), s.customerProfileId, s.escalation?.at ?? null,
         s.escalation?.agentId ?? null, s.csat?.score ?? null, s.csat?.at ?? null, a !== null,
         a?.outcome ?? null, a?.sentiment ?? null, a?.sentimentScore ?? null, a?.summary ?? null,
-        d.outcome, d.escalated, d.engaged, d.inboundCount,
+        s.automation?.type ?? null, d.outcome, d.escalated, d.engaged, d.inboundCount,
         d.outboundCount, d.durationSeconds, d.agentSeconds, d.topicCount,
         d.resolvedTopics,
       ];

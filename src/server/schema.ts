@@ -4,11 +4,12 @@ import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import '../common/enums';
 import { AutomationResolver } from '../automations/automation.resolver';
 import { IngestResolver } from '../ingest/ingest.resolver';
+import { InsightsResolver } from '../metrics/insights.resolver';
 import { RateCardResolver } from '../rateCard/rateCard.resolver';
 import { scopeAuthChecker } from './authChecker';
 
 /** Every resolver of the API; each domain folder contributes its own. */
-export const resolvers: NonEmptyArray<Function> = [AutomationResolver, IngestResolver, RateCardResolver];
+export const resolvers: NonEmptyArray<Function> = [AutomationResolver, IngestResolver, InsightsResolver, RateCardResolver];
 
 let built: Promise<GraphQLSchema> | undefined;
 

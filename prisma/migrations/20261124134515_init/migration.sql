@@ -106,6 +106,7 @@ CREATE TABLE "Interaction" (
     "sentiment" "Sentiment",
     "sentimentScore" DOUBLE PRECISION,
     "summary" TEXT,
+    "automationType" "AutomationType",
     "outcome" "Outcome",
     "escalated" BOOLEAN NOT NULL,
     "engaged" BOOLEAN NOT NULL,

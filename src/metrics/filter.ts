@@ -1,0 +1,76 @@
+import { Field, ID, InputType } from 'type-graphql';
+import { badUserInput } from '../common/errors';
+import { DateTime } from '../common/scalars';
+import type { SqlParams } from '../common/sql';
+
+export const MAX_RANGE_DAYS = 400;
+export const MAX_FILTER_IDS = 100;
+
+@InputType({ description: 'Which interactions a figure covers: startedAt in [from, to), narrowed by the lists (an omitted or empty list does not filter; lists are ANDed).' })
+export class InsightsFilter {
+  @Field(() => DateTime) from!: Date;
+  @Field(() => DateTime) to!: Date;
+  @Field(() => [ID], { nullable: true }) automationIds?: string[] | null;
+  @Field(() => [ID], { nullable: true }) automationVersionIds?: string[] | null;
+  @Field(() => [ID], { nullable: true }) versionIds?: string[] | null;
+  @Field(() => [String], { nullable: true }) senders?: string[] | null;
+}
+
+/** A checked filter: lists are deduplicated and sorted (so equal filters share per-request work). */
+export interface Filter {
+  from: Date;
+  to: Date;
+  automationIds: string[];
+  automationVersionIds: string[];
+  versionIds: string[];
+  senders: string[];
+}
+
+const LISTS = ['automationIds', 'automationVersionIds', 'versionIds', 'senders'] as const;
+
+export function checkFilter(input: InsightsFilter, field = 'filter'): Filter {
+  const { from, to } = input;
+  if (!(from < to)) throw badUserInput(`${field}.from must be before ${field}.to`, `${field}.from`);
+  const days = (to.getTime() - from.getTime()) / 86_400_000;
+  if (days > MAX_RANGE_DAYS) {
+    throw badUserInput(`${field} spans ${Math.ceil(days)} days; at most ${MAX_RANGE_DAYS} days are allowed`, `${field}.to`);
+  }
+  const filter: Filter = { from, to, automationIds: [], automationVersionIds: [], versionIds: [], senders: [] };
+  for (const list of LISTS) {
+    const values = input[list] ?? [];
+    if (values.length > MAX_FILTER_IDS) {
+      throw badUserInput(`${field}.${list} has ${values.length} entries; at most ${MAX_FILTER_IDS} are allowed`, `${field}.${list}`);
+    }
+    filter[list] = [...new Set(values)].sort();
+  }
+  return filter;
+}
+
+/** A stable key for per-request caches of work done for one filter. */
+export function filterKey(filter: Filter): string {
+  return JSON.stringify(filter);
+}
+
+/**
+ * The WHERE conditions selecting the filtered interactions of an account, on the alias `i`.
+ * An interaction without automation never matches the automation/version lists (NULL is in no list).
+ */
+export function filterConditions(params: SqlParams, accountId: string, filter: Filter, alias = 'i'): string {
+  const account = params.add(accountId);
+  const conditions = [
+    `${alias}."accountId" = ${account}`,
+    `${alias}."startedAt" >= ${params.add(filter.from, 'timestamptz')}`,
+    `${alias}."startedAt" < ${params.add(filter.to, 'timestamptz')}`,
+  ];
+  if (filter.automationIds.length > 0) {
+    conditions.push(
+      `${alias}."automationId" IN (SELECT a.id FROM "Automation" a WHERE a."accountId" = ${account} AND a."externalId" = ANY(${params.add(filter.automationIds, 'text[]')}))`,
+    );
+  }
+  if (filter.automationVersionIds.length > 0) {
+    conditions.push(`${alias}."automationVersionId" = ANY(${params.add(filter.automationVersionIds, 'text[]')})`);
+  }
+  if (filter.versionIds.length > 0) conditions.push(`${alias}."versionId" = ANY(${params.add(filter.versionIds, 'text[]')})`);
+  if (filter.senders.length > 0) conditions.push(`${alias}.sender = ANY(${params.add(filter.senders, 'text[]')})`);
+  return conditions.join(' AND ');
+}
