@@ -22,14 +22,12 @@ export interface ChannelTotals {
 export function channelTotals(ctx: Context, filter: Filter): Promise<ChannelTotals[]> {
   return ctx.memo(`channelTotals:${filterKey(filter)}`, async () => {
     const params = new SqlParams();
-    const where = filterConditions(params, ctx.caller.accountId, filter);
+    // The summaries carry the interaction's filter columns, so the filter applies to them directly.
+    const where = filterConditions(params, ctx.caller.accountId, filter, 'ic');
     const now = params.add(ctx.now, 'timestamptz');
     const { rows } = await ctx.db.pool.query<ChannelTotals>(
       `WITH summaries AS (
-         SELECT ic.*
-           FROM "Interaction" i
-           JOIN "InteractionChannel" ic ON ic."accountId" = i."accountId" AND ic."interactionId" = i.id
-          WHERE ${where}
+         SELECT ic.* FROM "InteractionChannel" ic WHERE ${where}
        ), lapsed AS (
          SELECT m.channel, count(*) AS expired
            FROM summaries s

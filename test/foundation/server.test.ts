@@ -1,3 +1,5 @@
+import { RateCardDocument, SetRateCardDocument } from '../generated/graphql';
+import type { RateCardInput } from '../generated/types';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 let t: TestServer;
@@ -5,11 +7,6 @@ beforeAll(async () => {
   t = await startTestServer();
 });
 afterAll(async () => t.close());
-
-const RATE_CARD = /* GraphQL */ `
-  mutation SetRateCard($input: RateCardInput!) {
-    setRateCard(input: $input) { currency agentPerMinute channels { channel outboundMessage inboundMessage } automations { automationType perInteraction } }
-  }`;
 
 describe('authentication', () => {
   it('rejects a request without an API key with UNAUTHENTICATED and no data', async () => {
@@ -50,7 +47,7 @@ describe('rate card', () => {
   it('is replaced as a whole and read back; other accounts never see it', async () => {
     const a = await t.createAccount();
     const b = await t.createAccount();
-    const input = {
+    const input: RateCardInput = {
       currency: 'EUR',
       agentPerMinute: 0.5,
       channels: [
@@ -59,28 +56,28 @@ describe('rate card', () => {
       ],
       automations: [{ automationType: 'CHATBOT', perInteraction: 0.1 }],
     };
-    const set = await t.request(RATE_CARD, { input }, a.apiKey);
+    const set = await t.request(SetRateCardDocument, { input }, a.apiKey);
     expect(set.errors).toBeUndefined();
-    expect(set.data?.setRateCard.channels.map((c: { channel: string }) => c.channel)).toEqual(['EMAIL', 'SMS']);
+    expect(set.data?.setRateCard.channels.map((c) => c.channel)).toEqual(['EMAIL', 'SMS']);
 
-    const replaced = await t.request(RATE_CARD, { input: { ...input, channels: [], currency: 'USD' } }, a.apiKey);
+    const replaced = await t.request(SetRateCardDocument, { input: { ...input, channels: [], currency: 'USD' } }, a.apiKey);
     expect(replaced.data?.setRateCard).toEqual({ currency: 'USD', agentPerMinute: 0.5, channels: [], automations: [{ automationType: 'CHATBOT', perInteraction: 0.1 }] });
 
-    const other = await t.request('{ rateCard { currency } }', {}, b.apiKey);
+    const other = await t.request(RateCardDocument, {}, b.apiKey);
     expect(other.data).toEqual({ rateCard: null });
   });
 
   it('rejects a bad currency and a negative price, naming the field', async () => {
     const a = await t.createAccount();
-    const bad = await t.request(RATE_CARD, { input: { currency: 'euro', agentPerMinute: 1, channels: [], automations: [] } }, a.apiKey);
+    const bad = await t.request(SetRateCardDocument, { input: { currency: 'euro', agentPerMinute: 1, channels: [], automations: [] } }, a.apiKey);
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.currency' });
     const negative = await t.request(
-      RATE_CARD,
+      SetRateCardDocument,
       { input: { currency: 'EUR', agentPerMinute: 1, channels: [{ channel: 'SMS', outboundMessage: -1, inboundMessage: 0 }], automations: [] } },
       a.apiKey,
     );
     expect(negative.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.channels[0].outboundMessage' });
-    const read = await t.request('{ rateCard { currency } }', {}, a.apiKey);
+    const read = await t.request(RateCardDocument, {}, a.apiKey);
     expect(read.data).toEqual({ rateCard: null });
   });
 });

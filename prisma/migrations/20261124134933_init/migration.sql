@@ -149,6 +149,11 @@ CREATE TABLE "InteractionChannel" (
     "undeliverable" INTEGER NOT NULL,
     "expired" INTEGER NOT NULL,
     "pending" INTEGER NOT NULL,
+    "startedAt" TIMESTAMPTZ(3) NOT NULL,
+    "automationId" INTEGER,
+    "automationVersionId" TEXT,
+    "versionId" TEXT,
+    "sender" TEXT,
 
     CONSTRAINT "InteractionChannel_pkey" PRIMARY KEY ("accountId","interactionId","channel")
 );
@@ -185,6 +190,16 @@ CREATE TABLE "InteractionTopic" (
     "resolved" BOOLEAN NOT NULL,
     "handleTimeSeconds" DOUBLE PRECISION,
     "seq" INTEGER NOT NULL,
+    "startedAt" TIMESTAMPTZ(3) NOT NULL,
+    "automationId" INTEGER,
+    "automationVersionId" TEXT,
+    "versionId" TEXT,
+    "sender" TEXT,
+    "type" "InteractionType" NOT NULL,
+    "escalated" BOOLEAN NOT NULL,
+    "outcome" "Outcome",
+    "sentimentScore" DOUBLE PRECISION,
+    "csatScore" SMALLINT,
 
     CONSTRAINT "InteractionTopic_pkey" PRIMARY KEY ("accountId","interactionId","name")
 );
@@ -195,6 +210,13 @@ CREATE TABLE "InteractionIssue" (
     "interactionId" BIGINT NOT NULL,
     "issue" TEXT NOT NULL,
     "seq" INTEGER NOT NULL,
+    "startedAt" TIMESTAMPTZ(3) NOT NULL,
+    "automationId" INTEGER,
+    "automationVersionId" TEXT,
+    "versionId" TEXT,
+    "sender" TEXT,
+    "escalated" BOOLEAN NOT NULL,
+    "outcome" "Outcome",
 
     CONSTRAINT "InteractionIssue_pkey" PRIMARY KEY ("accountId","interactionId","issue")
 );
@@ -281,7 +303,16 @@ CREATE INDEX "Interaction_accountId_endUserId_idx" ON "Interaction"("accountId",
 CREATE UNIQUE INDEX "Interaction_accountId_externalId_key" ON "Interaction"("accountId", "externalId");
 
 -- CreateIndex
-CREATE INDEX "InteractionTopic_accountId_name_idx" ON "InteractionTopic"("accountId", "name");
+CREATE INDEX "InteractionChannel_accountId_startedAt_idx" ON "InteractionChannel"("accountId", "startedAt");
+
+-- CreateIndex
+CREATE INDEX "InteractionTopic_accountId_startedAt_idx" ON "InteractionTopic"("accountId", "startedAt");
+
+-- CreateIndex
+CREATE INDEX "InteractionTopic_accountId_name_startedAt_idx" ON "InteractionTopic"("accountId", "name", "startedAt");
+
+-- CreateIndex
+CREATE INDEX "InteractionIssue_accountId_startedAt_idx" ON "InteractionIssue"("accountId", "startedAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "DefaultFunnelView_accountId_viewId_key" ON "DefaultFunnelView"("accountId", "viewId");
