@@ -11,13 +11,30 @@ export class FieldError extends Error {
 // RFC 3339 date-time with a mandatory offset (Z or ±hh:mm).
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-](\d{2}):(\d{2}))$/;
 const MAX_ID_LENGTH = 128;
+// Instants PostgreSQL's timestamptz takes from an ISO string: UTC years 0001 to 9999 (it has no
+// year 0, and Date#toISOString writes years past 9999 as +010000, which it cannot read).
+const MIN_INSTANT = Date.parse('0001-01-01T00:00:00Z');
+const MAX_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
+// In a /u pattern a surrogate pair is one code point, so this matches unpaired surrogates only.
+const UNPAIRED_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Text PostgreSQL can store unchanged: no NUL character (text columns cannot hold it, and one
+ * would fail the whole batch) and no unpaired UTF-16 surrogate (it would be stored as U+FFFD,
+ * silently changing the value, so two distinct IDs could become one).
+ */
+export function checkText(path: string | null, value: string): void {
+  if (value.includes('\u0000')) throw new FieldError(path, 'must not contain the NUL character (\\u0000)');
+  if (UNPAIRED_SURROGATE.test(value)) throw new FieldError(path, 'must be valid Unicode text, got an unpaired surrogate (\\uD800-\\uDFFF)');
+}
 
 type Json = Record<string, unknown>;
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'string') return `"${value.length > 40 ? value.slice(0, 40) + '…' : value}"`;
+  // JSON-quoted, so a value with a line break or control character still gives a one-line reason.
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
   if (typeof value === 'object') return 'an object';
   return String(value);
 }
@@ -66,6 +83,7 @@ export class FieldReader {
     const value = this.present(key);
     if (typeof value !== 'string') throw new FieldError(this.path(key), `must be a string, got ${describe(value)}`);
     if (value.length === 0) throw new FieldError(this.path(key), 'must not be empty');
+    checkText(this.path(key), value);
     if (options.max !== undefined && value.length > options.max) {
       throw new FieldError(this.path(key), `must be at most ${options.max} characters, got ${value.length}`);
     }
@@ -80,6 +98,7 @@ export class FieldReader {
     const value = this.object[key];
     if (typeof value !== 'string') throw new FieldError(this.path(key), `must be a string, got ${describe(value)}`);
     if (value.length === 0 && !options.allowEmpty) throw new FieldError(this.path(key), 'must not be empty');
+    checkText(this.path(key), value);
     if (options.max !== undefined && value.length > options.max) {
       throw new FieldError(this.path(key), `must be at most ${options.max} characters, got ${value.length}`);
     }
@@ -126,7 +145,11 @@ export class FieldReader {
       +match[4]! <= 23 && +match[5]! <= 59 && +match[6]! <= 59 &&
       (match[9] === undefined || (+match[9] <= 23 && +match[10]! <= 59));
     if (!valid) throw new FieldError(this.path(key), `is not a real date and time, got ${describe(value)}`);
-    return new Date(value.toUpperCase());
+    const date = new Date(value.toUpperCase());
+    if (!(date.getTime() >= MIN_INSTANT && date.getTime() <= MAX_INSTANT)) {
+      throw new FieldError(this.path(key), `must be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, got ${describe(value)}`);
+    }
+    return date;
   }
 
   optionalTimestamp(key: string): Date | null {

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { FieldError } from './fieldReader';
 import { applyLateRecord, type InteractionState } from './fold';
 import { loadInteractionStates } from './load';
-import type { IngestRecord, Rejection } from './records';
+import type { IngestRecord, InteractionRecord, Rejection } from './records';
 import { validateRecord } from './validate';
 import { writeInteractions } from './write';
 
@@ -63,6 +63,16 @@ export async function ingestBatch(pool: pg.Pool, accountId: string, batch: Posit
   }
 }
 
+/**
+ * A copy that late records can patch without touching the record: they replace `csat` and
+ * `analysis` and set the status of a message, so the top level and the messages are copied.
+ * (Not structuredClone: its Dates come from the host realm under Jest's vm sandbox, where
+ * `instanceof Date` in bulkInsert/copyRows then fails and they would be written as Date#toString.)
+ */
+function copyForPatching(record: InteractionRecord): InteractionState {
+  return { ...record, messages: record.messages.map((message) => ({ ...message })) };
+}
+
 /** Folds the batch into final interaction states in record order and writes them; returns the late records rejected. */
 async function applyInOrder(
   client: pg.PoolClient,
@@ -85,7 +95,7 @@ async function applyInOrder(
   for (const { index, record } of valid) {
     if (record.record === 'interaction') {
       // Records are not mutated, so a retried transaction folds the same input again.
-      states.set(record.id, patched.has(record.id) ? structuredClone(record) : record);
+      states.set(record.id, patched.has(record.id) ? copyForPatching(record) : record);
       continue;
     }
     let state = states.get(record.interactionId);

@@ -10,7 +10,7 @@ import {
   Sentiment,
   StepKind,
 } from '../generated/prisma/enums';
-import { FieldError, FieldReader } from './fieldReader';
+import { checkText, FieldError, FieldReader } from './fieldReader';
 import type {
   AnalysisRecord,
   IngestRecord,
@@ -88,6 +88,7 @@ function analysisFields(r: FieldReader): AnalysisRecord {
   const issues = r.list('issues', (element, path) => {
     if (typeof element !== 'string' || element.length === 0) throw new FieldError(path, 'must be a non-empty string');
     if (element.length > NAME_MAX) throw new FieldError(path, `must be at most ${NAME_MAX} characters`);
+    checkText(path, element);
     return element;
   });
   return {

@@ -3,13 +3,40 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import '../common/enums';
 import { AutomationResolver } from '../automations/automation.resolver';
+import {
+  CsatDrilldownResolver,
+  InsightsDrilldownResolver,
+  IssueImpactResolver,
+  OutcomeDrilldownResolver,
+  SentimentDrilldownResolver,
+  TopicConnectionResolver,
+  TopicDetailsResolver,
+  UnsuccessfulDrilldownResolver,
+} from '../drilldowns/drilldowns.resolver';
 import { IngestResolver } from '../ingest/ingest.resolver';
+import { InteractionResolver } from '../interactions/interaction.resolver';
+import { InteractionConnectionResolver } from '../interactions/interactionConnection';
 import { InsightsResolver } from '../metrics/insights.resolver';
 import { RateCardResolver } from '../rateCard/rateCard.resolver';
 import { scopeAuthChecker } from './authChecker';
 
 /** Every resolver of the API; each domain folder contributes its own. */
-export const resolvers: NonEmptyArray<Function> = [AutomationResolver, IngestResolver, InsightsResolver, RateCardResolver];
+export const resolvers: NonEmptyArray<Function> = [
+  AutomationResolver,
+  IngestResolver,
+  InsightsResolver,
+  InsightsDrilldownResolver,
+  OutcomeDrilldownResolver,
+  UnsuccessfulDrilldownResolver,
+  IssueImpactResolver,
+  CsatDrilldownResolver,
+  SentimentDrilldownResolver,
+  TopicDetailsResolver,
+  TopicConnectionResolver,
+  InteractionResolver,
+  InteractionConnectionResolver,
+  RateCardResolver,
+];
 
 let built: Promise<GraphQLSchema> | undefined;
 

@@ -13,7 +13,8 @@ import {
 import { schemaArtifacts, staleArtifacts, writeArtifacts } from '../../src/server/schemaArtifacts';
 
 /** The public contract (fixed names and shapes; the implementation may only add to it). */
-const SPEC = '/work/shared/spec/api.graphql';
+// The contract lives beside the repository (../shared/spec), as on every developer machine and in CI.
+const SPEC = path.resolve(__dirname, '../../../shared/spec/api.graphql');
 
 /**
  * Parts of the contract that no resolver provides yet, by the issue that will build them, as exact

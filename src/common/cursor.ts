@@ -1,0 +1,31 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { badUserInput } from './errors';
+
+/**
+ * Opaque keyset cursors: the sort key of the last row of a page, bound to the account and the
+ * list it came from, signed so a tampered or foreign cursor is refused instead of read.
+ * Set TOUCHPOINT_CURSOR_SECRET in production so that cursors cannot be forged from the source.
+ */
+const secret = () => process.env.TOUCHPOINT_CURSOR_SECRET || 'touchpoint-development-cursor-secret';
+
+function sign(payload: string, accountId: string): Buffer {
+  return createHmac('sha256', secret()).update(accountId).update('\u0000').update(payload).digest().subarray(0, 16);
+}
+
+export function encodeCursor(accountId: string, list: string, key: unknown[]): string {
+  const payload = Buffer.from(JSON.stringify([list, key])).toString('base64url');
+  return `${payload}.${sign(payload, accountId).toString('base64url')}`;
+}
+
+/** The key inside a cursor, or BAD_USER_INPUT when it was not issued for this account and list. */
+export function decodeCursor(accountId: string, list: string, cursor: string, field = 'after'): unknown[] {
+  const invalid = () => badUserInput(`${field} is not a cursor of this list; pass an endCursor or cursor from a previous page`, field);
+  const [payload, signature] = cursor.split('.');
+  if (!payload || !signature) throw invalid();
+  const expected = sign(payload, accountId);
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
+  const [kind, key] = JSON.parse(Buffer.from(payload, 'base64url').toString()) as [string, unknown[]];
+  if (kind !== list || !Array.isArray(key)) throw invalid();
+  return key;
+}

@@ -1,0 +1,37 @@
+import DataLoader from 'dataloader';
+import type { Context } from '../server/context';
+import type { InteractionLog, InteractionTopic, Message } from './interaction.type';
+
+/**
+ * Per-request loaders of an interaction's child rows, by internal interaction ID, always inside
+ * the caller's account: one statement per kind of child for all interactions of a response.
+ */
+function childLoader<T>(ctx: Context, name: string, sql: string, map: (row: any) => T) {
+  return ctx.memo(`children:${name}`, () =>
+    new DataLoader<number, T[]>(async (ids) => {
+      const { rows } = await ctx.db.pool.query(sql, [ctx.caller.accountId, ids]);
+      const byId = new Map<number, T[]>(ids.map((id) => [id, []]));
+      for (const row of rows) byId.get(row.interactionId)?.push(map(row));
+      return ids.map((id) => byId.get(id)!);
+    }),
+  );
+}
+
+const WHERE = `WHERE "accountId" = $1 AND "interactionId" = ANY($2::int8[])`;
+
+export const topicsLoader = (ctx: Context) =>
+  childLoader<InteractionTopic>(ctx, 'topics', `SELECT "interactionId", name, resolved, "handleTimeSeconds" FROM "InteractionTopic" ${WHERE} ORDER BY seq`,
+    ({ name, resolved, handleTimeSeconds }) => ({ name, resolved, handleTimeSeconds }));
+
+export const issuesLoader = (ctx: Context) =>
+  childLoader<string>(ctx, 'issues', `SELECT "interactionId", issue FROM "InteractionIssue" ${WHERE} ORDER BY seq`, (row) => row.issue);
+
+/** Transcript order: sentAt, then ID. */
+export const messagesLoader = (ctx: Context) =>
+  childLoader<Message>(ctx, 'messages',
+    `SELECT "interactionId", id, direction, author, channel, "sentAt", text, status, "statusAt" FROM "Message" ${WHERE} ORDER BY "sentAt", id`,
+    ({ interactionId: _i, ...message }) => message);
+
+export const logsLoader = (ctx: Context) =>
+  childLoader<InteractionLog>(ctx, 'logs', `SELECT "interactionId", at, level, message FROM "InteractionLog" ${WHERE} ORDER BY at, seq`,
+    ({ at, level, message }) => ({ at, level, message }));
