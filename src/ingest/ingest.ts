@@ -95,6 +95,9 @@ async function applyInOrder(
   for (const { index, record } of valid) {
     if (record.record === 'interaction') {
       // Records are not mutated, so a retried transaction folds the same input again.
+      // Delete first: the map's order is then the order of the latest interaction records, which
+      // decides the automation name when several name one automation ("the latest one seen wins").
+      states.delete(record.id);
       states.set(record.id, patched.has(record.id) ? copyForPatching(record) : record);
       continue;
     }

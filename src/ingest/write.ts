@@ -40,7 +40,10 @@ async function upsertEndUsers(client: pg.PoolClient, accountId: string, external
   return ids;
 }
 
-/** Automations named by fresh interaction records; the latest name and type seen win. */
+/**
+ * Automations named by fresh interaction records; the latest name and type seen win, so `states`
+ * must be in the order their interaction records came in (not sorted by ID).
+ */
 async function upsertAutomations(client: pg.PoolClient, accountId: string, states: InteractionState[]): Promise<Map<string, number>> {
   const latest = new Map<string, { type: string; name: string }>();
   for (const state of states) if (state.automation && !state.stored) latest.set(state.automation.id, state.automation);
@@ -77,13 +80,15 @@ async function upsertVersions(client: pg.PoolClient, accountId: string, states: 
 
 /**
  * Writes the final state of each interaction: the row with its derived columns (replacing a
- * stored one, which keeps its internal ID) and all its child rows. States must be distinct by ID.
+ * stored one, which keeps its internal ID) and all its child rows. States must be distinct by ID,
+ * in the order of their latest interaction record (see upsertAutomations).
  */
 export async function writeInteractions(client: pg.PoolClient, accountId: string, unsorted: InteractionState[]): Promise<void> {
   if (unsorted.length === 0) return;
   const states = [...unsorted].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const automationIds = await upsertAutomations(client, accountId, states);
-  await upsertVersions(client, accountId, states, automationIds);
+  // In record order: the latest record naming an automation (or version) gives its name (or label).
+  const automationIds = await upsertAutomations(client, accountId, unsorted);
+  await upsertVersions(client, accountId, unsorted, automationIds);
   const endUserIds = await upsertEndUsers(client, accountId, states.filter((s) => !s.stored).map((s) => s.endUserId));
 
   const derived = states.map(deriveInteraction);

@@ -28,18 +28,20 @@ export interface Filter {
 
 const LISTS = ['automationIds', 'automationVersionIds', 'versionIds', 'senders'] as const;
 
-export function checkFilter(input: InsightsFilter, field = 'filter'): Filter {
+/** `field` prefixes the names in error messages; '' for top-level `from`/`to` arguments. */
+export function checkFilter(input: Pick<InsightsFilter, 'from' | 'to'> & Partial<InsightsFilter>, field = 'filter'): Filter {
   const { from, to } = input;
-  if (!(from < to)) throw badUserInput(`${field}.from must be before ${field}.to`, `${field}.from`);
+  const at = (name: string) => (field ? `${field}.${name}` : name);
+  if (!(from < to)) throw badUserInput(`${at('from')} must be before ${at('to')}`, at('from'));
   const days = (to.getTime() - from.getTime()) / 86_400_000;
   if (days > MAX_RANGE_DAYS) {
-    throw badUserInput(`${field} spans ${Math.ceil(days)} days; at most ${MAX_RANGE_DAYS} days are allowed`, `${field}.to`);
+    throw badUserInput(`${field || 'the range'} spans ${Math.ceil(days)} days; at most ${MAX_RANGE_DAYS} days are allowed`, at('to'));
   }
   const filter: Filter = { from, to, automationIds: [], automationVersionIds: [], versionIds: [], senders: [] };
   for (const list of LISTS) {
     const values = input[list] ?? [];
     if (values.length > MAX_FILTER_IDS) {
-      throw badUserInput(`${field}.${list} has ${values.length} entries; at most ${MAX_FILTER_IDS} are allowed`, `${field}.${list}`);
+      throw badUserInput(`${at(list)} has ${values.length} entries; at most ${MAX_FILTER_IDS} are allowed`, at(list));
     }
     filter[list] = [...new Set(values)].sort();
   }

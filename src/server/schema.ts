@@ -13,6 +13,7 @@ import {
   TopicDetailsResolver,
   UnsuccessfulDrilldownResolver,
 } from '../drilldowns/drilldowns.resolver';
+import { FunnelViewResolver } from '../funnels/funnel.resolver';
 import { IngestResolver } from '../ingest/ingest.resolver';
 import { InteractionResolver } from '../interactions/interaction.resolver';
 import { InteractionConnectionResolver } from '../interactions/interactionConnection';
@@ -35,6 +36,7 @@ export const resolvers: NonEmptyArray<Function> = [
   TopicConnectionResolver,
   InteractionResolver,
   InteractionConnectionResolver,
+  FunnelViewResolver,
   RateCardResolver,
 ];
 

@@ -6,7 +6,7 @@
 import { createAccount } from '../../src/accounts/accountStore';
 import type { IngestResult } from '../../src/ingest/ingest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { D, dump, inbound, ingest, ingestOk, interaction, outbound, stored, T, type Json } from './helpers';
+import { D, dump, inbound, ingest, ingestOk, interaction, outbound, stored, summaryCopiesMismatches, T, type Json } from './helpers';
 
 const ACC = 'acc';
 const OTHER = 'other';
@@ -313,5 +313,11 @@ describe('values at the edge of what is allowed are accepted as sent', () => {
     const s = await stored(db.pool, ACC, 'edge-3');
     expect(s!.row).toMatchObject({ endedAt: null, automationId: null, escalatedAt: null, hasAnalysis: false, csatScore: null });
     expect(s!.messages).toEqual([]);
+  });
+});
+
+describe('after all of the above', () => {
+  it('summary rows copy their interaction\'s columns faithfully', async () => {
+    expect(await summaryCopiesMismatches(db.pool)).toEqual([]);
   });
 });

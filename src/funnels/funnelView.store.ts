@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { badUserInput, notFound } from '../common/errors';
+import type { AutomationType } from '../common/enums';
+import type { Context } from '../server/context';
+import { FunnelView, type FunnelViewInput } from './funnel.types';
+import { checkSteps, checkViewName } from './funnelSteps';
+
+const COLUMNS = `id, name, "automationId" AS "automationInternalId", "versionId", steps, "createdAt"`;
+const toView = (row: Record<string, unknown>) => Object.assign(new FunnelView(), row);
+
+async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** The account's views, oldest first. */
+export async function listViews(ctx: Context): Promise<FunnelView[]> {
+  const { rows } = await ctx.db.pool.query(
+    `SELECT ${COLUMNS} FROM "FunnelView" WHERE "accountId" = $1 ORDER BY "createdAt", id`,
+    [ctx.caller.accountId],
+  );
+  return rows.map(toView);
+}
+
+export async function findView(ctx: Context, id: string): Promise<FunnelView | null> {
+  const { rows } = await ctx.db.pool.query(`SELECT ${COLUMNS} FROM "FunnelView" WHERE "accountId" = $1 AND id = $2`, [ctx.caller.accountId, id]);
+  return rows[0] ? toView(rows[0]) : null;
+}
+
+/** The ID of the account's default view, once per request. */
+export function defaultViewId(ctx: Context): Promise<string | null> {
+  return ctx.memo('defaultFunnelViewId', async () => {
+    const { rows } = await ctx.db.pool.query(`SELECT "viewId" FROM "DefaultFunnelView" WHERE "accountId" = $1`, [ctx.caller.accountId]);
+    return rows[0]?.viewId ?? null;
+  });
+}
+
+async function checkInput(client: pg.PoolClient, accountId: string, input: FunnelViewInput) {
+  const name = checkViewName(input.name);
+  const { rows } = await client.query<{ id: number; type: AutomationType }>(
+    `SELECT id, type FROM "Automation" WHERE "accountId" = $1 AND "externalId" = $2`,
+    [accountId, input.automationId],
+  );
+  if (!rows[0]) throw badUserInput(`input.automationId: no automation "${input.automationId}" in this account (see the automations query)`, 'input.automationId');
+  const steps = checkSteps(input.steps, rows[0].type);
+  const versionId = input.versionId?.trim() || null;
+  return { name, automationId: rows[0].id, versionId, steps: JSON.stringify(steps) };
+}
+
+/** Creates a view; the account's first view becomes its default. */
+export function createView(ctx: Context, input: FunnelViewInput): Promise<FunnelView> {
+  const accountId = ctx.caller.accountId;
+  return inTransaction(ctx.db.pool, async (client) => {
+    const view = await checkInput(client, accountId, input);
+    const { rows } = await client.query(
+      `INSERT INTO "FunnelView" ("accountId", id, name, "automationId", "versionId", steps, "updatedAt")
+       VALUES ($1, $2, $3, $4, $5, $6, now()) RETURNING ${COLUMNS}`,
+      [accountId, randomUUID(), view.name, view.automationId, view.versionId, view.steps],
+    );
+    await client.query(`INSERT INTO "DefaultFunnelView" ("accountId", "viewId") VALUES ($1, $2) ON CONFLICT ("accountId") DO NOTHING`, [accountId, rows[0].id]);
+    return toView(rows[0]);
+  });
+}
+
+export function updateView(ctx: Context, id: string, input: FunnelViewInput): Promise<FunnelView> {
+  const accountId = ctx.caller.accountId;
+  return inTransaction(ctx.db.pool, async (client) => {
+    const view = await checkInput(client, accountId, input);
+    const { rows } = await client.query(
+      `UPDATE "FunnelView" SET name = $3, "automationId" = $4, "versionId" = $5, steps = $6, "updatedAt" = now()
+        WHERE "accountId" = $1 AND id = $2 RETURNING ${COLUMNS}`,
+      [accountId, id, view.name, view.automationId, view.versionId, view.steps],
+    );
+    if (!rows[0]) throw notFound(`No funnel view "${id}" in this account (see funnelViews)`);
+    return toView(rows[0]);
+  });
+}
+
+/** Deletes a view (false when there is none); when it was the default, the oldest remaining one becomes the default. */
+export function deleteView(ctx: Context, id: string): Promise<boolean> {
+  const accountId = ctx.caller.accountId;
+  return inTransaction(ctx.db.pool, async (client) => {
+    // Serialises with setDefault and other deletes of this account.
+    await client.query(`SELECT 1 FROM "Account" WHERE id = $1 FOR UPDATE`, [accountId]);
+    const { rowCount } = await client.query(`DELETE FROM "FunnelView" WHERE "accountId" = $1 AND id = $2`, [accountId, id]);
+    if (rowCount === 0) return false;
+    const { rowCount: wasDefault } = await client.query(`DELETE FROM "DefaultFunnelView" WHERE "accountId" = $1 AND "viewId" = $2`, [accountId, id]);
+    if (wasDefault) {
+      await client.query(
+        `INSERT INTO "DefaultFunnelView" ("accountId", "viewId")
+         SELECT "accountId", id FROM "FunnelView" WHERE "accountId" = $1 ORDER BY "createdAt", id LIMIT 1`,
+        [accountId],
+      );
+    }
+    return true;
+  });
+}
+
+/** Makes a view the default. The account's single DefaultFunnelView row keeps exactly one default under concurrency. */
+export function setDefaultView(ctx: Context, id: string): Promise<FunnelView> {
+  const accountId = ctx.caller.accountId;
+  return inTransaction(ctx.db.pool, async (client) => {
+    await client.query(`SELECT 1 FROM "Account" WHERE id = $1 FOR UPDATE`, [accountId]);
+    const { rows } = await client.query(`SELECT ${COLUMNS} FROM "FunnelView" WHERE "accountId" = $1 AND id = $2`, [accountId, id]);
+    if (!rows[0]) throw notFound(`No funnel view "${id}" in this account (see funnelViews)`);
+    await client.query(
+      `INSERT INTO "DefaultFunnelView" ("accountId", "viewId") VALUES ($1, $2)
+       ON CONFLICT ("accountId") DO UPDATE SET "viewId" = EXCLUDED."viewId"`,
+      [accountId, id],
+    );
+    return toView(rows[0]);
+  });
+}

@@ -1,0 +1,288 @@
+/**
+ * `touchpoint import FILE` run as users run it (the built CLI): rejected lines go to
+ * FILE.rejected.ndjson, counts are printed, the exit code says whether anything was rejected.
+ * Run `npx tsc -p tsconfig.json` (or `npm run build`) after changing src/: the CLI runs from dist/.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createAccount } from '../../src/accounts/accountStore';
+import { importNdjson, type ImportProgress } from '../../src/ingest/ndjson';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { D, inbound, interaction, outbound, stored, T } from './helpers';
+
+const ROOT = path.resolve(__dirname, '../..');
+const BIN = path.join(ROOT, 'bin/touchpoint.js');
+if (!fs.existsSync(path.join(ROOT, 'dist/cli/main.js'))) {
+  throw new Error('dist/ is missing: run `npm run build` before this test.');
+}
+
+function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ['DATABASE_URL', 'TOUCHPOINT_DATA_DIR', 'PORT', 'HOST', 'NODE_OPTIONS', 'NODE_ENV']) delete base[name];
+  return { ...base, ...env };
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: cliEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`touchpoint ${args.join(' ')} did not finish in ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The one JSON summary line an import prints on stdout. */
+function summary(run: Run) {
+  const lines = run.stdout.split('\n').filter((line) => line.trim() !== '');
+  expect({ lines: lines.length, stderr: run.stderr }).toEqual({ lines: 1, stderr: expect.any(String) });
+  return JSON.parse(lines[0]!);
+}
+
+const readRejected = (file: string) =>
+  fs.readFileSync(`${file}.rejected.ndjson`, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
+
+const line = (record: unknown) => JSON.stringify(record);
+const csat = (interactionId: string, score: number, seconds: number) => ({ record: 'csat', interactionId, score, at: T(seconds) });
+const status = (interactionId: string, messageId: string, s: string, seconds: number) =>
+  ({ record: 'messageStatus', interactionId, messageId, status: s, at: T(seconds) });
+
+let tmp: string;
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-import-'));
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('with DATABASE_URL', () => {
+  let db: TestDatabase;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    env = { DATABASE_URL: db.url };
+    await createAccount(db.prisma, 'Importer', 'imp');
+    await createAccount(db.prisma, 'Someone else', 'else');
+  });
+  afterAll(async () => db?.drop());
+
+  it('writes each rejected line with its 1-based line number (blank lines count), path, reason and text; prints counts; exits 1', async () => {
+    const file = path.join(tmp, 'mixed.ndjson');
+    const lines = [
+      /* 1 */ line(interaction('imp-1', { messages: [inbound('m0', 0), outbound('m1', 1)] })),
+      /* 2 */ '',
+      /* 3 */ '{"record":"interaction","id":',
+      /* 4 */ '{"record":"note","id":"x"}',
+      /* 5 */ line(csat('imp-1', 4, 60)),
+      /* 6 */ '   \t',
+      /* 7 */ line(interaction('imp-2', { messages: [inbound('m1', 0), { ...outbound('m2', 5), sentAt: undefined }] })),
+      /* 8 */ '[1,2]',
+      /* 9 */ line(status('imp-1', 'm1', 'DELIVERED', 30)),
+      /* 10 */ line(status('imp-1', 'm7', 'DELIVERED', 30)),
+      /* 11 */ line(csat('nope', 5, 60)),
+    ];
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+
+    const run = await cli(['import', file, '--account', 'imp'], env);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 1, stderr: expect.stringContaining(`6 record(s) rejected; see ${file}.rejected.ndjson`) });
+    expect(summary(run)).toEqual({ account: 'imp', stored: 3, rejected: 6, seconds: expect.any(Number), rejectedFile: `${file}.rejected.ndjson` });
+
+    expect(readRejected(file)).toEqual([
+      { line: 3, path: null, reason: expect.stringMatching(/^not valid JSON: \S.*$/), record: lines[2] },
+      { line: 4, path: 'record', reason: 'must be one of interaction, messageStatus, csat, analysis, got "note"', record: lines[3] },
+      { line: 7, path: 'messages[1].sentAt', reason: 'is required', record: lines[6] },
+      { line: 8, path: null, reason: 'a record must be a JSON object', record: '[1,2]' },
+      { line: 10, path: 'messageId', reason: 'interaction "imp-1" has no message "m7"', record: lines[9] },
+      { line: 11, path: 'interactionId', reason: 'no interaction "nope" in this account', record: lines[10] },
+    ]);
+
+    const s = (await stored(db.pool, 'imp', 'imp-1'))!;
+    expect(s.row).toMatchObject({ csatScore: 4, csatAt: D(60) });
+    expect(s.messages.find((m) => m.id === 'm1')).toMatchObject({ status: 'DELIVERED', statusAt: D(30) });
+    expect(await stored(db.pool, 'imp', 'imp-2')).toBeNull();
+    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM "Interaction" WHERE "accountId" = 'else'`);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('a clean file exits 0, prints rejected 0, and removes the rejected file of an earlier run', async () => {
+    const file = path.join(tmp, 'clean.ndjson');
+    fs.writeFileSync(`${file}.rejected.ndjson`, '{"line":1}\n');
+    fs.writeFileSync(file, ['', line(interaction('clean-1')), '', '', line(csat('clean-1', 5, 10)), ''].join('\n'));
+    const run = await cli(['import', file, '--account', 'imp'], env);
+    expect(run.code).toBe(0);
+    expect(summary(run)).toEqual({ account: 'imp', stored: 2, rejected: 0, seconds: expect.any(Number), rejectedFile: null });
+    expect(fs.existsSync(`${file}.rejected.ndjson`)).toBe(false);
+    expect((await stored(db.pool, 'imp', 'clean-1'))!.row).toMatchObject({ csatScore: 5 });
+  });
+
+  describe('a file bigger than one batch (--batch-size 3; CRLF line ends)', () => {
+    const lines = [
+      /* batch 1 */
+      line(interaction('b-1', { messages: [outbound('m1', 0, { status: 'SENT', statusAt: T(1) })] })),
+      line(interaction('b-2', { automation: { id: 'j-b', type: 'JOURNEY', name: 'Old name' } })),
+      line(interaction('b-3')),
+      /* batch 2: late records for interactions of batch 1 */
+      line(status('b-1', 'm1', 'SEEN', 5)),
+      '',
+      line(csat('b-2', 3, 10)),
+      line(interaction('b-4', { automation: { id: 'j-b', type: 'JOURNEY', name: 'New name' } })),
+      /* batch 3 */
+      line({ record: 'analysis', interactionId: 'b-4', topics: [{ name: 'A', resolved: false }] }),
+      line(csat('b-9', 1, 10)), // before its interaction: rejected
+      line(interaction('b-9')),
+    ];
+    const file = () => path.join(tmp, 'batches.ndjson');
+
+    beforeAll(() => fs.writeFileSync(file(), lines.join('\r\n') + '\r\n'));
+
+    it('applies a late record of batch 2 to an interaction of batch 1; prints progress lines on stderr', async () => {
+      const run = await cli(['import', file(), '--account', 'imp', '--batch-size', '3'], env);
+      expect(run.code).toBe(1);
+      expect(summary(run)).toMatchObject({ stored: 8, rejected: 1 });
+      expect(run.stderr).toMatch(/^import: \d+% \| \d+ records\/s \| stored \d+ \| rejected \d+$/m);
+      expect(readRejected(file())).toEqual([
+        { line: 9, path: 'interactionId', reason: 'no interaction "b-9" in this account', record: lines[8] },
+      ]);
+      const b1 = (await stored(db.pool, 'imp', 'b-1'))!;
+      expect(b1.messages[0]).toMatchObject({ status: 'SEEN', statusAt: D(5) });
+      expect(b1.channels[0]).toMatchObject({ delivered: 1, pending: 0 });
+      expect((await stored(db.pool, 'imp', 'b-2'))!.row).toMatchObject({ csatScore: 3 });
+      expect((await stored(db.pool, 'imp', 'b-4'))!.row).toMatchObject({ outcome: 'UNSUCCESSFUL' });
+      expect((await stored(db.pool, 'imp', 'b-9'))!.row).toMatchObject({ csatScore: null });
+      const { rows } = await db.pool.query(`SELECT name FROM "Automation" WHERE "accountId" = 'imp' AND "externalId" = 'j-b'`);
+      expect(rows).toEqual([{ name: 'New name' }]); // the late csat for b-2 in batch 2 did not bring back "Old name"
+    });
+
+    it('writes batch by batch, in file order (progress after each batch of 3)', async () => {
+      await createAccount(db.prisma, 'Batches', 'batches');
+      const progress: ImportProgress[] = [];
+      const result = await importNdjson(db.pool, 'batches', file(), { batchSize: 3, onProgress: (p) => progress.push(p) });
+      expect(progress.map((p) => [p.stored, p.rejected])).toEqual([[3, 0], [6, 0], [8, 1]]);
+      expect(result).toMatchObject({ lines: 9, stored: 8, rejected: 1 }); // 10 lines, one blank
+    });
+  });
+
+  it('an unknown --account exits 2 and stores nothing', async () => {
+    const file = path.join(tmp, 'unknown-account.ndjson');
+    fs.writeFileSync(file, line(interaction('ua-1')) + '\n');
+    const run = await cli(['import', file, '--account', 'no-such-account'], env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('no account with id "no-such-account"');
+    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM "Interaction" WHERE "externalId" = 'ua-1'`);
+    expect(rows[0].n).toBe(0);
+  });
+});
+
+describe('while the server runs on the embedded database (DATABASE_URL unset)', () => {
+  let dataDir: string;
+  let env: Record<string, string>;
+  let serve: ChildProcess | undefined;
+  let serveExit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  let serveOut = '';
+
+  /** Postmasters serving this test's data directory (only ever ones this test started). */
+  const postmasters = (): number[] =>
+    fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).filter((pid) => {
+      try {
+        const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        return path.basename(argv[0] ?? '') === 'postgres' && argv[argv.indexOf('-D') + 1] === path.join(dataDir, 'pg');
+      } catch {
+        return false;
+      }
+    }).map(Number);
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  };
+
+  beforeAll(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-import-data-'));
+    fs.chmodSync(dataDir, 0o755);
+    env = { TOUCHPOINT_DATA_DIR: dataDir };
+  });
+  afterAll(async () => {
+    if (serve && serve.exitCode === null && serve.signalCode === null) {
+      serve.kill('SIGKILL');
+      await serveExit;
+    }
+    for (const pid of postmasters()) {
+      process.kill(pid, 'SIGINT');
+      for (let i = 0; i < 50 && alive(pid); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('imports into the running server\'s database; the server sees the records at once', async () => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--no-demo', '--port', '0'], { cwd: ROOT, env: cliEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    serve = child;
+    serveExit = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    child.stdout!.on('data', (chunk) => (serveOut += chunk));
+    child.stderr!.on('data', (chunk) => (serveOut += chunk));
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`serve printed no "listening" line in 30 s:\n${serveOut}`)), 30_000);
+      child.stdout!.on('data', () => {
+        const match = /listening on (http:\/\/[^\s/]+)\/graphql/.exec(serveOut);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+      void serveExit.then(({ code, signal }) => reject(new Error(`serve exited (${code ?? signal}) before listening:\n${serveOut}`)));
+    });
+
+    const created = await cli(['accounts', 'create', '--name', 'Live', '--id', 'live'], env);
+    expect(created.code).toBe(0);
+    const { apiKey } = JSON.parse(created.stdout);
+
+    const file = path.join(tmp, 'live.ndjson');
+    fs.writeFileSync(file, [line(interaction('live-1', { messages: [outbound('m1', 0)] })), line(status('live-1', 'm1', 'DELIVERED', 3)), 'not json'].join('\n') + '\n');
+    const run = await cli(['import', file], env); // the only account: --account may be left out
+    expect(run.code).toBe(1);
+    expect(summary(run)).toMatchObject({ account: 'live', stored: 2, rejected: 1 });
+    expect(readRejected(file)).toEqual([{ line: 3, path: null, reason: expect.stringMatching(/^not valid JSON/), record: 'not json' }]);
+
+    // The server finds the imported interaction (a late record for it is accepted) and its message.
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+      body: JSON.stringify({
+        query: 'mutation($r: [JSONObject!]!) { ingest(records: $r) { stored rejected { index path reason } } }',
+        variables: { r: [status('live-1', 'm1', 'SEEN', 9), status('live-1', 'm2', 'SEEN', 9), csat('live-2', 5, 9)] },
+      }),
+    });
+    expect(await response.json()).toEqual({
+      data: {
+        ingest: {
+          stored: 1,
+          rejected: [
+            { index: 1, path: 'messageId', reason: 'interaction "live-1" has no message "m2"' },
+            { index: 2, path: 'interactionId', reason: 'no interaction "live-2" in this account' },
+          ],
+        },
+      },
+    });
+
+    child.kill('SIGTERM');
+    expect(await serveExit).toEqual({ code: 0, signal: null });
+  });
+});
