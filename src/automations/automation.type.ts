@@ -1,6 +1,7 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { AutomationType } from '../common/enums';
 
+@Directive('@key(fields: "id")')
 @ObjectType({ description: 'A journey, chatbot or AI agent, as named by its latest interaction.' })
 export class Automation {
   /** Internal integer key; never exposed. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import DataLoader from 'dataloader';
 import type pg from 'pg';
 import { badUserInput, notFound } from '../common/errors';
 import type { AutomationType } from '../common/enums';
@@ -33,9 +34,22 @@ export async function listViews(ctx: Context): Promise<FunnelView[]> {
   return rows.map(toView);
 }
 
-export async function findView(ctx: Context, id: string): Promise<FunnelView | null> {
-  const { rows } = await ctx.db.pool.query(`SELECT ${COLUMNS} FROM "FunnelView" WHERE "accountId" = $1 AND id = $2`, [ctx.caller.accountId, id]);
-  return rows[0] ? toView(rows[0]) : null;
+/** Views by ID, batched per request, in the caller's account only. */
+export function viewsById(ctx: Context): DataLoader<string, FunnelView | null> {
+  return ctx.memo('funnelViewsById', () =>
+    new DataLoader<string, FunnelView | null>(async (ids) => {
+      const { rows } = await ctx.db.pool.query(
+        `SELECT ${COLUMNS} FROM "FunnelView" WHERE "accountId" = $1 AND id = ANY($2::text[])`,
+        [ctx.caller.accountId, ids],
+      );
+      const byId = new Map(rows.map((row) => [row.id as string, toView(row)]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+  );
+}
+
+export function findView(ctx: Context, id: string): Promise<FunnelView | null> {
+  return viewsById(ctx).load(id);
 }
 
 /** The ID of the account's default view, once per request. */

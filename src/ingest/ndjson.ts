@@ -38,7 +38,7 @@ function parseLine(text: string): unknown {
  * Streams an NDJSON file of records into the account, a batch at a time (memory stays flat
  * whatever the file's size). Batches are applied in file order; while one is written, the next
  * is read and parsed. Rejected lines go to FILE.rejected.ndjson with their line number and reason.
- * Blank lines are skipped.
+ * Blank lines are skipped (they still count in line numbers); a byte order mark opening the file is ignored.
  */
 export async function importNdjson(pool: pg.Pool, accountId: string, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
   const batchSize = options.batchSize ?? 2000;
@@ -69,8 +69,11 @@ export async function importNdjson(pool: pg.Pool, accountId: string, file: strin
   let inFlight: Promise<void> = Promise.resolve();
   try {
     let lineNumber = 0;
-    for await (const text of lines) {
+    for await (const line of lines) {
       lineNumber++;
+      // A byte order mark at the start of the file (editors on Windows write one) is not part of
+      // the first record; RFC 8259 lets a JSON parser ignore it.
+      const text = lineNumber === 1 && line.startsWith('\uFEFF') ? line.slice(1) : line;
       if (text.trim() === '') continue;
       progress.lines++;
       batch.push({ index: lineNumber, value: parseLine(text) });

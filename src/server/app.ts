@@ -13,7 +13,7 @@ import type { Database } from '../db/database';
 import { createMemo, type Context } from './context';
 import { graphiqlRoutes } from './graphiql';
 import { healthHandler } from './health';
-import { buildTouchpointSchema } from './schema';
+import { buildServedSchema } from '../federation/subgraph';
 
 export interface ServerOptions {
   db: Database;
@@ -58,7 +58,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<Context>({
-    schema: await buildTouchpointSchema(),
+    schema: await buildServedSchema(),
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
     // The caller owns shutdown (`touchpoint serve` drains, closes the database, then exits 0).
     // Apollo's own SIGINT/SIGTERM handler would stop and re-raise the signal, killing the process

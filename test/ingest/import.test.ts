@@ -178,6 +178,13 @@ describe('with DATABASE_URL', () => {
     });
   });
 
+  it('a byte order mark at the start of the file is not part of the first record', async () => {
+    const file = path.join(tmp, 'bom.ndjson');
+    fs.writeFileSync(file, '\uFEFF' + line(interaction('bom-1')) + '\n' + line(csat('bom-1', 2, 5)) + '\n');
+    expect(await importNdjson(db.pool, 'imp', file)).toMatchObject({ stored: 2, rejected: 0, rejectedFile: null });
+    expect((await stored(db.pool, 'imp', 'bom-1'))!.row).toMatchObject({ csatScore: 2 });
+  });
+
   it('an unknown --account exits 2 and stores nothing', async () => {
     const file = path.join(tmp, 'unknown-account.ndjson');
     fs.writeFileSync(file, line(interaction('ua-1')) + '\n');
