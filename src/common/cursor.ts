@@ -20,10 +20,13 @@ export function encodeCursor(accountId: string, list: string, key: unknown[]): s
 /** The key inside a cursor, or BAD_USER_INPUT when it was not issued for this account and list. */
 export function decodeCursor(accountId: string, list: string, cursor: string, field = 'after'): unknown[] {
   const invalid = () => badUserInput(`${field} is not a cursor of this list; pass an endCursor or cursor from a previous page`, field);
-  const [payload, signature] = cursor.split('.');
-  if (!payload || !signature) throw invalid();
-  const expected = sign(payload, accountId);
-  const given = Buffer.from(signature, 'base64url');
+  const parts = cursor.split('.');
+  const [payload, signature] = parts;
+  if (parts.length !== 2 || !payload || !signature) throw invalid();
+  // Compare the signature as text: decoding it first would ignore the unused bits of its last
+  // character (and any character that is not base64url), so altered cursors would pass.
+  const expected = Buffer.from(sign(payload, accountId).toString('base64url'));
+  const given = Buffer.from(signature);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
   const [kind, key] = JSON.parse(Buffer.from(payload, 'base64url').toString()) as [string, unknown[]];
   if (kind !== list || !Array.isArray(key)) throw invalid();

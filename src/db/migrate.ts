@@ -74,6 +74,8 @@ export async function migrate(pool: pg.Pool, dir = MIGRATIONS_DIR): Promise<stri
       }
       await client.query('BEGIN');
       try {
+        // A migration may rewrite large tables: the per-request statement timeout does not apply.
+        await client.query('SET LOCAL statement_timeout = 0');
         const id = randomUUID();
         await client.query(
           'INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())',

@@ -52,7 +52,7 @@ export function* demoRecords(options: DemoOptions): Generator<Json> {
     record.endUserId = `u-${random.int(1, users)}`;
     if (random.chance(0.6)) record.customerProfileId = `cp-${record.endUserId}`;
     yield record;
-    lateRecordsFor(random, record, late);
+    lateRecordsFor(random, record, late, end);
     // Late records arrive a little after their interaction.
     while (late.length > 0 && (late.length > 50 || random.chance(0.3))) yield late.shift()!;
   }
@@ -71,7 +71,10 @@ function outboundStatus(random: Random, sentAt: number, end: number): Json {
   // Messages sent in the last two days may still be on their way.
   const pending = status === 'PENDING' || status === 'SENT';
   if (pending && end - sentAt > 48 * HOUR && random.chance(0.5)) return { status: 'DELIVERED', statusAt: iso(sentAt + 4_000) };
-  return status === 'PENDING' ? {} : { status, statusAt: iso(sentAt + random.int(1, 30) * 1000) };
+  if (status === 'PENDING') return {};
+  const statusAt = sentAt + random.int(1, 30) * 1000;
+  // A report due after the end of the period has not arrived yet: the message is still PENDING.
+  return statusAt > end ? {} : { status, statusAt: iso(statusAt) };
 }
 
 function journey(random: Random, n: number, startedAt: number, automation: DemoAutomation, ref: Json, end: number): Json {
@@ -81,17 +84,20 @@ function journey(random: Random, n: number, startedAt: number, automation: DemoA
   const logs: Json[] = [];
   const messages: Json[] = [];
   let at = startedAt;
-  for (let i = 0; i < reached; i++) {
+  // A journey still running at the end of the period has reached only the elements before it.
+  for (let i = 0; i < reached && at < end; i++) {
     const name = automation.steps[i]!;
     steps.push({ kind: 'JOURNEY_ELEMENT', name, at: iso(at) });
     logs.push({ at: iso(at), level: 'INFO', message: `Entered "${name}"` });
-    if (name.startsWith('Send')) {
+    if (name.startsWith('Send') && at + 1000 < end) {
       messages.push({ id: `m${messages.length + 1}`, direction: 'OUTBOUND', author: 'SYSTEM', channel, sentAt: iso(at + 1000), text: `${automation.name}: ${name.toLowerCase()}`, validityHours: random.pick([24, 48, 72]), ...outboundStatus(random, at, end) });
     }
     at += random.int(60, 3 * 3600) * 1000;
   }
-  if (messages.some((m) => m.status === 'REJECTED')) logs.push({ at: iso(at), level: 'ERROR', message: 'A message was rejected by the channel' });
-  else if (random.chance(0.05)) logs.push({ at: iso(at), level: 'WARN', message: 'Contact has no consent for marketing on this channel' });
+  if (at < end) {
+    if (messages.some((m) => m.status === 'REJECTED')) logs.push({ at: iso(at), level: 'ERROR', message: 'A message was rejected by the channel' });
+    else if (random.chance(0.05)) logs.push({ at: iso(at), level: 'WARN', message: 'Contact has no consent for marketing on this channel' });
+  }
   return {
     record: 'interaction', id: `j-${n}`, type: 'NON_CONVERSATIONAL', startedAt: iso(startedAt),
     ...(at < end ? { endedAt: iso(at) } : {}),
@@ -108,6 +114,8 @@ function conversation(random: Random, n: number, startedAt: number, automation: 
   const messages: Json[] = [];
   let at = startedAt;
   const add = (direction: 'INBOUND' | 'OUTBOUND', author: string, text: string) => {
+    // A conversation still going on at the end of the period has only the messages before it.
+    if (at >= end) return;
     messages.push({
       id: `m${messages.length + 1}`, direction, author, channel, sentAt: iso(at), text,
       ...(direction === 'OUTBOUND' ? outboundStatus(random, at, end) : {}),
@@ -119,7 +127,7 @@ function conversation(random: Random, n: number, startedAt: number, automation: 
   let escalatedAt: number | null = null;
   for (let t = 0; t < turns; t++) {
     if (t === 0 || random.chance(0.7)) add('INBOUND', 'END_USER', random.pick(USER_LINES));
-    if (t === escalationTurn) {
+    if (t === escalationTurn && at < end) {
       escalatedAt = at;
       at += random.int(30, 600) * 1000;
     }
@@ -143,11 +151,12 @@ function conversation(random: Random, n: number, startedAt: number, automation: 
     record: 'interaction', id: `c-${n}`, type: 'CONVERSATIONAL', startedAt: iso(startedAt),
     ...(at < end && random.chance(0.97) ? { endedAt: iso(at) } : {}),
     ...(ref ? { automation: ref } : {}),
-    sender: SENDERS[channel], channel, messages, steps,
+    sender: SENDERS[channel], channel, messages,
+    steps: steps.filter((step) => Date.parse(step.at as string) < end),
     ...(escalatedAt !== null ? { escalation: { at: iso(escalatedAt), agentId: `agent-${random.int(1, 12)}` } } : {}),
   };
   if (random.chance(0.85)) record.analysis = analysis(random, topicNames, escalatedAt !== null);
-  if (random.chance(0.3)) record.csat = { score: random.weighted([[1, 1], [2, 1], [3, 2], [4, 3], [5, 4]] as const), at: iso(at + 60_000) };
+  if (random.chance(0.3) && at + 60_000 < end) record.csat = { score: random.weighted([[1, 1], [2, 1], [3, 2], [4, 3], [5, 4]] as const), at: iso(at + 60_000) };
   return record;
 }
 
@@ -176,14 +185,15 @@ function analysis(random: Random, topicNames: string[], escalated: boolean): Jso
   return result;
 }
 
-function lateRecordsFor(random: Random, record: Json, late: Json[]): void {
+/** Late records that arrived before the end of the period. */
+function lateRecordsFor(random: Random, record: Json, late: Json[], end: number): void {
   const messages = record.messages as Json[];
   const open = messages.find((m) => m.direction === 'OUTBOUND' && (m.status === undefined || m.status === 'SENT'));
-  if (open && random.chance(0.5)) {
+  if (open && random.chance(0.5) && Date.parse(open.sentAt as string) + 30_000 <= end) {
     const sentAt = Date.parse(open.sentAt as string);
     late.push({ record: 'messageStatus', interactionId: record.id, messageId: open.id, status: random.pick(['DELIVERED', 'SEEN', 'SENT']), at: iso(sentAt + 30_000) });
   }
-  if (record.type === 'CONVERSATIONAL' && !record.csat && random.chance(0.05)) {
+  if (record.type === 'CONVERSATIONAL' && !record.csat && random.chance(0.05) && Date.parse(record.startedAt as string) + 2 * HOUR <= end) {
     late.push({ record: 'csat', interactionId: record.id, score: random.int(1, 5), at: iso(Date.parse(record.startedAt as string) + 2 * HOUR) });
   }
 }

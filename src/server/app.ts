@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError } from 'graphql';
@@ -12,13 +12,24 @@ import { unauthenticated } from '../common/errors';
 import type { Database } from '../db/database';
 import { createMemo, type Context } from './context';
 import { graphiqlRoutes } from './graphiql';
+import { formatError, jsonLogger, requestIdPlugin, type Logger } from './errors';
 import { healthHandler } from './health';
+import { bodyErrors, bodyLimits } from './limits/bodyLimits';
+import { complexityPlugin } from './limits/complexity';
+import { RateLimiter } from './limits/rateLimiter';
+import { readLimits, type Limits } from './limits/settings';
+import { aliasLimit, depthRule } from './limits/validationRules';
 import { buildServedSchema } from '../federation/subgraph';
 
 export interface ServerOptions {
   db: Database;
   port?: number;
   host?: string;
+  /** Defaults to readLimits() (environment variables). */
+  limits?: Limits;
+  /** Masks internal errors; defaults to NODE_ENV=production. */
+  production?: boolean;
+  logger?: Logger;
 }
 
 export interface RunningServer {
@@ -34,7 +45,7 @@ function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-export async function createContext(db: Database, authorization: string | undefined): Promise<Context> {
+export async function createContext(db: Database, authorization: string | undefined, rateLimiter?: RateLimiter): Promise<Context> {
   const token = bearerToken(authorization);
   if (!token) {
     throw unauthenticated('Missing API key. Send it as the header "Authorization: Bearer <api key>".');
@@ -50,16 +61,32 @@ export async function createContext(db: Database, authorization: string | undefi
     });
   }
   if (!caller) throw unauthenticated('Unknown or revoked API key. Create one with `touchpoint keys create`.');
+  rateLimiter?.take(caller.keyId);
   return { caller, db, requestId: randomUUID(), now: new Date(), memo: createMemo() };
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const limits = options.limits ?? readLimits();
+  const production = options.production ?? process.env.NODE_ENV === 'production';
+  const rateLimiter = new RateLimiter(limits.ratePerMinute, limits.rateBurst);
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  const schema = await buildServedSchema();
   const apollo = new ApolloServer<Context>({
-    schema: await buildServedSchema(),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    schema,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      // Inline traces are for Apollo's hosted studio, which Touchpoint does not report to.
+      ApolloServerPluginInlineTraceDisabled(),
+      complexityPlugin(() => schema, limits.maxCost),
+      requestIdPlugin(options.logger ?? jsonLogger),
+    ],
+    validationRules: [depthRule(limits.maxDepth), aliasLimit(limits.maxAliases)],
+    allowBatchedHttpRequests: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: formatError(production),
     // The caller owns shutdown (`touchpoint serve` drains, closes the database, then exits 0).
     // Apollo's own SIGINT/SIGTERM handler would stop and re-raise the signal, killing the process
     // before the database is closed (it is off only when NODE_ENV=test, which hid this in tests).
@@ -71,10 +98,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.use(graphiqlRoutes());
   app.use(
     '/graphql',
-    express.json({ limit: '16mb' }),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(options.db, req.headers.authorization),
+    express.json({
+      limit: limits.maxIngestBodyBytes,
+      verify: (req, _res, buffer) => {
+        (req as { rawBodyBytes?: number }).rawBodyBytes = buffer.length;
+      },
     }),
+    bodyLimits(limits),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => createContext(options.db, req.headers.authorization, rateLimiter),
+    }),
+    bodyErrors(limits),
   );
 
   await new Promise<void>((resolve) => httpServer.listen(options.port ?? 4000, options.host ?? '127.0.0.1', resolve));

@@ -94,6 +94,107 @@ export type ChannelPriceInput = {
   outboundMessage: Scalars['Float']['input'];
 };
 
+export type CsatDrilldown = {
+  __typename?: 'CsatDrilldown';
+  /** Interactions with a CSAT answer, optionally of one rating. */
+  examples: InteractionConnection;
+  /** % of answers with score 1-2. */
+  negativePercentage?: Maybe<Scalars['Float']['output']>;
+  /** % of answers with score 4-5. */
+  positivePercentage?: Maybe<Scalars['Float']['output']>;
+  responses: Scalars['Int']['output'];
+};
+
+
+export type CsatDrilldownExamplesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  rating?: InputMaybe<CsatRating>;
+};
+
+/** POSITIVE: score 4-5, NEUTRAL: 3, NEGATIVE: 1-2. */
+export type CsatRating =
+  | 'NEGATIVE'
+  | 'NEUTRAL'
+  | 'POSITIVE';
+
+/** Owned by the Customer Profiles subgraph; this service only references it. */
+export type CustomerProfile = {
+  __typename?: 'CustomerProfile';
+  id: Scalars['ID']['output'];
+};
+
+export type Funnel = {
+  __typename?: 'Funnel';
+  message?: Maybe<Scalars['String']['output']>;
+  status: FunnelStatus;
+  steps: Array<FunnelStepResult>;
+  view?: Maybe<FunnelView>;
+};
+
+export type FunnelStatus =
+  | 'NOT_CONFIGURED'
+  | 'NO_DATA'
+  | 'OK';
+
+export type FunnelStep = {
+  __typename?: 'FunnelStep';
+  kind: FunnelStepKind;
+  /** The element, dialog or tool name; null for session start and end. */
+  name?: Maybe<Scalars['String']['output']>;
+};
+
+export type FunnelStepInput = {
+  kind: FunnelStepKind;
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** STARTING_DIALOG / ENDING_DIALOG: the first / last DIALOG step of an interaction. */
+export type FunnelStepKind =
+  | 'AI_AGENT_TOOL'
+  | 'ENDING_DIALOG'
+  | 'JOURNEY_ELEMENT'
+  | 'SESSION_END'
+  | 'SESSION_START'
+  | 'STARTING_DIALOG';
+
+export type FunnelStepResult = {
+  __typename?: 'FunnelStepResult';
+  /** interactions / interactions at step 1 × 100. */
+  conversionRate?: Maybe<Scalars['Float']['output']>;
+  /** Reached the previous step but not this one (0 for step 1). */
+  dropOff: Scalars['Int']['output'];
+  /** Interactions that reached this step in order. */
+  interactions: Scalars['Int']['output'];
+  step: FunnelStep;
+};
+
+/** A saved funnel: one automation (optionally one version) and its ordered steps. */
+export type FunnelView = {
+  __typename?: 'FunnelView';
+  automation: Automation;
+  id: Scalars['ID']['output'];
+  isDefault: Scalars['Boolean']['output'];
+  name: Scalars['String']['output'];
+  steps: Array<FunnelStep>;
+  versionId?: Maybe<Scalars['ID']['output']>;
+};
+
+export type FunnelViewInput = {
+  automationId: Scalars['ID']['input'];
+  /** 1 to 100 characters. */
+  name: Scalars['String']['input'];
+  /** 1 to 20 steps whose kinds fit the automation type. */
+  steps: Array<FunnelStepInput>;
+  /** Only interactions of this version ID of the automation. */
+  versionId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** ESCALATED: a human agent was involved; CONTAINED: automation only. */
+export type Handling =
+  | 'CONTAINED'
+  | 'ESCALATED';
+
 export type IngestResult = {
   __typename?: 'IngestResult';
   rejected: Array<RejectedRecord>;
@@ -107,8 +208,65 @@ export type Insights = {
   audience: AudienceEngagement;
   /** Outbound delivery per channel, by totalSent descending, then name. */
   channels: Array<ChannelHealth>;
+  csat: CsatDrilldown;
   health: InteractionHealth;
+  /** The filtered interactions narrowed by the arguments, newest startedAt first, then ID. */
+  interactions: InteractionConnection;
+  mixed: OutcomeDrilldown;
   performance: InteractionPerformance;
+  sentiment: SentimentDrilldown;
+  successful: OutcomeDrilldown;
+  /** Null when no filtered interaction has this topic. */
+  topic?: Maybe<TopicDetails>;
+  /** Topics of the filtered interactions with their details. */
+  topics: TopicConnection;
+  unsuccessful: UnsuccessfulDrilldown;
+};
+
+
+/** Metrics and drill-downs for one filter. Every section is computed only when asked for. */
+export type InsightsInteractionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  csat?: InputMaybe<CsatRating>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  handling?: InputMaybe<Handling>;
+  issue?: InputMaybe<Scalars['String']['input']>;
+  outcome?: InputMaybe<Outcome>;
+  sentiment?: InputMaybe<Sentiment>;
+  topic?: InputMaybe<Scalars['String']['input']>;
+  type?: InputMaybe<InteractionType>;
+};
+
+
+/** Metrics and drill-downs for one filter. Every section is computed only when asked for. */
+export type InsightsMixedArgs = {
+  handling?: InputMaybe<Handling>;
+};
+
+
+/** Metrics and drill-downs for one filter. Every section is computed only when asked for. */
+export type InsightsSuccessfulArgs = {
+  handling?: InputMaybe<Handling>;
+};
+
+
+/** Metrics and drill-downs for one filter. Every section is computed only when asked for. */
+export type InsightsTopicArgs = {
+  name: Scalars['String']['input'];
+};
+
+
+/** Metrics and drill-downs for one filter. Every section is computed only when asked for. */
+export type InsightsTopicsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<TopicOrder>;
+};
+
+
+/** Metrics and drill-downs for one filter. Every section is computed only when asked for. */
+export type InsightsUnsuccessfulArgs = {
+  handling?: InputMaybe<Handling>;
 };
 
 /** Which interactions a figure covers: startedAt in [from, to), narrowed by the lists (an omitted or empty list does not filter; lists are ANDed). */
@@ -119,6 +277,58 @@ export type InsightsFilter = {
   senders?: InputMaybe<Array<Scalars['String']['input']>>;
   to: Scalars['DateTime']['input'];
   versionIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+/** One conversation or automated flow run, with everything stored about it. */
+export type Interaction = {
+  __typename?: 'Interaction';
+  analysisSummary?: Maybe<Scalars['String']['output']>;
+  /** Null for interactions handled only in the inbox. */
+  automation?: Maybe<Automation>;
+  automationVersionId?: Maybe<Scalars['ID']['output']>;
+  channel: Scalars['String']['output'];
+  csatScore?: Maybe<Scalars['Int']['output']>;
+  /** Reference to the Customer Profiles subgraph's entity; null when unknown. */
+  customer?: Maybe<CustomerProfile>;
+  durationSeconds?: Maybe<Scalars['Float']['output']>;
+  endUserId: Scalars['ID']['output'];
+  endedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The end user sent an inbound message beyond the one that opened the interaction. */
+  engaged: Scalars['Boolean']['output'];
+  /** When a human agent took over; null for contained interactions. */
+  escalatedAt?: Maybe<Scalars['DateTime']['output']>;
+  handling: Handling;
+  id: Scalars['ID']['output'];
+  inboundMessages: Scalars['Int']['output'];
+  issues: Array<Scalars['String']['output']>;
+  /** What ran (mostly for non-conversational interactions), by time. */
+  logs: Array<InteractionLog>;
+  outboundMessages: Scalars['Int']['output'];
+  /** The analysis outcome, else derived from topic resolution; null when unclassified. */
+  outcome?: Maybe<Outcome>;
+  sender?: Maybe<Scalars['String']['output']>;
+  sentiment?: Maybe<Sentiment>;
+  sentimentScore?: Maybe<Scalars['Float']['output']>;
+  startedAt: Scalars['DateTime']['output'];
+  topics: Array<InteractionTopic>;
+  /** Every stored message, in sentAt order, then ID. */
+  transcript: Array<Message>;
+  type: InteractionType;
+  versionId?: Maybe<Scalars['ID']['output']>;
+};
+
+export type InteractionConnection = {
+  __typename?: 'InteractionConnection';
+  edges: Array<InteractionEdge>;
+  pageInfo: PageInfo;
+  /** All interactions of the list, on every page. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type InteractionEdge = {
+  __typename?: 'InteractionEdge';
+  cursor: Scalars['String']['output'];
+  node: Interaction;
 };
 
 export type InteractionHealth = {
@@ -133,6 +343,13 @@ export type InteractionHealth = {
   score?: Maybe<Scalars['Float']['output']>;
 };
 
+export type InteractionLog = {
+  __typename?: 'InteractionLog';
+  at: Scalars['DateTime']['output'];
+  level: LogLevel;
+  message: Scalars['String']['output'];
+};
+
 export type InteractionPerformance = {
   __typename?: 'InteractionPerformance';
   /** Automation only: no human agent involved. */
@@ -142,12 +359,92 @@ export type InteractionPerformance = {
   total: OutcomeCounts;
 };
 
+export type InteractionTopic = {
+  __typename?: 'InteractionTopic';
+  handleTimeSeconds?: Maybe<Scalars['Float']['output']>;
+  name: Scalars['String']['output'];
+  resolved: Scalars['Boolean']['output'];
+};
+
+export type InteractionType =
+  | 'CONVERSATIONAL'
+  | 'NON_CONVERSATIONAL';
+
+export type IssueImpact = {
+  __typename?: 'IssueImpact';
+  /** Unsuccessful interactions with this issue. */
+  affectedInteractions: Scalars['Int']['output'];
+  examples: InteractionConnection;
+  /** affectedInteractions / unsuccessful interactions × 100. */
+  impact: Scalars['Float']['output'];
+  issue: Scalars['String']['output'];
+};
+
+
+export type IssueImpactExamplesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type LogLevel =
+  | 'ERROR'
+  | 'INFO'
+  | 'WARN';
+
+export type Message = {
+  __typename?: 'Message';
+  author: MessageAuthor;
+  channel: Scalars['String']['output'];
+  direction: MessageDirection;
+  id: Scalars['ID']['output'];
+  sentAt: Scalars['DateTime']['output'];
+  /** Outbound messages only; null for inbound. */
+  status?: Maybe<MessageStatus>;
+  statusAt?: Maybe<Scalars['DateTime']['output']>;
+  text?: Maybe<Scalars['String']['output']>;
+};
+
+export type MessageAuthor =
+  | 'AGENT'
+  | 'BOT'
+  | 'END_USER'
+  | 'SYSTEM';
+
+export type MessageDirection =
+  | 'INBOUND'
+  | 'OUTBOUND';
+
+export type MessageStatus =
+  | 'DELIVERED'
+  | 'EXPIRED'
+  | 'PENDING'
+  | 'REJECTED'
+  | 'SEEN'
+  | 'SENT'
+  | 'UNDELIVERABLE';
+
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Saves a view; the account's first view becomes its default. */
+  createFunnelView: FunnelView;
+  /** False when there is no such view. Deleting the default makes the oldest remaining view the default. */
+  deleteFunnelView: Scalars['Boolean']['output'];
   /** Stores records (ingest.md), applied in list order. At most 1000 records a call; bad records are rejected one by one and change nothing. */
   ingest: IngestResult;
+  setDefaultFunnelView: FunnelView;
   /** Replaces the rate card used for estimatedCostPerInteraction. */
   setRateCard: RateCard;
+  updateFunnelView: FunnelView;
+};
+
+
+export type MutationCreateFunnelViewArgs = {
+  input: FunnelViewInput;
+};
+
+
+export type MutationDeleteFunnelViewArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -156,9 +453,25 @@ export type MutationIngestArgs = {
 };
 
 
+export type MutationSetDefaultFunnelViewArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationSetRateCardArgs = {
   input: RateCardInput;
 };
+
+
+export type MutationUpdateFunnelViewArgs = {
+  id: Scalars['ID']['input'];
+  input: FunnelViewInput;
+};
+
+export type Outcome =
+  | 'MIXED'
+  | 'SUCCESSFUL'
+  | 'UNSUCCESSFUL';
 
 /** Interactions by effective outcome; the four outcome counts add up to interactions. */
 export type OutcomeCounts = {
@@ -171,12 +484,51 @@ export type OutcomeCounts = {
   unsuccessful: Scalars['Int']['output'];
 };
 
+/** Filtered interactions of one outcome, optionally of one handling tab. */
+export type OutcomeDrilldown = {
+  __typename?: 'OutcomeDrilldown';
+  count: Scalars['Int']['output'];
+  examples: InteractionConnection;
+  /** Topics handled in these interactions, most first, then name. */
+  topics: Array<TopicCount>;
+  /** The interaction types that occur, CONVERSATIONAL first. */
+  types: Array<InteractionType>;
+};
+
+
+/** Filtered interactions of one outcome, optionally of one handling tab. */
+export type OutcomeDrilldownExamplesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  type?: InputMaybe<InteractionType>;
+};
+
+
+/** Filtered interactions of one outcome, optionally of one handling tab. */
+export type OutcomeDrilldownTopicsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
   /** The account's journeys, chatbots and AI agents, by name. */
   automations: Array<Automation>;
+  /** The conversion funnel of a saved view (the account's default view when viewId is omitted). */
+  funnel: Funnel;
+  /** The steps that can be put in a view of this automation, as seen in stored interactions. */
+  funnelStepOptions: Array<FunnelStep>;
+  /** The account's saved funnel views, oldest first. */
+  funnelViews: Array<FunnelView>;
   /** Metrics and drill-downs for one filter. Every section is computed only when asked for. */
   insights: Insights;
+  /** One interaction of the account with everything stored about it; null when unknown. */
+  interaction?: Maybe<Interaction>;
   /** The account's rate card; null until one is set. */
   rateCard?: Maybe<RateCard>;
   /** Every sender identity seen in interactions, in alphabetical order. */
@@ -184,8 +536,27 @@ export type Query = {
 };
 
 
+export type QueryFunnelArgs = {
+  filter?: InputMaybe<InsightsFilter>;
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+  viewId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryFunnelStepOptionsArgs = {
+  automationId: Scalars['ID']['input'];
+  versionId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
 export type QueryInsightsArgs = {
   filter: InsightsFilter;
+};
+
+
+export type QueryInteractionArgs = {
+  id: Scalars['ID']['input'];
 };
 
 /** Prices used to estimate the cost of interactions. A price not listed counts as 0. */
@@ -215,4 +586,117 @@ export type RejectedRecord = {
   path?: Maybe<Scalars['String']['output']>;
   /** One line saying what is wrong. */
   reason: Scalars['String']['output'];
+};
+
+export type Sentiment =
+  | 'NEGATIVE'
+  | 'NEUTRAL'
+  | 'POSITIVE';
+
+export type SentimentDrilldown = {
+  __typename?: 'SentimentDrilldown';
+  /** Interactions with a sentiment, optionally of one sentiment. */
+  examples: InteractionConnection;
+  interactionsWithSentiment: Scalars['Int']['output'];
+  negativePercentage?: Maybe<Scalars['Float']['output']>;
+  positivePercentage?: Maybe<Scalars['Float']['output']>;
+};
+
+
+export type SentimentDrilldownExamplesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  sentiment?: InputMaybe<Sentiment>;
+};
+
+export type TopicConnection = {
+  __typename?: 'TopicConnection';
+  edges: Array<TopicEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type TopicCount = {
+  __typename?: 'TopicCount';
+  interactions: Scalars['Int']['output'];
+  topic: Scalars['String']['output'];
+};
+
+/** One topic over the filtered interactions that have it. */
+export type TopicDetails = {
+  __typename?: 'TopicDetails';
+  /** Mean CSAT score of those that have one. */
+  averageCsat?: Maybe<Scalars['Float']['output']>;
+  /** Mean handleTimeSeconds of the topic entries that have one. */
+  averageHandleTimeSeconds?: Maybe<Scalars['Float']['output']>;
+  /** Mean sentimentScore of those that have one. */
+  averageSentiment?: Maybe<Scalars['Float']['output']>;
+  /** % of interactions that were contained. */
+  containmentRate?: Maybe<Scalars['Float']['output']>;
+  /** The interactions with this topic (of the same handling tab, under a drill-down). */
+  examples: InteractionConnection;
+  interactions: Scalars['Int']['output'];
+  name: Scalars['String']['output'];
+  /** % of interactions whose entry for this topic is resolved. */
+  successRate?: Maybe<Scalars['Float']['output']>;
+};
+
+
+/** One topic over the filtered interactions that have it. */
+export type TopicDetailsExamplesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type TopicEdge = {
+  __typename?: 'TopicEdge';
+  cursor: Scalars['String']['output'];
+  node: TopicDetails;
+};
+
+/** Ties are broken by interactions descending, then name. */
+export type TopicOrder =
+  | 'INTERACTIONS_DESC'
+  | 'NAME_ASC'
+  | 'SUCCESS_RATE_ASC';
+
+/** The unsuccessful interactions, with detected issues and the lowest-performing topics. */
+export type UnsuccessfulDrilldown = {
+  __typename?: 'UnsuccessfulDrilldown';
+  count: Scalars['Int']['output'];
+  examples: InteractionConnection;
+  /** Detected issues by impact, then name. */
+  issues: Array<IssueImpact>;
+  /** Topics with at least 5 interactions by success rate ascending, over all of the tab's interactions. */
+  lowestPerformingTopics: Array<TopicDetails>;
+  /** Topics handled in these interactions, most first, then name. */
+  topics: Array<TopicCount>;
+  /** The interaction types that occur, CONVERSATIONAL first. */
+  types: Array<InteractionType>;
+};
+
+
+/** The unsuccessful interactions, with detected issues and the lowest-performing topics. */
+export type UnsuccessfulDrilldownExamplesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  type?: InputMaybe<InteractionType>;
+};
+
+
+/** The unsuccessful interactions, with detected issues and the lowest-performing topics. */
+export type UnsuccessfulDrilldownIssuesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The unsuccessful interactions, with detected issues and the lowest-performing topics. */
+export type UnsuccessfulDrilldownLowestPerformingTopicsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The unsuccessful interactions, with detected issues and the lowest-performing topics. */
+export type UnsuccessfulDrilldownTopicsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };

@@ -2,6 +2,7 @@ import { readSettings } from '../../config/env';
 import { openDatabase } from '../../db/open';
 import { ensureDemo } from '../../demo/firstStart';
 import { startServer } from '../../server/app';
+import { readLimits } from '../../server/limits/settings';
 import { parseOptions, portNumber } from '../usage';
 
 export async function serveCommand(argv: string[]): Promise<number> {
@@ -13,10 +14,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
   });
   const settings = readSettings();
   const port = portNumber(values.port, '--port', settings.port);
-  const open = await openDatabase(settings, { migrate: !values['no-migrate'] });
+  const limits = readLimits();
+  const open = await openDatabase(settings, { migrate: !values['no-migrate'], pool: { statementTimeoutMs: limits.statementTimeoutMs } });
   const log = (line: string) => process.stdout.write(line + '\n');
   const demoKey = open.embedded && !values['no-demo'] ? await ensureDemo(open.db, settings.dataDir, log) : undefined;
-  const server = await startServer({ db: open.db, port, host: values.host ?? settings.host });
+  const server = await startServer({ db: open.db, port, host: values.host ?? settings.host, limits });
   const where = open.embedded ? `embedded PostgreSQL in ${settings.dataDir}` : 'DATABASE_URL';
   log(`Touchpoint is listening on ${server.url}/graphql (GraphiQL in a browser), database: ${where}`);
   if (demoKey) log(`Demo account API key (enter it in GraphiQL's "API key" field): ${demoKey}`);

@@ -1,0 +1,35 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * A token bucket per API key: `perMinute` requests a minute on average, bursts of `burst`.
+ * Kept in this process's memory (one service instance; put a shared limiter in front of several).
+ */
+export class RateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; updated: number }>();
+
+  constructor(
+    private readonly perMinute: number,
+    private readonly burst: number,
+  ) {}
+
+  /** Takes one token for `key`, or throws RATE_LIMITED saying when to retry. */
+  take(key: string, now = Date.now()): void {
+    const refillPerMs = this.perMinute / 60_000;
+    const bucket = this.buckets.get(key) ?? { tokens: this.burst, updated: now };
+    bucket.tokens = Math.min(this.burst, bucket.tokens + (now - bucket.updated) * refillPerMs);
+    bucket.updated = now;
+    this.buckets.set(key, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return;
+    }
+    const retryAfterSeconds = Math.ceil((1 - bucket.tokens) / refillPerMs / 1000);
+    throw new GraphQLError(`Too many requests for this API key. Retry in ${retryAfterSeconds} s.`, {
+      extensions: {
+        code: 'RATE_LIMITED',
+        retryAfterSeconds,
+        http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
+      },
+    });
+  }
+}
