@@ -15,11 +15,15 @@ export interface ImportProgress {
 export interface ImportSummary extends ImportProgress {
   /** Where rejected lines were written, when there were any. */
   rejectedFile: string | null;
+  /** True when `signal` stopped the import before the end of the file. */
+  interrupted: boolean;
 }
 
 export interface ImportOptions {
   batchSize?: number;
   onProgress?: (progress: ImportProgress) => void;
+  /** Stops reading: the batch being written is finished (committed), nothing after it is started. */
+  signal?: AbortSignal;
 }
 
 export function rejectedFilePath(file: string): string {
@@ -88,7 +92,7 @@ export async function importNdjson(pool: pg.Pool, accountId: string, file: strin
       }
     }
     await inFlight;
-    if (batch.length > 0) await write(batch, texts);
+    if (batch.length > 0 && !options.signal?.aborted) await write(batch, texts);
   } finally {
     await inFlight.catch(() => undefined);
     lines.close();
@@ -96,6 +100,7 @@ export async function importNdjson(pool: pg.Pool, accountId: string, file: strin
     const out = rejectedOut as fs.WriteStream | null;
     if (out) await new Promise((resolve) => out.end(resolve));
   }
-  progress.bytesRead = totalBytes;
-  return { ...progress, rejectedFile: progress.rejected > 0 ? rejectedPath : null };
+  const interrupted = options.signal?.aborted ?? false;
+  if (!interrupted) progress.bytesRead = totalBytes;
+  return { ...progress, rejectedFile: progress.rejected > 0 ? rejectedPath : null, interrupted };
 }

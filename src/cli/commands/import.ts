@@ -15,11 +15,28 @@ export async function importCommand(argv: string[]): Promise<number> {
     const accountId = await resolveAccount(db.prisma, values.account);
     const progress = importProgressReporter();
     const started = Date.now();
-    const summary = await importNdjson(db.pool, accountId, file, { batchSize, onProgress: progress.update }).finally(progress.done);
+    // SIGTERM/SIGINT: finish the batch being written, then stop. Records are upserts, so running
+    // the same import again completes it exactly.
+    const stop = new AbortController();
+    const onSignal = (signal: string) => {
+      process.stderr.write(`\n${signal}: finishing the current batch, then stopping\n`);
+      stop.abort();
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+    const summary = await importNdjson(db.pool, accountId, file, { batchSize, onProgress: progress.update, signal: stop.signal }).finally(() => {
+      progress.done();
+      process.removeListener('SIGTERM', onSignal);
+      process.removeListener('SIGINT', onSignal);
+    });
     const seconds = (Date.now() - started) / 1000;
     process.stdout.write(
-      JSON.stringify({ account: accountId, stored: summary.stored, rejected: summary.rejected, seconds: Number(seconds.toFixed(2)), rejectedFile: summary.rejectedFile }) + '\n',
+      JSON.stringify({ account: accountId, stored: summary.stored, rejected: summary.rejected, seconds: Number(seconds.toFixed(2)), rejectedFile: summary.rejectedFile, ...(summary.interrupted ? { interrupted: true } : {}) }) + '\n',
     );
+    if (summary.interrupted) {
+      process.stderr.write(`touchpoint: import interrupted after ${summary.lines} lines; run the same command again to finish it (records are upserts)\n`);
+      return 3;
+    }
     if (summary.rejected > 0) {
       process.stderr.write(`touchpoint: ${summary.rejected} record(s) rejected; see ${summary.rejectedFile} for each line and its reason\n`);
       return 1;
