@@ -14,7 +14,8 @@ export interface Settings {
   production: boolean;
 }
 
-function intFromEnv(name: string, fallback: number): number {
+/** A positive whole number from the environment, or `fallback` when unset. */
+export function intFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);

@@ -52,12 +52,25 @@ export function findView(ctx: Context, id: string): Promise<FunnelView | null> {
   return viewsById(ctx).load(id);
 }
 
-/** The ID of the account's default view, once per request. */
+/** The request's cached default view ID; mutations that can move the default forget it. */
+const defaultViewCache = (ctx: Context) => ctx.memo('defaultFunnelViewId', () => ({ id: null as Promise<string | null> | null }));
+
+/** The ID of the account's default view, once per request (again after a mutation that can move it). */
 export function defaultViewId(ctx: Context): Promise<string | null> {
-  return ctx.memo('defaultFunnelViewId', async () => {
-    const { rows } = await ctx.db.pool.query(`SELECT "viewId" FROM "DefaultFunnelView" WHERE "accountId" = $1`, [ctx.caller.accountId]);
-    return rows[0]?.viewId ?? null;
-  });
+  const cache = defaultViewCache(ctx);
+  cache.id ??= ctx.db.pool
+    .query(`SELECT "viewId" FROM "DefaultFunnelView" WHERE "accountId" = $1`, [ctx.caller.accountId])
+    .then(({ rows }) => rows[0]?.viewId ?? null);
+  return cache.id;
+}
+
+/** Runs a write that can move the default, then drops the cached default ID (several mutations can share a request). */
+async function movingDefault<T>(ctx: Context, write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } finally {
+    defaultViewCache(ctx).id = null;
+  }
 }
 
 async function checkInput(client: pg.PoolClient, accountId: string, input: FunnelViewInput) {
@@ -75,7 +88,7 @@ async function checkInput(client: pg.PoolClient, accountId: string, input: Funne
 /** Creates a view; the account's first view becomes its default. */
 export function createView(ctx: Context, input: FunnelViewInput): Promise<FunnelView> {
   const accountId = ctx.caller.accountId;
-  return inTransaction(ctx.db.pool, async (client) => {
+  return movingDefault(ctx, inTransaction(ctx.db.pool, async (client) => {
     const view = await checkInput(client, accountId, input);
     const { rows } = await client.query(
       `INSERT INTO "FunnelView" ("accountId", id, name, "automationId", "versionId", steps, "updatedAt")
@@ -84,7 +97,7 @@ export function createView(ctx: Context, input: FunnelViewInput): Promise<Funnel
     );
     await client.query(`INSERT INTO "DefaultFunnelView" ("accountId", "viewId") VALUES ($1, $2) ON CONFLICT ("accountId") DO NOTHING`, [accountId, rows[0].id]);
     return toView(rows[0]);
-  });
+  }));
 }
 
 export function updateView(ctx: Context, id: string, input: FunnelViewInput): Promise<FunnelView> {
@@ -104,7 +117,7 @@ export function updateView(ctx: Context, id: string, input: FunnelViewInput): Pr
 /** Deletes a view (false when there is none); when it was the default, the oldest remaining one becomes the default. */
 export function deleteView(ctx: Context, id: string): Promise<boolean> {
   const accountId = ctx.caller.accountId;
-  return inTransaction(ctx.db.pool, async (client) => {
+  return movingDefault(ctx, inTransaction(ctx.db.pool, async (client) => {
     // Serialises with setDefault and other deletes of this account.
     await client.query(`SELECT 1 FROM "Account" WHERE id = $1 FOR UPDATE`, [accountId]);
     const { rowCount } = await client.query(`DELETE FROM "FunnelView" WHERE "accountId" = $1 AND id = $2`, [accountId, id]);
@@ -118,13 +131,13 @@ export function deleteView(ctx: Context, id: string): Promise<boolean> {
       );
     }
     return true;
-  });
+  }));
 }
 
 /** Makes a view the default. The account's single DefaultFunnelView row keeps exactly one default under concurrency. */
 export function setDefaultView(ctx: Context, id: string): Promise<FunnelView> {
   const accountId = ctx.caller.accountId;
-  return inTransaction(ctx.db.pool, async (client) => {
+  return movingDefault(ctx, inTransaction(ctx.db.pool, async (client) => {
     await client.query(`SELECT 1 FROM "Account" WHERE id = $1 FOR UPDATE`, [accountId]);
     const { rows } = await client.query(`SELECT ${COLUMNS} FROM "FunnelView" WHERE "accountId" = $1 AND id = $2`, [accountId, id]);
     if (!rows[0]) throw notFound(`No funnel view "${id}" in this account (see funnelViews)`);
@@ -134,5 +147,5 @@ export function setDefaultView(ctx: Context, id: string): Promise<FunnelView> {
       [accountId, id],
     );
     return toView(rows[0]);
-  });
+  }));
 }

@@ -246,6 +246,31 @@ describe('the default view', () => {
     expect(await defaultRows(acc)).toEqual([v5.id]);
   });
 
+  it('reports isDefault as of each mutation when one document holds several (mutations run in order)', async () => {
+    const acc = await newAccount('one document');
+    const v1 = await create(acc, 'V1');
+    await sleep(15);
+    const v2 = await create(acc, 'V2');
+    const res = await t.request(`mutation($a: ID!, $b: ID!, $i: FunnelViewInput!) {
+      x: setDefaultFunnelView(id: $b) { id isDefault }
+      y: setDefaultFunnelView(id: $a) { id isDefault }
+      z: deleteFunnelView(id: $a)
+      w: createFunnelView(input: $i) { id isDefault }
+      v: setDefaultFunnelView(id: $b) { id isDefault }
+    }`, { a: v1.id, b: v2.id, i: { name: 'V3', automationId: 'jr', steps: [je(A)] } }, acc.apiKey);
+    expect(res.errors).toBeUndefined();
+    // x moves the default to V2, y back to V1; z deletes V1, so the oldest remaining (V2) is the default;
+    // w's new V3 is not; v sets V2 again.
+    expect(res.data).toEqual({
+      x: { id: v2.id, isDefault: true },
+      y: { id: v1.id, isDefault: true },
+      z: true,
+      w: { id: expect.any(String), isDefault: false },
+      v: { id: v2.id, isDefault: true },
+    });
+    expect(await defaultRows(acc)).toEqual([v2.id]);
+  });
+
   it('keeps exactly one default under 20 concurrent creates and 20 concurrent setDefault calls', async () => {
     const acc = await newAccount('concurrency');
     const created = await Promise.all(Array.from({ length: 20 }, (_, i) => create(acc, `C${i}`)));

@@ -1,3 +1,5 @@
+import { intFromEnv as env } from '../../config/env';
+
 /** The abuse limits, each overridable by an environment variable (README: "Limits"). */
 export interface Limits {
   maxDepth: number;
@@ -9,14 +11,6 @@ export interface Limits {
   statementTimeoutMs: number;
   ratePerMinute: number;
   rateBurst: number;
-}
-
-function env(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
-  return value;
 }
 
 export function readLimits(overrides: Partial<Limits> = {}): Limits {
