@@ -7,6 +7,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 function copyText(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
   if (value instanceof Date) return value.toISOString();
+  // Only arrays of timestamps are copied; ISO strings need no quoting inside an array literal.
+  if (Array.isArray(value)) return `{${value.map((v) => (v instanceof Date ? v.toISOString() : String(v))).join(',')}}`;
   if (typeof value === 'string') {
     return /[\\\n\r\t]/.test(value)
       ? value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')

@@ -2,9 +2,11 @@ import { SqlParams } from '../common/sql';
 import type { Context } from '../server/context';
 import { FunnelStepKind, type FunnelStep } from './funnel.types';
 
-/** What step kinds match in InteractionStep rows (starting/ending dialogs are chosen per interaction). */
-const STEP_ROW_KIND: Partial<Record<FunnelStepKind, string>> = {
+/** The InteractionStep kind a funnel step kind matches (starting/ending dialogs: DIALOG, chosen per interaction). */
+const ROW_KIND: Record<FunnelStepKind, string> = {
   [FunnelStepKind.JOURNEY_ELEMENT]: 'JOURNEY_ELEMENT',
+  [FunnelStepKind.STARTING_DIALOG]: 'DIALOG',
+  [FunnelStepKind.ENDING_DIALOG]: 'DIALOG',
   [FunnelStepKind.SESSION_START]: 'SESSION_START',
   [FunnelStepKind.SESSION_END]: 'SESSION_END',
   [FunnelStepKind.AI_AGENT_TOOL]: 'AI_AGENT_TOOL',
@@ -13,8 +15,11 @@ const STEP_ROW_KIND: Partial<Record<FunnelStepKind, string>> = {
 /**
  * How many interactions reached each step, in one statement. An interaction reaches step k when
  * it reached step k−1 and has an occurrence of step k at or after the time it reached step k−1
- * (step 1: any occurrence); the earliest qualifying occurrence counts (metrics.md). A recursive
- * query walks the steps; each level looks up one interaction's steps by its primary key.
+ * (step 1: any occurrence); the earliest qualifying occurrence counts (metrics.md).
+ *
+ * Set-based: the occurrences of the view's steps are read once from InteractionStep (which carries
+ * the interaction's automation, version and startedAt, so no join), then each step is one grouped
+ * hash join of its occurrences with the interactions that reached the step before.
  */
 export async function funnelReach(
   ctx: Context,
@@ -23,51 +28,40 @@ export async function funnelReach(
   to: Date,
 ): Promise<number[]> {
   const params = new SqlParams();
-  const account = params.add(ctx.caller.accountId);
   const scope = [
-    `i."accountId" = ${account}`,
-    `i."automationId" = ${params.add(view.automationInternalId, 'int')}`,
-    `i."startedAt" >= ${params.add(from, 'timestamptz')}`,
-    `i."startedAt" < ${params.add(to, 'timestamptz')}`,
+    `s."accountId" = ${params.add(ctx.caller.accountId)}`,
+    `s."automationId" = ${params.add(view.automationInternalId, 'int')}`,
+    `s."startedAt" >= ${params.add(from, 'timestamptz')}`,
+    `s."startedAt" < ${params.add(to, 'timestamptz')}`,
   ];
-  if (view.versionId !== null) scope.push(`i."versionId" = ${params.add(view.versionId)}`);
+  if (view.versionId !== null) scope.push(`s."versionId" = ${params.add(view.versionId)}`);
+  const kinds = [...new Set(view.steps.map((step) => ROW_KIND[step.kind]))];
 
-  const dialogs = view.steps.some((s) => s.kind === FunnelStepKind.STARTING_DIALOG || s.kind === FunnelStepKind.ENDING_DIALOG);
-  const dialog = (direction: 'ASC' | 'DESC') =>
-    `LEFT JOIN LATERAL (SELECT d.name, d.at FROM "InteractionStep" d
-        WHERE d."accountId" = i."accountId" AND d."interactionId" = i.id AND d.kind = 'DIALOG'
-        ORDER BY d.at ${direction}, d.seq ${direction} LIMIT 1) ${direction === 'ASC' ? 'first_dialog' : 'last_dialog'} ON true`;
-
-  // The earliest occurrence of step `k` at or after `since`, for the interaction `r`.
-  const occurrence = (step: FunnelStep, since: string) => {
-    const name = step.name === null ? null : params.add(step.name);
-    if (step.kind === FunnelStepKind.STARTING_DIALOG || step.kind === FunnelStepKind.ENDING_DIALOG) {
-      const d = step.kind === FunnelStepKind.STARTING_DIALOG ? 'first' : 'last';
-      return `CASE WHEN r.${d}_name = ${name} AND r.${d}_at >= ${since} THEN r.${d}_at END`;
-    }
-    return `(SELECT min(s.at) FROM "InteractionStep" s
-               WHERE s."accountId" = ${account} AND s."interactionId" = r.id
-                 AND s.kind = '${STEP_ROW_KIND[step.kind]}'${name ? ` AND s.name = ${name}` : ''} AND s.at >= ${since})`;
-  };
-  const cases = (since: string) =>
-    `CASE r.k + 1 ${view.steps.map((step, k) => `WHEN ${k + 1} THEN ${occurrence(step, since)}`).join(' ')} END`;
-
+  // Each step as (k, kind, name, position): position 'first'/'last' picks the interaction's first/last dialog.
+  const steps = view.steps.map((step, i) => {
+    const position = step.kind === FunnelStepKind.STARTING_DIALOG ? `'first'` : step.kind === FunnelStepKind.ENDING_DIALOG ? `'last'` : 'NULL';
+    return `(${i + 1}, '${ROW_KIND[step.kind]}', ${step.name === null ? 'NULL' : params.add(step.name)}::text, ${position}::text)`;
+  });
+  const reach = view.steps.map((_, i) =>
+    i === 0
+      ? `r1 AS (SELECT id, min(at) AS at FROM occurrences WHERE k = 1 GROUP BY id)`
+      : `r${i + 1} AS (SELECT o.id, min(o.at) AS at FROM occurrences o JOIN r${i} p ON p.id = o.id AND o.at >= p.at WHERE o.k = ${i + 1} GROUP BY o.id)`,
+  );
   const sql = `
-    WITH RECURSIVE scope AS (
-      SELECT i.id${dialogs ? ', first_dialog.name AS first_name, first_dialog.at AS first_at, last_dialog.name AS last_name, last_dialog.at AS last_at' : ''}
-        FROM "Interaction" i ${dialogs ? `${dialog('ASC')} ${dialog('DESC')}` : ''}
-       WHERE ${scope.join(' AND ')}
-    ), reach AS (
-      SELECT r.*, 0 AS k, '-infinity'::timestamptz AS at FROM scope r
-      UNION ALL
-      SELECT n.* FROM (
-        SELECT r.id${dialogs ? ', r.first_name, r.first_at, r.last_name, r.last_at' : ''}, r.k + 1 AS k, ${cases('r.at')} AS at
-          FROM reach r WHERE r.k < ${view.steps.length}
-      ) n WHERE n.at IS NOT NULL
-    )
-    SELECT k, count(*) AS reached FROM reach WHERE k > 0 GROUP BY k`;
-  const { rows } = await ctx.db.pool.query<{ k: number; reached: number }>(sql, params.values);
-  const reached = view.steps.map(() => 0);
-  for (const row of rows) reached[row.k - 1] = row.reached;
-  return reached;
+    WITH rows AS (
+      SELECT s."interactionId" AS id, s.kind::text AS kind, s.name, s.at,
+             CASE WHEN s.kind = 'DIALOG' THEN row_number() OVER (PARTITION BY s."interactionId", s.kind = 'DIALOG' ORDER BY s.at, s.seq) END AS first_rank,
+             CASE WHEN s.kind = 'DIALOG' THEN row_number() OVER (PARTITION BY s."interactionId", s.kind = 'DIALOG' ORDER BY s.at DESC, s.seq DESC) END AS last_rank
+        FROM "InteractionStep" s
+       WHERE ${scope.join(' AND ')} AND s.kind::text = ANY(${params.add(kinds, 'text[]')})
+    ), occurrences AS MATERIALIZED (
+      SELECT r.id, st.k, r.at
+        FROM rows r
+        JOIN (VALUES ${steps.join(', ')}) AS st(k, kind, name, position)
+          ON st.kind = r.kind AND (st.name IS NULL OR st.name = r.name)
+         AND (st.position IS NULL OR (st.position = 'first' AND r.first_rank = 1) OR (st.position = 'last' AND r.last_rank = 1))
+    ), ${reach.join(',\n    ')}
+    SELECT ${view.steps.map((_, i) => `(SELECT count(*) FROM r${i + 1})`).join(', ')}`;
+  const { rows } = await ctx.db.pool.query({ text: sql, values: params.values, rowMode: 'array' });
+  return (rows[0] as number[]).map(Number);
 }

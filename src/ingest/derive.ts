@@ -27,6 +27,8 @@ export interface ChannelSummary {
   undeliverable: number;
   expired: number;
   pending: number;
+  /** sentAt + validityHours of each PENDING or SENT message, ascending. */
+  pendingExpiries: Date[];
 }
 
 /** The analysis outcome when given; otherwise from topic resolution; otherwise unclassified (null). */
@@ -65,7 +67,7 @@ export function deriveInteraction(interaction: InteractionRecord): DerivedIntera
   for (const message of interaction.messages) {
     let summary = channels.get(message.channel);
     if (!summary) {
-      summary = { channel: message.channel, inbound: 0, outbound: 0, delivered: 0, rejected: 0, undeliverable: 0, expired: 0, pending: 0 };
+      summary = { channel: message.channel, inbound: 0, outbound: 0, delivered: 0, rejected: 0, undeliverable: 0, expired: 0, pending: 0, pendingExpiries: [] };
       channels.set(message.channel, summary);
     }
     if (message.direction === MessageDirection.INBOUND) {
@@ -90,6 +92,7 @@ export function deriveInteraction(interaction: InteractionRecord): DerivedIntera
         break;
       default:
         summary.pending++;
+        summary.pendingExpiries.push(new Date(message.sentAt.getTime() + message.validityHours * 3_600_000));
     }
   }
   const { endedAt, escalation, analysis } = interaction;
@@ -105,6 +108,6 @@ export function deriveInteraction(interaction: InteractionRecord): DerivedIntera
     agentSeconds: escalation && endedAt ? Math.max(0, seconds(escalation.at, endedAt)) : null,
     topicCount: topics.length,
     resolvedTopics: topics.filter((topic) => topic.resolved).length,
-    channels: [...channels.values()],
+    channels: [...channels.values()].map((c) => ({ ...c, pendingExpiries: c.pendingExpiries.sort((a, b) => a.getTime() - b.getTime()) })),
   };
 }

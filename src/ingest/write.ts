@@ -133,19 +133,23 @@ export async function writeInteractions(client: pg.PoolClient, accountId: string
     // The copies of the interaction's filter columns that summary rows carry (FILTER_COLUMNS).
     const filterValues = [s.startedAt, s.automation ? automationIds.get(s.automation.id) : null, s.automation?.automationVersionId ?? null, s.automation?.versionId ?? null, s.sender];
     for (const c of d.channels) {
-      channels.push([id, c.channel, c.inbound, c.outbound, c.delivered, c.rejected, c.undeliverable, c.expired, c.pending, ...filterValues]);
+      const expiries = c.pendingExpiries;
+      channels.push([
+        id, c.channel, c.inbound, c.outbound, c.delivered, c.rejected, c.undeliverable, c.expired, c.pending,
+        expiries, expiries[0] ?? null, expiries.at(-1) ?? null, ...filterValues,
+      ]);
     }
     s.logs.forEach((l, seq) => logs.push([id, seq, l.at, l.level, l.message]));
-    s.steps.forEach((st, seq) => steps.push([id, seq, st.kind, st.name, st.at]));
+    s.steps.forEach((st, seq) => steps.push([id, seq, st.kind, st.name, st.at, ...filterValues]));
     s.analysis?.topics.forEach((t, seq) =>
       topics.push([id, t.name, t.resolved, t.handleTimeSeconds, seq, ...filterValues, s.type, d.escalated, d.outcome, s.analysis!.sentimentScore, s.csat?.score ?? null]),
     );
     s.analysis?.issues.forEach((issue, seq) => issues.push([id, issue, seq, ...filterValues, d.escalated, d.outcome]));
   });
   await copyRows(client, 'Message', accountId, ['interactionId', 'id', 'direction', 'author', 'channel', 'sentAt', 'text', 'status', 'statusAt', 'validityHours'], messages);
-  await copyRows(client, 'InteractionChannel', accountId, ['interactionId', 'channel', 'inbound', 'outbound', 'delivered', 'rejected', 'undeliverable', 'expired', 'pending', ...FILTER_COLUMNS], channels);
+  await copyRows(client, 'InteractionChannel', accountId, ['interactionId', 'channel', 'inbound', 'outbound', 'delivered', 'rejected', 'undeliverable', 'expired', 'pending', 'pendingExpiries', 'pendingExpiresMin', 'pendingExpiresMax', ...FILTER_COLUMNS], channels);
   await copyRows(client, 'InteractionLog', accountId, ['interactionId', 'seq', 'at', 'level', 'message'], logs);
-  await copyRows(client, 'InteractionStep', accountId, ['interactionId', 'seq', 'kind', 'name', 'at'], steps);
+  await copyRows(client, 'InteractionStep', accountId, ['interactionId', 'seq', 'kind', 'name', 'at', ...FILTER_COLUMNS], steps);
   await copyRows(client, 'InteractionTopic', accountId, ['interactionId', 'name', 'resolved', 'handleTimeSeconds', 'seq', ...FILTER_COLUMNS, 'type', 'escalated', 'outcome', 'sentimentScore', 'csatScore'], topics);
   await copyRows(client, 'InteractionIssue', accountId, ['interactionId', 'issue', 'seq', ...FILTER_COLUMNS, 'escalated', 'outcome'], issues);
 }

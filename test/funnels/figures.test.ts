@@ -1,3 +1,4 @@
+import { createApiKey } from '../../src/accounts/accountStore';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { countStatements } from '../helpers/statements';
 import {
@@ -248,7 +249,6 @@ describe('funnel figures', () => {
   });
 
   it('answers a read-only key', async () => {
-    const { createApiKey } = await import('../../src/accounts/accountStore');
     const readOnly = await createApiKey(t.db.prisma, a.id, 'reader', ['read']);
     const f = await funnel({ viewId: views.J1 }, readOnly.apiKey);
     expect(f.steps).toEqual(J1_RANGE);

@@ -113,14 +113,17 @@ describe('create, read, update, delete', () => {
     ['a name on SESSION_START', { automationId: 'cb', steps: [{ kind: 'SESSION_START', name: 'web' }] }, 'input.steps[0].name'],
     ['a name on SESSION_END', { automationId: 'cb', steps: [{ kind: 'SESSION_START' }, { kind: 'SESSION_END', name: 'x' }] }, 'input.steps[1].name'],
     ['an unknown automationId', { automationId: 'nope' }, 'input.automationId'],
-  ])('rejects %s with BAD_USER_INPUT naming the field, and stores nothing', async (_name, change, field) => {
-    const before = await list(acc);
+  ])('rejects %s with BAD_USER_INPUT naming the field', async (_name, change, field) => {
     const input = { name: 'Bad', automationId: 'jr', steps: [je(A)], ...change };
     const res = await t.request(CREATE, { i: input }, acc.apiKey);
     expect(res.data).toBeNull();
     expectError(res, 'BAD_USER_INPUT', field);
     expect(res.errors![0]!.extensions!.field).toBe(field);
-    expect(await list(acc)).toEqual(before);
+  });
+
+  it('stored nothing for the rejected inputs', async () => {
+    // (one list for all the cases above: the API key's rate limit has a burst of 60 requests)
+    expect((await list(acc)).map((v) => v.name)).toEqual(['Offer funnel', 'x'.repeat(100), 'Agent', 'Twenty']);
   });
 
   it('updates a view in place, keeping its id and default flag', async () => {

@@ -83,7 +83,8 @@ export async function stored(pool: pg.Pool, accountId: string, externalId: strin
         ({ channel, inbound, outbound, delivered, rejected, undeliverable, expired, pending }),
     ),
     logs: await children('InteractionLog', 'seq'),
-    steps: await children('InteractionStep', 'seq'),
+    // The step itself: step rows also copy filter columns of the interaction (checked by summaryCopiesMismatches).
+    steps: (await children('InteractionStep', 'seq')).map(({ seq, kind, name, at }) => ({ seq, kind, name, at })),
     topics: (await children('InteractionTopic', 'seq')).map(({ name, resolved, handleTimeSeconds, seq }) => ({ name, resolved, handleTimeSeconds, seq })),
     issues: (await children('InteractionIssue', 'seq')).map(({ issue, seq }) => ({ issue, seq })),
   };
@@ -109,7 +110,7 @@ export async function summaryCopiesMismatches(pool: pg.Pool): Promise<Json[]> {
       `SELECT t.* FROM "${table}" t LEFT JOIN "Interaction" i ON i."accountId" = t."accountId" AND i.id = t."interactionId" WHERE i.id IS NULL`,
     );
     problems.push(...orphans.map((row) => ({ table, orphan: row })));
-    if (shared.length === 0 || ['Message', 'InteractionLog', 'InteractionStep'].includes(table)) continue;
+    if (shared.length === 0 || ['Message', 'InteractionLog'].includes(table)) continue;
     const list = (alias: string) => shared.map((c) => `${alias}."${c}"`).join(', ');
     const { rows } = await pool.query(
       `SELECT '${table}' AS "table", t."interactionId", ROW(${list('t')})::text AS copy, ROW(${list('i')})::text AS interaction

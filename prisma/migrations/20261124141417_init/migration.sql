@@ -149,6 +149,9 @@ CREATE TABLE "InteractionChannel" (
     "undeliverable" INTEGER NOT NULL,
     "expired" INTEGER NOT NULL,
     "pending" INTEGER NOT NULL,
+    "pendingExpiries" TIMESTAMPTZ(3)[],
+    "pendingExpiresMin" TIMESTAMPTZ(3),
+    "pendingExpiresMax" TIMESTAMPTZ(3),
     "startedAt" TIMESTAMPTZ(3) NOT NULL,
     "automationId" INTEGER,
     "automationVersionId" TEXT,
@@ -178,6 +181,11 @@ CREATE TABLE "InteractionStep" (
     "kind" "StepKind" NOT NULL,
     "name" TEXT,
     "at" TIMESTAMPTZ(3) NOT NULL,
+    "startedAt" TIMESTAMPTZ(3) NOT NULL,
+    "automationId" INTEGER,
+    "automationVersionId" TEXT,
+    "versionId" TEXT,
+    "sender" TEXT,
 
     CONSTRAINT "InteractionStep_pkey" PRIMARY KEY ("accountId","interactionId","seq")
 );
@@ -304,6 +312,9 @@ CREATE UNIQUE INDEX "Interaction_accountId_externalId_key" ON "Interaction"("acc
 
 -- CreateIndex
 CREATE INDEX "InteractionChannel_accountId_startedAt_idx" ON "InteractionChannel"("accountId", "startedAt");
+
+-- CreateIndex
+CREATE INDEX "InteractionStep_accountId_automationId_startedAt_idx" ON "InteractionStep"("accountId", "automationId", "startedAt");
 
 -- CreateIndex
 CREATE INDEX "InteractionTopic_accountId_startedAt_idx" ON "InteractionTopic"("accountId", "startedAt");
