@@ -1,3 +1,5 @@
+import { FunnelStepKind, type FunnelViewInput } from '../funnels/funnel.types';
+
 /** The made-up business behind the demo data: a web shop with journeys, chatbots and an AI agent. */
 export interface DemoAutomation {
   id: string;
@@ -60,3 +62,40 @@ export const ISSUES = [
 
 export const USER_LINES = ['Hi', 'Where is my parcel?', 'I want to return this', 'Can you help me?', 'Thanks!', 'That did not help', 'I want a person', 'ok'];
 export const BOT_LINES = ['Hello! How can I help?', 'Let me check that for you.', 'Here is what I found.', 'Anything else?', 'Your request is done.'];
+
+/** The demo account's rate card (EUR). */
+export const demoRateCard = {
+  currency: 'EUR',
+  agentPerMinute: 0.45,
+  channels: [
+    { channel: 'SMS', outboundMessage: 0.045, inboundMessage: 0.01 },
+    { channel: 'WHATSAPP', outboundMessage: 0.02, inboundMessage: 0.005 },
+    { channel: 'VIBER', outboundMessage: 0.015, inboundMessage: 0 },
+    { channel: 'RCS', outboundMessage: 0.03, inboundMessage: 0 },
+    { channel: 'EMAIL', outboundMessage: 0.001, inboundMessage: 0 },
+  ],
+  automations: [
+    { automationType: 'JOURNEY' as const, perInteraction: 0.01 },
+    { automationType: 'CHATBOT' as const, perInteraction: 0.05 },
+    { automationType: 'AI_AGENT' as const, perInteraction: 0.2 },
+  ],
+};
+
+/** Saved funnel views of the demo account (the first becomes the default). */
+export const demoFunnelViews: FunnelViewInput[] = [
+  {
+    name: 'Welcome journey: entry to discount',
+    automationId: 'j-welcome',
+    steps: ['Entry', 'Send welcome', 'Wait 1 day', 'Send discount', 'Exit'].map((name) => ({ kind: FunnelStepKind.JOURNEY_ELEMENT, name })),
+  },
+  {
+    name: 'Support bot sessions',
+    automationId: 'cb-support',
+    steps: [
+      { kind: FunnelStepKind.SESSION_START, name: null },
+      { kind: FunnelStepKind.STARTING_DIALOG, name: 'Welcome' },
+      { kind: FunnelStepKind.ENDING_DIALOG, name: 'Goodbye' },
+      { kind: FunnelStepKind.SESSION_END, name: null },
+    ],
+  },
+];

@@ -1,10 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type pg from 'pg';
 import { createAccount } from '../accounts/accountStore';
-import type { PrismaClient } from '../generated/prisma/client';
 import { demoEnd } from './generator';
 import { seedDemoData } from './seed';
+import { demoRateCard, demoFunnelViews } from './catalog';
+import { writeRateCard } from '../rateCard/rateCard.store';
+import { createView } from '../funnels/funnelView.store';
+import { createMemo, type Context } from '../server/context';
+import type { Database } from '../db/database';
 
 export const DEMO_INTERACTIONS = 50_000;
 
@@ -19,7 +22,7 @@ export function demoKeyFile(dataDir: string): string {
  * key when there is one on this machine.
  */
 export async function ensureDemo(
-  db: { pool: pg.Pool; prisma: PrismaClient },
+  db: Database,
   dataDir: string,
   log: (line: string) => void,
 ): Promise<string | undefined> {
@@ -28,10 +31,19 @@ export async function ensureDemo(
     return fs.existsSync(keyFile) ? fs.readFileSync(keyFile, 'utf8').trim() : undefined;
   }
   log(`First start: creating the "demo" account with ${DEMO_INTERACTIONS.toLocaleString('en')} interactions over the last 30 days (--no-demo skips this)…`);
-  const account = await createAccount(db.prisma, 'Demo shop', 'demo');
-  fs.writeFileSync(keyFile, account.apiKey + '\n', { mode: 0o600 });
   const started = Date.now();
-  const result = await seedDemoData(db.pool, account.id, { interactions: DEMO_INTERACTIONS, days: 30, seed: 1, end: demoEnd() });
+  // The account is created last: a first start interrupted while seeding finds no account next
+  // time and seeds again (records are upserts), instead of keeping half a dataset.
+  const accountId = 'demo';
+  const result = await seedDemoData(db.pool, accountId, { interactions: DEMO_INTERACTIONS, days: 30, seed: 1, end: demoEnd() });
+  // A rate card and saved funnels, so cost and funnel figures show at once too.
+  await writeRateCard(db.prisma, accountId, demoRateCard);
+  await db.pool.query(`DELETE FROM "FunnelView" WHERE "accountId" = $1`, [accountId]);
+  await db.pool.query(`DELETE FROM "DefaultFunnelView" WHERE "accountId" = $1`, [accountId]);
+  const ctx: Context = { caller: { accountId, keyId: 'demo', scopes: ['admin'] }, db, requestId: 'demo', now: new Date(), memo: createMemo() };
+  for (const view of demoFunnelViews) await createView(ctx, view);
+  const account = await createAccount(db.prisma, 'Demo shop', accountId);
+  fs.writeFileSync(keyFile, account.apiKey + '\n', { mode: 0o600 });
   log(`Demo data ready: ${result.stored.toLocaleString('en')} records in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   return account.apiKey;
 }
