@@ -19,7 +19,8 @@ const ROW_KIND: Record<FunnelStepKind, string> = {
  *
  * Set-based: the occurrences of the view's steps are read once from InteractionStep (which carries
  * the interaction's automation, version and startedAt, so no join), then each step is one grouped
- * hash join of its occurrences with the interactions that reached the step before.
+ * hash join of its occurrences with the interactions that reached the step before. (Plus the
+ * transaction that turns nested loops off for it: three small statements around the one query.)
  */
 export async function funnelReach(
   ctx: Context,
@@ -36,11 +37,28 @@ export async function funnelReach(
   ];
   if (view.versionId !== null) scope.push(`s."versionId" = ${params.add(view.versionId)}`);
   const kinds = [...new Set(view.steps.map((step) => ROW_KIND[step.kind]))];
-
-  // Each step as (k, kind, name, position): position 'first'/'last' picks the interaction's first/last dialog.
-  const steps = view.steps.map((step, i) => {
-    const position = step.kind === FunnelStepKind.STARTING_DIALOG ? `'first'` : step.kind === FunnelStepKind.ENDING_DIALOG ? `'last'` : 'NULL';
-    return `(${i + 1}, '${ROW_KIND[step.kind]}', ${step.name === null ? 'NULL' : params.add(step.name)}::text, ${position}::text)`;
+  const dialogs = view.steps.some((step) => step.kind === FunnelStepKind.STARTING_DIALOG || step.kind === FunnelStepKind.ENDING_DIALOG);
+  // The interaction's first / last dialog, only when the view has starting or ending dialogs.
+  const ranks = dialogs
+    ? `, CASE WHEN s.kind = 'DIALOG' THEN row_number() OVER (PARTITION BY s."interactionId", s.kind ORDER BY s.at, s.seq) END AS first_rank,
+         CASE WHEN s.kind = 'DIALOG' THEN row_number() OVER (PARTITION BY s."interactionId", s.kind ORDER BY s.at DESC, s.seq DESC) END AS last_rank`
+    : '';
+  // Each distinct step (kind, name, first/last dialog) with the positions it takes in the view:
+  // one step row can be an occurrence of several steps (identical ones, or a dialog that is both
+  // the first and the last).
+  const distinct = new Map<string, { step: FunnelStep; positions: number[] }>();
+  view.steps.forEach((step, i) => {
+    const key = JSON.stringify(step);
+    const entry = distinct.get(key) ?? { step, positions: [] };
+    entry.positions.push(i + 1);
+    distinct.set(key, entry);
+  });
+  const positionsOf = [...distinct.values()].map(({ step, positions }) => {
+    const conditions = [`kind = '${ROW_KIND[step.kind]}'`];
+    if (step.name !== null) conditions.push(`name = ${params.add(step.name)}`);
+    if (step.kind === FunnelStepKind.STARTING_DIALOG) conditions.push('first_rank = 1');
+    if (step.kind === FunnelStepKind.ENDING_DIALOG) conditions.push('last_rank = 1');
+    return `CASE WHEN ${conditions.join(' AND ')} THEN ARRAY[${positions.join(', ')}] ELSE '{}'::int[] END`;
   });
   const reach = view.steps.map((_, i) =>
     i === 0
@@ -49,19 +67,26 @@ export async function funnelReach(
   );
   const sql = `
     WITH rows AS (
-      SELECT s."interactionId" AS id, s.kind::text AS kind, s.name, s.at,
-             CASE WHEN s.kind = 'DIALOG' THEN row_number() OVER (PARTITION BY s."interactionId", s.kind = 'DIALOG' ORDER BY s.at, s.seq) END AS first_rank,
-             CASE WHEN s.kind = 'DIALOG' THEN row_number() OVER (PARTITION BY s."interactionId", s.kind = 'DIALOG' ORDER BY s.at DESC, s.seq DESC) END AS last_rank
+      SELECT s."interactionId" AS id, s.kind, s.name, s.at${ranks}
         FROM "InteractionStep" s
-       WHERE ${scope.join(' AND ')} AND s.kind::text = ANY(${params.add(kinds, 'text[]')})
+       WHERE ${scope.join(' AND ')} AND s.kind = ANY(${params.add(kinds)}::"StepKind"[])
     ), occurrences AS MATERIALIZED (
-      SELECT r.id, st.k, r.at
-        FROM rows r
-        JOIN (VALUES ${steps.join(', ')}) AS st(k, kind, name, position)
-          ON st.kind = r.kind AND (st.name IS NULL OR st.name = r.name)
-         AND (st.position IS NULL OR (st.position = 'first' AND r.first_rank = 1) OR (st.position = 'last' AND r.last_rank = 1))
+      SELECT id, unnest(${positionsOf.join(' || ')}) AS k, at FROM rows
     ), ${reach.join(',\n    ')}
     SELECT ${view.steps.map((_, i) => `(SELECT count(*) FROM r${i + 1})`).join(', ')}`;
-  const { rows } = await ctx.db.pool.query({ text: sql, values: params.values, rowMode: 'array' });
+  // Row estimates of CTE scans are poor; a nested loop over them would be quadratic.
+  const client = await ctx.db.pool.connect();
+  let rows: unknown[][];
+  try {
+    await client.query('BEGIN READ ONLY');
+    await client.query('SET LOCAL enable_nestloop = off');
+    ({ rows } = await client.query({ text: sql, values: params.values, rowMode: 'array' }));
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
   return (rows[0] as number[]).map(Number);
 }
