@@ -1,4 +1,7 @@
-import { FunnelStepKind, type FunnelViewInput } from '../funnels/funnel.types';
+// Type-only: the demo data does not load the GraphQL types.
+import type { FunnelStepKind, FunnelViewInput } from '../funnels/funnel.types';
+
+const kind = (value: `${FunnelStepKind}`) => value as FunnelStepKind;
 
 /** The made-up business behind the demo data: a web shop with journeys, chatbots and an AI agent. */
 export interface DemoAutomation {
@@ -86,16 +89,16 @@ export const demoFunnelViews: FunnelViewInput[] = [
   {
     name: 'Welcome journey: entry to discount',
     automationId: 'j-welcome',
-    steps: ['Entry', 'Send welcome', 'Wait 1 day', 'Send discount', 'Exit'].map((name) => ({ kind: FunnelStepKind.JOURNEY_ELEMENT, name })),
+    steps: ['Entry', 'Send welcome', 'Wait 1 day', 'Send discount', 'Exit'].map((name) => ({ kind: kind('JOURNEY_ELEMENT'), name })),
   },
   {
     name: 'Support bot sessions',
     automationId: 'cb-support',
     steps: [
-      { kind: FunnelStepKind.SESSION_START, name: null },
-      { kind: FunnelStepKind.STARTING_DIALOG, name: 'Welcome' },
-      { kind: FunnelStepKind.ENDING_DIALOG, name: 'Goodbye' },
-      { kind: FunnelStepKind.SESSION_END, name: null },
+      { kind: kind('SESSION_START'), name: null },
+      { kind: kind('STARTING_DIALOG'), name: 'Welcome' },
+      { kind: kind('ENDING_DIALOG'), name: 'Goodbye' },
+      { kind: kind('SESSION_END'), name: null },
     ],
   },
 ];
