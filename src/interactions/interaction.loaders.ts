@@ -26,10 +26,10 @@ export const topicsLoader = (ctx: Context) =>
 export const issuesLoader = (ctx: Context) =>
   childLoader<string>(ctx, 'issues', `SELECT "interactionId", issue FROM "InteractionIssue" ${WHERE} ORDER BY seq`, (row) => row.issue);
 
-/** Transcript order: sentAt, then ID. */
+/** Transcript order: sentAt, then ID by code point (the tie-break `engaged` uses in src/ingest/derive.ts). */
 export const messagesLoader = (ctx: Context) =>
   childLoader<Message>(ctx, 'messages',
-    `SELECT "interactionId", id, direction, author, channel, "sentAt", text, status, "statusAt" FROM "Message" ${WHERE} ORDER BY "sentAt", id`,
+    `SELECT "interactionId", id, direction, author, channel, "sentAt", text, status, "statusAt" FROM "Message" ${WHERE} ORDER BY "sentAt", id COLLATE "C"`,
     ({ interactionId: _i, ...message }) => message);
 
 export const logsLoader = (ctx: Context) =>

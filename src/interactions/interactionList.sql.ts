@@ -54,7 +54,8 @@ export interface InteractionPage {
 }
 
 /**
- * One page of filtered, narrowed interactions, newest startedAt first, then ID ascending, by
+ * One page of filtered, narrowed interactions, newest startedAt first, then ID ascending (by code
+ * point, as everywhere, whatever the database's collation), by
  * keyset: the page after a cursor starts where the cursor's row sorts, so page 500 costs what
  * page 1 costs.
  */
@@ -72,12 +73,12 @@ export async function interactionPage(ctx: Context, filter: Filter, narrowing: N
   const conditions = [filterConditions(params, ctx.caller.accountId, filter), ...narrowingConditions(params, narrowing)];
   if (after) {
     const s = params.add(after[0], 'timestamptz');
-    conditions.push(`(i."startedAt" < ${s} OR (i."startedAt" = ${s} AND i."externalId" > ${params.add(after[1])}))`);
+    conditions.push(`(i."startedAt" < ${s} OR (i."startedAt" = ${s} AND i."externalId" COLLATE "C" > ${params.add(after[1])}))`);
   }
   const { rows } = await ctx.db.pool.query(
     `SELECT ${INTERACTION_COLUMNS} FROM ${INTERACTION_FROM}
       WHERE ${conditions.join(' AND ')}
-      ORDER BY i."startedAt" DESC, i."externalId" ASC
+      ORDER BY i."startedAt" DESC, i."externalId" COLLATE "C" ASC
       LIMIT ${params.add(first + 1, 'int')}`,
     params.values,
   );

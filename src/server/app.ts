@@ -11,6 +11,7 @@ import { GraphQLError } from 'graphql';
 import { authenticate } from '../accounts/accountStore';
 import { unauthenticated } from '../common/errors';
 import type { Database } from '../db/database';
+import { requireReadForEntities } from './authChecker';
 import { createMemo, type Context } from './context';
 import { graphiqlRoutes } from './graphiql';
 import { formatError, jsonLogger, requestIdPlugin, type Logger } from './errors';
@@ -46,24 +47,40 @@ function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-export async function createContext(db: Database, authorization: string | undefined, rateLimiter?: RateLimiter): Promise<Context> {
-  const token = bearerToken(authorization);
-  if (!token) {
-    throw unauthenticated('Missing API key. Send it as the header "Authorization: Bearer <api key>".');
-  }
-  let caller;
+/**
+ * The request's caller. `operations` is how many operations the HTTP request holds (a batch
+ * spends one rate-limit token for each). Errors raised here carry `requestId`: no plugin sees a
+ * request whose context could not be created.
+ */
+export async function createContext(
+  db: Database,
+  authorization: string | undefined,
+  rateLimiter?: RateLimiter,
+  requestId: string = randomUUID(),
+  operations = 1,
+): Promise<Context> {
   try {
-    caller = await authenticate(db.prisma, token);
+    const token = bearerToken(authorization);
+    if (!token) {
+      throw unauthenticated('Missing API key. Send it as the header "Authorization: Bearer <api key>".');
+    }
+    let caller;
+    try {
+      caller = await authenticate(db.prisma, token);
+    } catch (error) {
+      // Prisma's message quotes our source code and the database address: not for API clients.
+      throw new GraphQLError('The database is unavailable. Try again shortly (see GET /health).', {
+        originalError: error as Error,
+        extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },
+      });
+    }
+    if (!caller) throw unauthenticated('Unknown or revoked API key. Create one with `touchpoint keys create`.');
+    rateLimiter?.take(caller.keyId, Date.now(), Math.max(1, operations));
+    return { caller, db, requestId, now: new Date(), memo: createMemo() };
   } catch (error) {
-    // Prisma's message quotes our source code and the database address: not for API clients.
-    throw new GraphQLError('The database is unavailable. Try again shortly (see GET /health).', {
-      originalError: error as Error,
-      extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },
-    });
+    if (!(error instanceof GraphQLError)) throw error;
+    throw new GraphQLError(error.message, { originalError: error.originalError ?? undefined, extensions: { ...error.extensions, requestId } });
   }
-  if (!caller) throw unauthenticated('Unknown or revoked API key. Create one with `touchpoint keys create`.');
-  rateLimiter?.take(caller.keyId);
-  return { caller, db, requestId: randomUUID(), now: new Date(), memo: createMemo() };
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
@@ -73,7 +90,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
-  const schema = await buildServedSchema();
+  const schema = requireReadForEntities(await buildServedSchema());
   const apollo = new ApolloServer<Context>({
     schema,
     plugins: [
@@ -99,6 +116,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.use(graphiqlRoutes());
   app.use(
     '/graphql',
+    // Every response, including refusals before GraphQL runs, carries its request ID.
+    (_req: express.Request, res: express.Response, next: express.NextFunction) => {
+      res.locals.requestId = randomUUID();
+      res.setHeader('x-request-id', res.locals.requestId);
+      next();
+    },
     express.json({
       limit: limits.maxIngestBodyBytes,
       verify: (req, _res, buffer) => {
@@ -107,7 +130,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }),
     bodyLimits(limits),
     expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(options.db, req.headers.authorization, rateLimiter),
+      context: async ({ req, res }) =>
+        createContext(options.db, req.headers.authorization, rateLimiter, res.locals.requestId, Array.isArray(req.body) ? req.body.length : 1),
     }),
     bodyErrors(limits),
   );

@@ -20,20 +20,31 @@ export const jsonLogger: Logger = {
   error: (fields) => process.stderr.write(JSON.stringify({ level: 'error', time: new Date().toISOString(), ...fields }) + '\n'),
 };
 
+/** Codes of our validation rules (validationRules.ts); Apollo reports every validation error as GRAPHQL_VALIDATION_FAILED. */
+const VALIDATION_LIMIT_CODES = new Set(['DEPTH_LIMIT_EXCEEDED', 'ALIAS_LIMIT_EXCEEDED']);
+
 /** Turns database timeouts into QUERY_TIMEOUT and, in production, internal errors into a reference to the log. */
 export function formatError(production: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = (error as { originalError?: { code?: string } })?.originalError;
+    const original = (error as { originalError?: { code?: string; extensions?: { code?: unknown } } })?.originalError;
+    // Set by errors raised before an operation runs (createContext), which no plugin sees.
+    const requestId = formatted.extensions?.requestId;
+    const tagged = requestId === undefined ? {} : { requestId };
     if (original?.code === QUERY_CANCELED) {
       return {
         ...formatted,
         message: 'The query ran longer than the statement timeout and was cancelled. Narrow the filter or ask for fewer items.',
-        extensions: { code: 'QUERY_TIMEOUT' },
+        extensions: { code: 'QUERY_TIMEOUT', ...tagged },
       };
     }
-    const code = formatted.extensions?.code as string | undefined;
+    let code = formatted.extensions?.code as string | undefined;
+    const ruleCode = original?.extensions?.code;
+    if (code === 'GRAPHQL_VALIDATION_FAILED' && typeof ruleCode === 'string' && VALIDATION_LIMIT_CODES.has(ruleCode)) {
+      code = ruleCode;
+      formatted = { ...formatted, extensions: { ...formatted.extensions, code } };
+    }
     if (production && !CLIENT_CODES.has(code ?? '')) {
-      return { message: 'Internal server error. Quote the requestId to the operator.', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+      return { message: 'Internal server error. Quote the requestId to the operator.', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR', ...tagged } };
     }
     return formatted;
   };

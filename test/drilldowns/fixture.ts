@@ -253,12 +253,17 @@ export async function ingest(t: TestServer, apiKey: string, records: Record<stri
 
 export async function startWithFixture(): Promise<Setup> {
   const t = await startUnthrottledServer();
-  const a = await t.createAccount('A');
-  const b = await t.createAccount('B');
-  await ingest(t, a.apiKey, accountARecords());
-  await ingest(t, a.apiKey, accountALateRecords());
-  await ingest(t, b.apiKey, accountBRecords());
-  return { t, a, b };
+  try {
+    const a = await t.createAccount('A');
+    const b = await t.createAccount('B');
+    await ingest(t, a.apiKey, accountARecords());
+    await ingest(t, a.apiKey, accountALateRecords());
+    await ingest(t, b.apiKey, accountBRecords());
+    return { t, a, b };
+  } catch (error) {
+    await t.close(); // or the open server keeps Jest from exiting
+    throw error;
+  }
 }
 
 /** Runs a query that must succeed; returns its data. */

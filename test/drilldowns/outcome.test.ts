@@ -8,7 +8,7 @@ let s: Setup;
 beforeAll(async () => {
   s = await startWithFixture();
 });
-afterAll(async () => s.t.close());
+afterAll(async () => s?.t.close());
 
 const CONN = 'totalCount edges { node { id } } pageInfo { hasNextPage }';
 const OUTCOME = `count types

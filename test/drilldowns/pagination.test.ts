@@ -9,7 +9,7 @@ let s: Setup;
 beforeAll(async () => {
   s = await startWithFixture();
 });
-afterAll(async () => s.t.close());
+afterAll(async () => s?.t.close());
 
 const INTERACTIONS_PAGE = `query($filter: InsightsFilter!, $first: Int, $after: String) { insights(filter: $filter) {
   interactions(first: $first, after: $after) { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }`;
@@ -141,6 +141,30 @@ describe('topic lists', () => {
     expect(pages.map((p) => p.edges.map((e) => e.node.name))).toEqual([['Coupons'], ['Returns'], ['Warranty'], ['Billing'], ['Account'], ['Delivery']]);
     expect(pages.at(-1)!.edges[0]!.node.successRate).toBeCloseTo(200 / 3, 10);
     expect(pages[3]!.edges[0]!.node.successRate).toBe(37.5);
+  });
+
+  it('SUCCESS_RATE_ASC continues after cursors holding rates like 1/7, 1/6 and 1/3', async () => {
+    const k = await s.t.createAccount('KR');
+    // i1..i7: W on all 7 (i1 resolved) = 14.29 %; V on i1..i6 (i1) = 16.67 %; X on i1..i3 (i1) = 33.33 %;
+    // Y on i4..i6 (i4) = 33.33 %; Z on i1..i3 (i1, i2) = 66.67 %
+    const topics = (n: number) => [
+      { name: 'W', resolved: n === 1 },
+      ...(n <= 6 ? [{ name: 'V', resolved: n === 1 }] : []),
+      ...(n <= 3 ? [{ name: 'X', resolved: n === 1 }, { name: 'Z', resolved: n <= 2 }] : []),
+      ...(n >= 4 && n <= 6 ? [{ name: 'Y', resolved: n === 4 }] : []),
+    ];
+    await ingest(s.t, k.apiKey, [1, 2, 3, 4, 5, 6, 7].map((n) => ({
+      record: 'interaction', id: `i${n}`, type: 'CONVERSATIONAL', startedAt: at(n), channel: 'SMS', endUserId: 'u', analysis: { topics: topics(n) },
+    })));
+    const pages: Array<Page<{ name: string; successRate: number }>> = [];
+    let after: string | null = null;
+    do {
+      const p: Page<{ name: string; successRate: number }> = await page(TOPICS_PAGE, 'topics', { first: 1, orderBy: 'SUCCESS_RATE_ASC', after }, k.apiKey);
+      pages.push(p);
+      after = p.pageInfo.hasNextPage ? p.pageInfo.endCursor : null;
+    } while (after && pages.length < 10);
+    expect(pages.map((p) => p.edges.map((e) => e.node.name))).toEqual([['W'], ['V'], ['X'], ['Y'], ['Z']]);
+    expect(pages.map((p) => p.edges[0]!.node.successRate)).toEqual([100 / 7, 100 / 6, 100 / 3, 100 / 3, 200 / 3].map((r) => expect.closeTo(r, 10)));
   });
 
   it('pages by keyset: topics added between pages do not shift the next page', async () => {

@@ -8,7 +8,7 @@ let s: Setup;
 beforeAll(async () => {
   s = await startWithFixture();
 });
-afterAll(async () => s.t.close());
+afterAll(async () => s?.t.close());
 
 const DETAILS = 'name interactions successRate containmentRate averageSentiment averageCsat averageHandleTimeSeconds';
 const close = (value: number) => expect.closeTo(value, 10);

@@ -5,51 +5,12 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { alive, BIN, cli, cliEnv, postmasters as postmastersOf, requireBuilt, ROOT, type Run } from '../helpers/cli';
 import { createEmptyDatabase, dropDatabase } from '../helpers/db';
 
-// The built `touchpoint` command, run as a user would run it: `node bin/touchpoint.js ...`.
-const ROOT = path.resolve(__dirname, '../..');
-const BIN = path.join(ROOT, 'bin/touchpoint.js');
-if (!fs.existsSync(path.join(ROOT, 'dist/cli/main.js'))) {
-  throw new Error('dist/ is missing: run `npm run build` (npm install runs it through "prepare") before this test.');
-}
+requireBuilt();
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
-/** The environment of a CLI run: nothing inherited that picks a database, plus `env`. */
-function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  // NODE_ENV too: Jest sets it to "test", which changes Apollo Server's defaults (it installs no
-  // signal handlers then); the command must be tested as users run it.
-  for (const name of ['DATABASE_URL', 'TOUCHPOINT_DATA_DIR', 'PORT', 'HOST', 'NODE_OPTIONS', 'NODE_ENV']) delete base[name];
-  return { ...base, ...env };
-}
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: cliEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`touchpoint ${args.join(' ')} did not finish in ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
 
 /** Lines of stdout parsed as JSON (every line must be JSON). */
 function jsonLines(stdout: string): any[] {
@@ -206,28 +167,7 @@ describe('embedded PostgreSQL shared between the server and the CLI (DATABASE_UR
       return undefined;
     }
   };
-  const alive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (error) {
-      return (error as NodeJS.ErrnoException).code === 'EPERM';
-    }
-  };
-  /** Postmasters (not their child processes, which rename themselves) serving this data directory. */
-  const postmasters = (): number[] =>
-    fs
-      .readdirSync('/proc')
-      .filter((entry) => /^\d+$/.test(entry))
-      .filter((pid) => {
-        try {
-          const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-          return path.basename(argv[0] ?? '') === 'postgres' && argv[argv.indexOf('-D') + 1] === path.join(dataDir, 'pg');
-        } catch {
-          return false;
-        }
-      })
-      .map(Number);
+  const postmasters = () => postmastersOf(dataDir);
 
   beforeAll(() => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-cli-data-'));

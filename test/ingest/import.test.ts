@@ -3,51 +3,16 @@
  * FILE.rejected.ndjson, counts are printed, the exit code says whether anything was rejected.
  * Run `npx tsc -p tsconfig.json` (or `npm run build`) after changing src/: the CLI runs from dist/.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createAccount } from '../../src/accounts/accountStore';
 import { importNdjson, type ImportProgress } from '../../src/ingest/ndjson';
+import { cli, requireBuilt, startServe, stopAll, type Run, type Serving } from '../helpers/cli';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { D, inbound, interaction, outbound, stored, T } from './helpers';
 
-const ROOT = path.resolve(__dirname, '../..');
-const BIN = path.join(ROOT, 'bin/touchpoint.js');
-if (!fs.existsSync(path.join(ROOT, 'dist/cli/main.js'))) {
-  throw new Error('dist/ is missing: run `npm run build` before this test.');
-}
-
-function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['DATABASE_URL', 'TOUCHPOINT_DATA_DIR', 'PORT', 'HOST', 'NODE_OPTIONS', 'NODE_ENV']) delete base[name];
-  return { ...base, ...env };
-}
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: cliEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`touchpoint ${args.join(' ')} did not finish in ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+requireBuilt();
 
 /** The one JSON summary line an import prints on stdout. */
 function summary(run: Run) {
@@ -199,28 +164,7 @@ describe('with DATABASE_URL', () => {
 describe('while the server runs on the embedded database (DATABASE_URL unset)', () => {
   let dataDir: string;
   let env: Record<string, string>;
-  let serve: ChildProcess | undefined;
-  let serveExit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  let serveOut = '';
-
-  /** Postmasters serving this test's data directory (only ever ones this test started). */
-  const postmasters = (): number[] =>
-    fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).filter((pid) => {
-      try {
-        const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-        return path.basename(argv[0] ?? '') === 'postgres' && argv[argv.indexOf('-D') + 1] === path.join(dataDir, 'pg');
-      } catch {
-        return false;
-      }
-    }).map(Number);
-  const alive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (error) {
-      return (error as NodeJS.ErrnoException).code === 'EPERM';
-    }
-  };
+  let serving: Serving | undefined;
 
   beforeAll(() => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-import-data-'));
@@ -228,34 +172,13 @@ describe('while the server runs on the embedded database (DATABASE_URL unset)', 
     env = { TOUCHPOINT_DATA_DIR: dataDir };
   });
   afterAll(async () => {
-    if (serve && serve.exitCode === null && serve.signalCode === null) {
-      serve.kill('SIGKILL');
-      await serveExit;
-    }
-    for (const pid of postmasters()) {
-      process.kill(pid, 'SIGINT');
-      for (let i = 0; i < 50 && alive(pid); i++) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await stopAll(serving, dataDir);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('imports into the running server\'s database; the server sees the records at once', async () => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--no-demo', '--port', '0'], { cwd: ROOT, env: cliEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-    serve = child;
-    serveExit = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-    child.stdout!.on('data', (chunk) => (serveOut += chunk));
-    child.stderr!.on('data', (chunk) => (serveOut += chunk));
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`serve printed no "listening" line in 30 s:\n${serveOut}`)), 30_000);
-      child.stdout!.on('data', () => {
-        const match = /listening on (http:\/\/[^\s/]+)\/graphql/.exec(serveOut);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      });
-      void serveExit.then(({ code, signal }) => reject(new Error(`serve exited (${code ?? signal}) before listening:\n${serveOut}`)));
-    });
+    serving = await startServe(env);
+    const { url } = serving;
 
     const created = await cli(['accounts', 'create', '--name', 'Live', '--id', 'live'], env);
     expect(created.code).toBe(0);
@@ -289,7 +212,7 @@ describe('while the server runs on the embedded database (DATABASE_URL unset)', 
       },
     });
 
-    child.kill('SIGTERM');
-    expect(await serveExit).toEqual({ code: 0, signal: null });
+    serving.child.kill('SIGTERM');
+    expect(await serving.exit).toEqual({ code: 0, signal: null });
   });
 });

@@ -8,9 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { createAccount } from '../../src/accounts/accountStore';
 import { demoRecords } from '../../src/demo/generator';
+import { BIN, cliEnv, ROOT } from '../helpers/cli';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 
-const ROOT = path.resolve(__dirname, '../..');
 const INTERACTIONS = 6000;
 
 let db: TestDatabase;
@@ -32,9 +32,7 @@ afterAll(async () => {
 
 function runImport(onStarted?: (child: ReturnType<typeof spawn>) => void) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const env = { ...process.env, DATABASE_URL: db.url };
-    delete env.NODE_ENV;
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/touchpoint.js'), 'import', file, '--account', 'imp', '--batch-size', '100'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'import', file, '--account', 'imp', '--batch-size', '100'], { cwd: ROOT, env: cliEnv({ DATABASE_URL: db.url }), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (c) => (stdout += c));

@@ -3,7 +3,7 @@ import { parse, type OperationDefinitionNode } from 'graphql';
 import type { Limits } from './settings';
 
 function reject(res: Response, status: number, code: string, message: string) {
-  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+  res.status(status).json({ errors: [{ message, extensions: { code, requestId: res.locals.requestId } }] });
 }
 
 /** True when every operation of the document is a mutation selecting only `ingest`. */

@@ -18,14 +18,24 @@ export function complexityPlugin(schema: () => GraphQLSchema, max: number): Apol
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document }) {
-          const cost = getComplexity({
-            schema: schema(),
-            query: document,
-            operationName: request.operationName,
-            variables: request.variables,
-            estimators: [fieldExtensionsEstimator(), firstArgumentEstimator, simpleEstimator({ defaultComplexity: 1 })],
-          });
+        async didResolveOperation({ request, document, operation }) {
+          // No operation to run (an operationName that names none): execution reports that itself.
+          if (!operation) return;
+          let cost: number;
+          try {
+            cost = getComplexity({
+              schema: schema(),
+              query: document,
+              operationName: operation.name?.value,
+              variables: request.variables,
+              estimators: [fieldExtensionsEstimator(), firstArgumentEstimator, simpleEstimator({ defaultComplexity: 1 })],
+            });
+          } catch (error) {
+            // Variables that do not fit their declarations (wrong type, a required one missing):
+            // the client's mistake, refused here before anything runs, as execution would.
+            if (!(error instanceof GraphQLError)) throw error;
+            throw new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+          }
           if (cost > max) {
             throw new GraphQLError(`The query costs ${cost}, above the limit of ${max}. Ask for fewer items (smaller first) or fewer fields.`, {
               extensions: { code: 'COST_LIMIT_EXCEEDED', cost, maxCost: max, http: { status: 400 } },

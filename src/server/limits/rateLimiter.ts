@@ -12,18 +12,21 @@ export class RateLimiter {
     private readonly burst: number,
   ) {}
 
-  /** Takes one token for `key`, or throws RATE_LIMITED saying when to retry. */
-  take(key: string, now = Date.now()): void {
+  /**
+   * Takes `count` tokens for `key` (one per operation: a batched request spends one for each of
+   * its operations), or none and throws RATE_LIMITED saying when to retry.
+   */
+  take(key: string, now = Date.now(), count = 1): void {
     const refillPerMs = this.perMinute / 60_000;
     const bucket = this.buckets.get(key) ?? { tokens: this.burst, updated: now };
     bucket.tokens = Math.min(this.burst, bucket.tokens + (now - bucket.updated) * refillPerMs);
     bucket.updated = now;
     this.buckets.set(key, bucket);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
+    if (bucket.tokens >= count) {
+      bucket.tokens -= count;
       return;
     }
-    const retryAfterSeconds = Math.ceil((1 - bucket.tokens) / refillPerMs / 1000);
+    const retryAfterSeconds = Math.ceil((count - bucket.tokens) / refillPerMs / 1000);
     throw new GraphQLError(`Too many requests for this API key. Retry in ${retryAfterSeconds} s.`, {
       extensions: {
         code: 'RATE_LIMITED',

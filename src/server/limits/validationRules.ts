@@ -26,6 +26,15 @@ export function depthRule(max: number): ValidationRule {
     const wrapped = Object.create(context) as ValidationContext;
     wrapped.reportError = (error: GraphQLError) =>
       context.reportError(limitError(`${error.message}. The deepest query allowed has ${max} levels.`, 'DEPTH_LIMIT_EXCEEDED'));
-    return rule(wrapped);
+    try {
+      return rule(wrapped);
+    } catch {
+      // graphql-depth-limit walks the document when the rule is built, before graphql's own rules
+      // run, and throws on a spread of an unknown fragment (TypeError) or a fragment cycle (stack
+      // overflow). Such a document is invalid (KnownFragmentNames, NoFragmentCycles say why): refuse
+      // it as a validation error, not as an internal error, and never let it through unmeasured.
+      context.reportError(new GraphQLError('The depth of the query cannot be measured: it spreads an unknown fragment or its fragments form a cycle.'));
+      return {};
+    }
   };
 }
