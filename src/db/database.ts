@@ -18,6 +18,8 @@ export interface PoolOptions {
   acquireTimeoutMs?: number;
   /** Longest a single statement may run before PostgreSQL cancels it. */
   statementTimeoutMs?: number;
+  /** Client-side deadline of a statement, for a server that does not answer at all. */
+  queryTimeoutMs?: number;
 }
 
 // COUNT(*) is int8 and comes back as a string by default; figures stay well inside 2^53.
@@ -31,6 +33,7 @@ export function connectDatabase(url: string, options: PoolOptions = {}): Databas
     connectionTimeoutMillis: options.acquireTimeoutMs ?? 5_000,
     idleTimeoutMillis: 30_000,
     statement_timeout: options.statementTimeoutMs,
+    query_timeout: options.queryTimeoutMs,
     application_name: 'touchpoint',
   });
   // An idle client losing its connection (database restart) must not crash the process.

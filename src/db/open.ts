@@ -18,18 +18,23 @@ export async function openDatabase(
 ): Promise<OpenDatabase> {
   const embedded = settings.databaseUrl ? undefined : await startEmbeddedDatabase(settings.dataDir);
   const url = settings.databaseUrl ?? embedded!.url;
+  if (options.migrate !== false) {
+    // On a pool of their own: migrations may run long, the service's pool has statement deadlines.
+    const migrator = connectDatabase(url, { size: 1 });
+    try {
+      await migrate(migrator.pool);
+    } catch (error) {
+      await embedded?.stop();
+      throw error;
+    } finally {
+      await migrator.close();
+    }
+  }
   const db = connectDatabase(url, {
     size: settings.poolSize,
     acquireTimeoutMs: settings.poolAcquireTimeoutMs,
     ...options.pool,
   });
-  try {
-    if (options.migrate !== false) await migrate(db.pool);
-  } catch (error) {
-    await db.close();
-    await embedded?.stop();
-    throw error;
-  }
   return {
     db,
     url,

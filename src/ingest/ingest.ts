@@ -1,10 +1,10 @@
 import type pg from 'pg';
 import { FieldError } from './fieldReader';
 import { applyLateRecord, type InteractionState } from './fold';
-import { loadInteractionStates } from './load';
+import { loadInteractionStates, lockInteractions } from './load';
 import type { IngestRecord, InteractionRecord, Rejection } from './records';
 import { validateRecord } from './validate';
-import { writeInteractions } from './write';
+import { upsertReferences, writeInteractions } from './write';
 
 /** A record with its position in the caller's input (list index or line number). */
 export interface PositionedRecord {
@@ -88,6 +88,11 @@ async function applyInOrder(
     else if (sentBefore.has(record.interactionId)) patched.add(record.interactionId);
     else fromDatabase.add(record.interactionId);
   }
+  // Locks in one order for every batch: references (automations, versions, end users), then
+  // the interaction rows by ID. Concurrent batches then never wait on each other in a cycle.
+  const fresh = valid.map(({ record }) => record).filter((r): r is InteractionRecord => r.record === 'interaction');
+  const refs = await upsertReferences(client, accountId, fresh);
+  await lockInteractions(client, accountId, [...sentBefore, ...fromDatabase]);
   const stored = await loadInteractionStates(client, accountId, [...fromDatabase].sort());
 
   const states = new Map<string, InteractionState>();
@@ -117,6 +122,6 @@ async function applyInOrder(
       rejected.push({ index, path: error.path, reason: error.message });
     }
   }
-  await writeInteractions(client, accountId, [...states.values()]);
+  await writeInteractions(client, accountId, [...states.values()], refs);
   return rejected;
 }

@@ -3,9 +3,19 @@ import type { AnalysisRecord } from './records';
 import type { InteractionState } from './fold';
 
 /**
- * Reads stored interactions back into their record form, locking them (FOR UPDATE, in ID order
- * so concurrent batches cannot deadlock) until the batch that applies late records commits.
+ * Locks the stored interactions a batch will write, in ID order, until the batch commits. Without
+ * joins: a lock that waits for a concurrent rewrite must not re-check join conditions against the
+ * new row (which would drop it when its end user changed).
  */
+export async function lockInteractions(client: pg.PoolClient, accountId: string, externalIds: string[]): Promise<void> {
+  if (externalIds.length === 0) return;
+  await client.query(
+    `SELECT 1 FROM "Interaction" WHERE "accountId" = $1 AND "externalId" = ANY($2::text[]) ORDER BY "externalId" FOR UPDATE`,
+    [accountId, [...new Set(externalIds)].sort()],
+  );
+}
+
+/** Reads stored interactions back into their record form (lock them first: lockInteractions). */
 export async function loadInteractionStates(
   client: pg.PoolClient,
   accountId: string,
@@ -20,8 +30,7 @@ export async function loadInteractionStates(
        JOIN "EndUser" u ON u."accountId" = i."accountId" AND u.id = i."endUserId"
        LEFT JOIN "Automation" a ON a."accountId" = i."accountId" AND a.id = i."automationId"
       WHERE i."accountId" = $1 AND i."externalId" = ANY($2::text[])
-      ORDER BY i."externalId"
-      FOR UPDATE OF i`,
+      ORDER BY i."externalId"`,
     [accountId, externalIds],
   );
   if (rows.length === 0) return states;

@@ -3,6 +3,7 @@ import { bulkInsert, type Column } from '../common/bulkInsert';
 import { copyRows } from '../common/copyRows';
 import { deriveInteraction } from './derive';
 import type { InteractionState } from './fold';
+import type { InteractionRecord } from './records';
 
 const INTERACTION_COLUMNS: Column[] = [
   ['externalId', 'text'], ['type', '"InteractionType"'], ['startedAt', 'timestamptz'], ['endedAt', 'timestamptz'],
@@ -26,7 +27,14 @@ const FILTER_COLUMNS = ['startedAt', 'automationId', 'automationVersionId', 'ver
 
 const CHILD_TABLES = ['Message', 'InteractionChannel', 'InteractionLog', 'InteractionStep', 'InteractionTopic', 'InteractionIssue'];
 
-/** Integer IDs for external keys, creating the missing ones. Keys are sorted so concurrent batches lock in one order. */
+/** Integer IDs of the automations and end users that fresh interaction records name. */
+export interface References {
+  automationIds: Map<string, number>;
+  endUserIds: Map<string, number>;
+}
+
+const byKey = <T>([a]: [string, T], [b]: [string, T]) => (a < b ? -1 : a > b ? 1 : 0);
+
 async function upsertEndUsers(client: pg.PoolClient, accountId: string, externalIds: string[]): Promise<Map<string, number>> {
   const sorted = [...new Set(externalIds)].sort();
   const ids = new Map<string, number>();
@@ -41,55 +49,79 @@ async function upsertEndUsers(client: pg.PoolClient, accountId: string, external
 }
 
 /**
- * Automations named by fresh interaction records; the latest name and type seen win, so `states`
- * must be in the order their interaction records came in (not sorted by ID).
+ * Automations named by fresh interaction records, in record order: the latest name and type seen
+ * win. Rows are only updated (and so locked until commit) when the name or type changes: every
+ * batch names the same few automations, and locking them would serialise concurrent ingest.
  */
-async function upsertAutomations(client: pg.PoolClient, accountId: string, states: InteractionState[]): Promise<Map<string, number>> {
+async function upsertAutomations(client: pg.PoolClient, accountId: string, records: InteractionRecord[]): Promise<Map<string, number>> {
   const latest = new Map<string, { type: string; name: string }>();
-  for (const state of states) if (state.automation && !state.stored) latest.set(state.automation.id, state.automation);
+  for (const record of records) if (record.automation) latest.set(record.automation.id, record.automation);
   const ids = new Map<string, number>();
-  for (const state of states) if (state.automation && state.stored?.automationId) ids.set(state.automation.id, state.stored.automationId);
   if (latest.size === 0) return ids;
-  const rows = [...latest].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, a]) => [id, a.type, a.name]);
-  const returned = await bulkInsert<{ id: number; externalId: string }>(
-    client, 'Automation', accountId,
-    [['externalId', 'text'], ['type', '"AutomationType"'], ['name', 'text']],
-    rows,
-    'ON CONFLICT ("accountId", "externalId") DO UPDATE SET type = EXCLUDED.type, name = EXCLUDED.name RETURNING id, "externalId"',
+  const rows = [...latest].sort(byKey).map(([id, a]) => [id, a.type, a.name]);
+  await bulkInsert(client, 'Automation', accountId, [['externalId', 'text'], ['type', '"AutomationType"'], ['name', 'text']], rows, 'ON CONFLICT DO NOTHING');
+  await client.query(
+    `UPDATE "Automation" a SET type = u.type::"AutomationType", name = u.name
+       FROM unnest($2::text[], $3::text[], $4::text[]) AS u(id, type, name)
+      WHERE a."accountId" = $1 AND a."externalId" = u.id AND (a.name <> u.name OR a.type::text <> u.type)`,
+    [accountId, rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])],
   );
-  for (const row of returned) ids.set(row.externalId, row.id);
+  const { rows: found } = await client.query<{ id: number; externalId: string }>(
+    `SELECT id, "externalId" FROM "Automation" WHERE "accountId" = $1 AND "externalId" = ANY($2::text[])`,
+    [accountId, rows.map((r) => r[0])],
+  );
+  for (const row of found) ids.set(row.externalId, row.id);
   return ids;
 }
 
-async function upsertVersions(client: pg.PoolClient, accountId: string, states: InteractionState[], automationIds: Map<string, number>) {
+/** The versions seen per automation; a version's label follows the latest record (updated only when it changes). */
+async function upsertVersions(client: pg.PoolClient, accountId: string, records: InteractionRecord[], automationIds: Map<string, number>) {
   const versions = new Map<string, [number, string, string | null]>();
-  for (const state of states) {
-    const a = state.automation;
-    if (!a?.automationVersionId || state.stored) continue;
+  for (const record of records) {
+    const a = record.automation;
+    if (!a?.automationVersionId) continue;
     const automationId = automationIds.get(a.id)!;
     versions.set(`${automationId}\u0000${a.automationVersionId}`, [automationId, a.automationVersionId, a.versionId]);
   }
-  const rows = [...versions.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+  if (versions.size === 0) return;
+  const rows = [...versions.entries()].sort(byKey).map(([, row]) => row);
   await bulkInsert(
     client, 'AutomationVersion', accountId,
     [['automationId', 'int4'], ['automationVersionId', 'text'], ['versionId', 'text']],
     rows,
-    'ON CONFLICT ("accountId", "automationId", "automationVersionId") DO UPDATE SET "versionId" = EXCLUDED."versionId"',
+    'ON CONFLICT DO NOTHING',
+  );
+  await client.query(
+    `UPDATE "AutomationVersion" v SET "versionId" = u.label
+       FROM unnest($2::int4[], $3::text[], $4::text[]) AS u(automation, version, label)
+      WHERE v."accountId" = $1 AND v."automationId" = u.automation AND v."automationVersionId" = u.version
+        AND v."versionId" IS DISTINCT FROM u.label`,
+    [accountId, rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])],
   );
 }
 
 /**
- * Writes the final state of each interaction: the row with its derived columns (replacing a
- * stored one, which keeps its internal ID) and all its child rows. States must be distinct by ID,
- * in the order of their latest interaction record (see upsertAutomations).
+ * The automations, versions and end users of a batch's interaction records (in record order),
+ * created or updated before any interaction row is locked: every batch takes its locks in the
+ * same order (references, then interactions by ID), so concurrent batches cannot deadlock.
  */
-export async function writeInteractions(client: pg.PoolClient, accountId: string, unsorted: InteractionState[]): Promise<void> {
+export async function upsertReferences(client: pg.PoolClient, accountId: string, records: InteractionRecord[]): Promise<References> {
+  const automationIds = await upsertAutomations(client, accountId, records);
+  await upsertVersions(client, accountId, records, automationIds);
+  const endUserIds = await upsertEndUsers(client, accountId, records.map((r) => r.endUserId));
+  return { automationIds, endUserIds };
+}
+
+/**
+ * Writes the final state of each interaction: the row with its derived columns (replacing a
+ * stored one, which keeps its internal ID) and all its child rows. States must be distinct by ID;
+ * their rows must be locked already (lockInteractions).
+ */
+export async function writeInteractions(client: pg.PoolClient, accountId: string, unsorted: InteractionState[], refs: References): Promise<void> {
   if (unsorted.length === 0) return;
   const states = [...unsorted].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  // In record order: the latest record naming an automation (or version) gives its name (or label).
-  const automationIds = await upsertAutomations(client, accountId, unsorted);
-  await upsertVersions(client, accountId, unsorted, automationIds);
-  const endUserIds = await upsertEndUsers(client, accountId, states.filter((s) => !s.stored).map((s) => s.endUserId));
+  const automationId = (s: InteractionState) => (s.automation ? (s.stored ? s.stored.automationId : refs.automationIds.get(s.automation.id)) : null);
+  const endUserIds = refs.endUserIds;
 
   const derived = states.map(deriveInteraction);
   const written = await bulkInsert<{ id: number; externalId: string; inserted: boolean }>(
@@ -99,7 +131,7 @@ export async function writeInteractions(client: pg.PoolClient, accountId: string
       const a = s.analysis;
       return [
         s.id, s.type, s.startedAt, s.endedAt,
-        s.automation ? automationIds.get(s.automation.id) : null, s.automation?.automationVersionId ?? null, s.automation?.versionId ?? null, s.sender,
+        automationId(s), s.automation?.automationVersionId ?? null, s.automation?.versionId ?? null, s.sender,
         s.channel, s.stored ? s.stored.endUserId : endUserIds.get(s.endUserId), s.customerProfileId, s.escalation?.at ?? null,
         s.escalation?.agentId ?? null, s.csat?.score ?? null, s.csat?.at ?? null, a !== null,
         a?.outcome ?? null, a?.sentiment ?? null, a?.sentimentScore ?? null, a?.summary ?? null,
@@ -131,7 +163,7 @@ export async function writeInteractions(client: pg.PoolClient, accountId: string
     }
     const d = derived[i]!;
     // The copies of the interaction's filter columns that summary rows carry (FILTER_COLUMNS).
-    const filterValues = [s.startedAt, s.automation ? automationIds.get(s.automation.id) : null, s.automation?.automationVersionId ?? null, s.automation?.versionId ?? null, s.sender];
+    const filterValues = [s.startedAt, automationId(s), s.automation?.automationVersionId ?? null, s.automation?.versionId ?? null, s.sender];
     for (const c of d.channels) {
       const expiries = c.pendingExpiries;
       channels.push([

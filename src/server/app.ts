@@ -42,6 +42,17 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** How long authentication may wait for the database before the request fails with SERVICE_UNAVAILABLE. */
+const AUTHENTICATION_DEADLINE_MS = 5_000;
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from the database in ${ms} ms`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
 function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   return match?.[1];
@@ -66,7 +77,9 @@ export async function createContext(
     }
     let caller;
     try {
-      caller = await authenticate(db.prisma, token);
+      // Authentication is every request's first statement, so a hung database shows here: give
+      // up after the deadline (the pool's client-side query timeout frees the connection later).
+      caller = await withDeadline(authenticate(db.prisma, token), AUTHENTICATION_DEADLINE_MS);
     } catch (error) {
       // Prisma's message quotes our source code and the database address: not for API clients.
       throw new GraphQLError('The database is unavailable. Try again shortly (see GET /health).', {

@@ -12,6 +12,13 @@ const CLIENT_CODES = new Set([
 /** PostgreSQL cancelled the statement (statement_timeout). */
 const QUERY_CANCELED = '57014';
 
+/** The database went away or did not answer: connection errors, shutdown, client-side deadline. */
+function databaseUnavailable(error: { code?: string; message?: string } | undefined): boolean {
+  if (!error) return false;
+  if (error.code && (error.code.startsWith('08') || ['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'].includes(error.code))) return true;
+  return /^(Query read timeout|Connection terminated|timeout exceeded when trying to connect)/.test(error.message ?? '');
+}
+
 export interface Logger {
   error(fields: Record<string, unknown>): void;
 }
@@ -23,7 +30,7 @@ export const jsonLogger: Logger = {
 /** Codes of our validation rules (validationRules.ts); Apollo reports every validation error as GRAPHQL_VALIDATION_FAILED. */
 const VALIDATION_LIMIT_CODES = new Set(['DEPTH_LIMIT_EXCEEDED', 'ALIAS_LIMIT_EXCEEDED']);
 
-/** Turns database timeouts into QUERY_TIMEOUT and, in production, internal errors into a reference to the log. */
+/** Turns database timeouts into QUERY_TIMEOUT, lost connections into SERVICE_UNAVAILABLE and, in production, internal errors into a reference to the log. */
 export function formatError(production: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = (error as { originalError?: { code?: string; extensions?: { code?: unknown } } })?.originalError;
@@ -35,6 +42,14 @@ export function formatError(production: boolean) {
         ...formatted,
         message: 'The query ran longer than the statement timeout and was cancelled. Narrow the filter or ask for fewer items.',
         extensions: { code: 'QUERY_TIMEOUT', ...tagged },
+      };
+    }
+    if (databaseUnavailable(original as { code?: string; message?: string })) {
+      return {
+        message: 'The database is unavailable. Try again shortly (see GET /health).',
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code: 'SERVICE_UNAVAILABLE', ...tagged },
       };
     }
     let code = formatted.extensions?.code as string | undefined;

@@ -15,7 +15,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const settings = readSettings();
   const port = portNumber(values.port, '--port', settings.port);
   const limits = readLimits();
-  const open = await openDatabase(settings, { migrate: !values['no-migrate'], pool: { statementTimeoutMs: limits.statementTimeoutMs } });
+  const open = await openDatabase(settings, { migrate: !values['no-migrate'], pool: { statementTimeoutMs: limits.statementTimeoutMs, queryTimeoutMs: limits.statementTimeoutMs + 5_000 } });
   const log = (line: string) => process.stdout.write(line + '\n');
   const demoKey = open.embedded && !values['no-demo'] ? await ensureDemo(open.db, settings.dataDir, log) : undefined;
   const server = await startServer({ db: open.db, port, host: values.host ?? settings.host, limits });
