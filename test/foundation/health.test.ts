@@ -1,27 +1,15 @@
-import net from 'node:net';
 import { connectDatabase, type Database } from '../../src/db/database';
 import { startServer, type RunningServer } from '../../src/server/app';
+import { freePort } from '../../src/common/freePort';
 
 // The server over a database that is not there: nothing listens on the port of its URL.
 // Health must say so quickly and GraphQL requests must fail fast instead of hanging.
-
-/** A port on 127.0.0.1 that was free a moment ago and that nothing listens on now. */
-function unusedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 let db: Database;
 let server: RunningServer;
 
 beforeAll(async () => {
-  const port = await unusedPort();
+  const port = await freePort();
   db = connectDatabase(`postgresql://postgres:nothing@127.0.0.1:${port}/touchpoint`, { size: 2, acquireTimeoutMs: 1_000 });
   server = await startServer({ db, port: 0, host: '127.0.0.1' });
 });

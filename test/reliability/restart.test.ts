@@ -8,7 +8,6 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -19,6 +18,7 @@ import { migrate } from '../../src/db/migrate';
 import { ingestBatch } from '../../src/ingest/ingest';
 import { startServer, type RunningServer } from '../../src/server/app';
 import { readLimits } from '../../src/server/limits/settings';
+import { freePort } from '../../src/common/freePort';
 
 jest.setTimeout(60_000);
 
@@ -67,17 +67,6 @@ class PostgresControl {
     await exited;
     clearTimeout(timer);
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const T0 = Date.UTC(2026, 9, 3, 9, 0, 0);
