@@ -11,7 +11,6 @@ export interface Settings {
   poolSize: number;
   /** How long a request may wait for a free connection before failing. */
   poolAcquireTimeoutMs: number;
-  production: boolean;
 }
 
 /** A positive whole number from the environment, or `fallback` when unset. */
@@ -33,6 +32,5 @@ export function readSettings(): Settings {
     host: process.env.HOST || '127.0.0.1',
     poolSize: intFromEnv('TOUCHPOINT_POOL_SIZE', 10),
     poolAcquireTimeoutMs: intFromEnv('TOUCHPOINT_POOL_ACQUIRE_TIMEOUT_MS', 5_000),
-    production: process.env.NODE_ENV === 'production',
   };
 }

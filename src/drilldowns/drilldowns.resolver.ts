@@ -95,7 +95,7 @@ export class InsightsDrilldownResolver {
     @Arg('topic', () => String, { nullable: true }) topic: string | null,
     @Arg('issue', () => String, { nullable: true }) issue: string | null,
   ): InteractionConnection {
-    return interactionConnection(ctx, insights.filter, { outcome, handling, type, sentiment, csat, topic, issue }, first ?? 20, after);
+    return interactionConnection(ctx, insights.filter, { outcome, handling, type, sentiment, csat, topic, issue }, first, after, 20);
   }
 }
 
@@ -121,7 +121,7 @@ function outcomeDrilldownFields<T extends OutcomeScope>(objectType: ClassType<T>
       @Arg('first', () => Int, { defaultValue: 10, nullable: true }) first: number | null,
       @Arg('after', () => String, { nullable: true }) after: string | null,
     ): InteractionConnection {
-      return interactionConnection(ctx, d.filter, { outcome: d.outcome, handling: d.handling, type }, first ?? 10, after);
+      return interactionConnection(ctx, d.filter, { outcome: d.outcome, handling: d.handling, type }, first, after);
     }
 
     @FieldResolver(() => [TopicCount], { description: 'Topics handled in these interactions, most first, then name.' })
@@ -163,7 +163,7 @@ export class IssueImpactResolver {
     @Arg('first', () => Int, { defaultValue: 10, nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ): InteractionConnection {
-    return interactionConnection(ctx, issue.filter, { outcome: Outcome.UNSUCCESSFUL, handling: issue.handling, issue: issue.issue }, first ?? 10, after);
+    return interactionConnection(ctx, issue.filter, { outcome: Outcome.UNSUCCESSFUL, handling: issue.handling, issue: issue.issue }, first, after);
   }
 }
 
@@ -177,7 +177,7 @@ export class CsatDrilldownResolver {
     @Arg('first', () => Int, { defaultValue: 10, nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ): InteractionConnection {
-    return interactionConnection(ctx, d.filter, { csat: rating, hasCsat: true }, first ?? 10, after);
+    return interactionConnection(ctx, d.filter, { csat: rating, hasCsat: true }, first, after);
   }
 }
 
@@ -191,7 +191,7 @@ export class SentimentDrilldownResolver {
     @Arg('first', () => Int, { defaultValue: 10, nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ): InteractionConnection {
-    return interactionConnection(ctx, d.filter, { sentiment, hasSentiment: true }, first ?? 10, after);
+    return interactionConnection(ctx, d.filter, { sentiment, hasSentiment: true }, first, after);
   }
 }
 
@@ -204,7 +204,7 @@ export class TopicDetailsResolver {
     @Arg('first', () => Int, { defaultValue: 10, nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ): InteractionConnection {
-    return interactionConnection(ctx, topic.filter, { topic: topic.name, handling: topic.handling }, first ?? 10, after);
+    return interactionConnection(ctx, topic.filter, { topic: topic.name, handling: topic.handling }, first, after);
   }
 }
 

@@ -33,8 +33,15 @@ export class InteractionConnection {
 }
 
 /** A connection over the filtered interactions narrowed by `narrowing`; `first` and `after` are checked at once. */
-export function interactionConnection(ctx: Context, filter: Filter, narrowing: Narrowing, first: number, after?: string | null): InteractionConnection {
-  return new InteractionConnection(filter, narrowing, checkFirst(first, first), after ? decodeInteractionCursor(ctx, after) : null);
+export function interactionConnection(
+  ctx: Context,
+  filter: Filter,
+  narrowing: Narrowing,
+  first: number | null,
+  after?: string | null,
+  defaultFirst = 10,
+): InteractionConnection {
+  return new InteractionConnection(filter, narrowing, checkFirst(first, defaultFirst), after ? decodeInteractionCursor(ctx, after) : null);
 }
 
 @Resolver(() => InteractionConnection)
