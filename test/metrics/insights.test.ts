@@ -1,16 +1,11 @@
+import { DashboardDocument, type DashboardQueryVariables } from '../generated/graphql';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { countStatements } from '../helpers/statements';
 import { accountARecords, accountBRecords, RANGE, RATE_CARD, T0 } from './fixture';
 
 const INGEST = 'mutation($r: [JSONObject!]!) { ingest(records: $r) { stored rejected { index path reason } } }';
-const DASHBOARD = `query($filter: InsightsFilter!) { insights(filter: $filter) {
-  performance { total { ...C } contained { ...C } escalated { ...C } }
-  health { score averageDurationSeconds estimatedCostPerInteraction currency }
-  audience { uniqueUsers returningUsers engagedUsers notEngagedUsers csatResponses csat csatNegative csatAverage
-             sentimentPositive sentimentNegative averageInboundMessages averageOutboundMessages }
-  channels { channel totalSent delivered deliveryRate rejected expired undeliverable pending }
-} }
-fragment C on OutcomeCounts { interactions successful mixed unsuccessful unclassified }`;
+// The generated typed document of schema/operations/dashboard.graphql (npm run codegen).
+const DASHBOARD = DashboardDocument;
 const COUNT = 'query($filter: InsightsFilter!) { insights(filter: $filter) { performance { total { interactions } } } }';
 
 let t: TestServer;
@@ -23,8 +18,8 @@ async function ingest(apiKey: string, records: Record<string, unknown>[]) {
   expect(res.data?.ingest.rejected).toEqual([]);
 }
 
-async function dashboard(apiKey: string, filter: Record<string, unknown>) {
-  const res = await t.request(DASHBOARD, { filter }, apiKey);
+async function dashboard(apiKey: string, filter: Record<string, unknown>): Promise<any> {
+  const res = await t.request(DASHBOARD, { filter: filter as DashboardQueryVariables['filter'] }, apiKey);
   expect(res.errors).toBeUndefined();
   return res.data!.insights;
 }
