@@ -14,11 +14,10 @@ export async function funnelStepOptions(
   versionId: string | null,
 ): Promise<FunnelStep[]> {
   const { rows } = await ctx.db.pool.query<{ kind: FunnelStepKind; name: string | null }>(
-    `WITH scope AS (
-       SELECT i.id FROM "Interaction" i
-        WHERE i."accountId" = $1 AND i."automationId" = $2 AND ($3::text IS NULL OR i."versionId" = $3)
-     ), steps AS (
-       SELECT s.* FROM scope JOIN "InteractionStep" s ON s."accountId" = $1 AND s."interactionId" = scope.id
+    `WITH steps AS (
+       -- Step rows carry their interaction's automation and version ID: no join needed.
+       SELECT s.* FROM "InteractionStep" s
+        WHERE s."accountId" = $1 AND s."automationId" = $2 AND ($3::text IS NULL OR s."versionId" = $3)
      ), dialogs AS (
        SELECT s.name,
               row_number() OVER (PARTITION BY s."interactionId" ORDER BY s.at, s.seq) AS first_rank,
