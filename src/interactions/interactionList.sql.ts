@@ -90,8 +90,30 @@ export async function interactionPage(ctx: Context, filter: Filter, narrowing: N
   };
 }
 
+/**
+ * The summary table that can count a narrowing by itself: topic and issue rows are one per
+ * interaction and carry its filter columns, handling and outcome (topic rows also its type).
+ */
+function summaryCount(n: Narrowing): { table: string; alias: string; match: [column: string, value: string] } | null {
+  const others = n.sentiment || n.hasSentiment || n.csat || n.hasCsat;
+  if (n.topic && !n.issue && !others) return { table: 'InteractionTopic', alias: 't', match: ['name', n.topic] };
+  if (n.issue && !n.topic && !n.type && !others) return { table: 'InteractionIssue', alias: 'x', match: ['issue', n.issue] };
+  return null;
+}
+
 export async function interactionCount(ctx: Context, filter: Filter, narrowing: Narrowing): Promise<number> {
   const params = new SqlParams();
+  const summary = summaryCount(narrowing);
+  if (summary) {
+    // Counted on the topic or issue rows: no probe of every filtered interaction.
+    const { table, alias: a, match } = summary;
+    const conditions = [filterConditions(params, ctx.caller.accountId, filter, a), `${a}."${match[0]}" = ${params.add(match[1])}`];
+    if (narrowing.outcome) conditions.push(`${a}.outcome = ${params.add(narrowing.outcome)}::"Outcome"`);
+    if (narrowing.handling) conditions.push(narrowing.handling === Handling.ESCALATED ? `${a}.escalated` : `NOT ${a}.escalated`);
+    if (narrowing.type) conditions.push(`${a}.type = ${params.add(narrowing.type)}::"InteractionType"`);
+    const { rows } = await ctx.db.pool.query(`SELECT count(*) AS n FROM "${table}" ${a} WHERE ${conditions.join(' AND ')}`, params.values);
+    return rows[0].n;
+  }
   const conditions = [filterConditions(params, ctx.caller.accountId, filter), ...narrowingConditions(params, narrowing)];
   const { rows } = await ctx.db.pool.query(`SELECT count(*) AS n FROM "Interaction" i WHERE ${conditions.join(' AND ')}`, params.values);
   return rows[0].n;
