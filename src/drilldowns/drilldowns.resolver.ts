@@ -20,7 +20,7 @@ import {
   UnsuccessfulDrilldown,
 } from './drilldown.types';
 import { unsuccessfulIssues } from './issueImpact.sql';
-import { outcomeSummary } from './outcomeSummary';
+import { outcomeSummary } from './outcomeBreakdown.sql';
 import { decodeTopicCursor, lowestPerformingTopics, topicCounts, topicDetails, topicPage, topicTotal } from './topicStats.sql';
 
 /** The drill-down fields of `insights`. */

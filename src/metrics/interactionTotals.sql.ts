@@ -1,4 +1,3 @@
-import type { InteractionType, Outcome } from '../common/enums';
 import { SqlParams } from '../common/sql';
 import type { Context } from '../server/context';
 import { filterConditions, filterKey, type Filter } from './filter';
@@ -13,7 +12,7 @@ export interface OutcomeTotals {
 }
 
 /**
- * Everything performance, health, audience and the outcome drill-downs' counts need that adds up over interactions, from one
+ * Everything performance, health and audience need that adds up over interactions, from one
  * pass over the filtered interactions (conditional aggregates on the columns derived at ingest).
  */
 export interface InteractionTotals {
@@ -34,14 +33,7 @@ export interface InteractionTotals {
   outboundMessages: number;
   agentSeconds: number;
   byAutomationType: { JOURNEY: number; CHATBOT: number; AI_AGENT: number };
-  /** Classified interactions by outcome, handling and type (the outcome drill-downs' counts and types). */
-  byOutcome: Array<{ outcome: Outcome; escalated: boolean; type: InteractionType; interactions: number }>;
 }
-
-const OUTCOMES: Outcome[] = ['SUCCESSFUL', 'MIXED', 'UNSUCCESSFUL'];
-const TYPES: InteractionType[] = ['CONVERSATIONAL', 'NON_CONVERSATIONAL'];
-const OUTCOME_CELLS = OUTCOMES.flatMap((outcome) => [false, true].flatMap((escalated) => TYPES.map((type) => ({ outcome, escalated, type }))));
-const cellColumn = (c: (typeof OUTCOME_CELLS)[number]) => `o_${c.outcome}_${c.escalated ? 'e' : 'c'}_${c.type}`;
 
 const outcomeColumns = (prefix: string, condition: string) => {
   const where = (extra: string) => {
@@ -85,8 +77,7 @@ async function queryTotals(ctx: Context, filter: Filter): Promise<InteractionTot
            coalesce(sum(i."agentSeconds"), 0) AS "agentSeconds",
            count(*) FILTER (WHERE i."automationType" = 'JOURNEY') AS journeys,
            count(*) FILTER (WHERE i."automationType" = 'CHATBOT') AS chatbots,
-           count(*) FILTER (WHERE i."automationType" = 'AI_AGENT') AS "aiAgents",
-           ${OUTCOME_CELLS.map((c) => `count(*) FILTER (WHERE i.outcome = '${c.outcome}' AND ${c.escalated ? '' : 'NOT '}i.escalated AND i.type = '${c.type}') AS "${cellColumn(c)}"`).join(',\n           ')}
+           count(*) FILTER (WHERE i."automationType" = 'AI_AGENT') AS "aiAgents"
       FROM "Interaction" i
      WHERE ${where}`;
   const { rows } = await ctx.db.pool.query(sql, params.values);
@@ -109,7 +100,6 @@ async function queryTotals(ctx: Context, filter: Filter): Promise<InteractionTot
     outboundMessages: row.outboundMessages,
     agentSeconds: row.agentSeconds,
     byAutomationType: { JOURNEY: row.journeys, CHATBOT: row.chatbots, AI_AGENT: row.aiAgents },
-    byOutcome: OUTCOME_CELLS.map((c) => ({ ...c, interactions: row[cellColumn(c)] })),
   };
 }
 
