@@ -1,4 +1,4 @@
-import DataLoader from 'dataloader';
+import { accountLoader } from '../common/accountLoader';
 import type pg from 'pg';
 import type { Context } from '../server/context';
 import type { Automation } from './automation.type';
@@ -30,29 +30,11 @@ export async function listSenders(pool: pg.Pool, accountId: string): Promise<str
 }
 
 /** Automations by internal ID, batched per request and always within the caller's account. */
-export function automationLoader(ctx: Context): DataLoader<number, Automation | null> {
-  return ctx.memo('automationById', () =>
-    new DataLoader<number, Automation | null>(async (ids) => {
-      const { rows } = await ctx.db.pool.query<Automation>(
-        `SELECT ${COLUMNS} FROM "Automation" WHERE "accountId" = $1 AND id = ANY($2::int[])`,
-        [ctx.caller.accountId, ids],
-      );
-      const byId = new Map(rows.map((row) => [row.internalId, row]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
-  );
-}
+export const automationLoader = (ctx: Context) =>
+  accountLoader<number, Automation>(ctx, 'automationById',
+    `SELECT ${COLUMNS} FROM "Automation" WHERE "accountId" = $1 AND id = ANY($2::int[])`, (row) => row.internalId);
 
 /** Automations by their external ID, batched per request, within the caller's account. */
-export function automationByExternalIdLoader(ctx: Context): DataLoader<string, Automation | null> {
-  return ctx.memo('automationByExternalId', () =>
-    new DataLoader<string, Automation | null>(async (ids) => {
-      const { rows } = await ctx.db.pool.query<Automation>(
-        `SELECT ${COLUMNS} FROM "Automation" WHERE "accountId" = $1 AND "externalId" = ANY($2::text[])`,
-        [ctx.caller.accountId, ids],
-      );
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
-  );
-}
+export const automationByExternalIdLoader = (ctx: Context) =>
+  accountLoader<string, Automation>(ctx, 'automationByExternalId',
+    `SELECT ${COLUMNS} FROM "Automation" WHERE "accountId" = $1 AND "externalId" = ANY($2::text[])`, (row) => row.id);

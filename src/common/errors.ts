@@ -16,3 +16,10 @@ export function forbidden(message: string): GraphQLError {
 export function notFound(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'NOT_FOUND' } });
 }
+
+export const DATABASE_UNAVAILABLE = 'The database is unavailable. Try again shortly (see GET /health).';
+
+/** The database could not be reached or did not answer (503): the client may retry. */
+export function serviceUnavailable(originalError?: Error): GraphQLError {
+  return new GraphQLError(DATABASE_UNAVAILABLE, { originalError, extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } } });
+}

@@ -2,7 +2,7 @@ import { decodeCursor, encodeCursor } from '../common/cursor';
 import type { Handling, Outcome } from '../common/enums';
 import { badUserInput } from '../common/errors';
 import { SqlParams } from '../common/sql';
-import { filterConditions, type Filter } from '../metrics/filter';
+import { filterConditions, handlingCondition, type Filter } from '../metrics/filter';
 import type { Context } from '../server/context';
 import { TopicOrder, type TopicCount, type TopicDetails } from './drilldown.types';
 
@@ -19,7 +19,7 @@ export interface TopicScope {
 
 function scopeConditions(params: SqlParams, ctx: Context, scope: TopicScope): string {
   const conditions = [filterConditions(params, ctx.caller.accountId, scope.filter, 't')];
-  if (scope.handling) conditions.push(scope.handling === 'ESCALATED' ? 't.escalated' : 'NOT t.escalated');
+  if (scope.handling) conditions.push(handlingCondition('t', scope.handling));
   if (scope.outcome) conditions.push(`t.outcome = ${params.add(scope.outcome)}::"Outcome"`);
   if (scope.name !== undefined) conditions.push(`t.name = ${params.add(scope.name)}`);
   return conditions.join(' AND ');

@@ -1,4 +1,5 @@
 import { SqlParams } from '../common/sql';
+import { inTransaction } from '../db/transaction';
 import type { Context } from '../server/context';
 import { FunnelStepKind, type FunnelStep } from './funnel.types';
 
@@ -75,18 +76,9 @@ export async function funnelReach(
     ), ${reach.join(',\n    ')}
     SELECT ${view.steps.map((_, i) => `(SELECT count(*) FROM r${i + 1})`).join(', ')}`;
   // Row estimates of CTE scans are poor; a nested loop over them would be quadratic.
-  const client = await ctx.db.pool.connect();
-  let rows: unknown[][];
-  try {
-    await client.query('BEGIN READ ONLY');
+  const rows = await inTransaction(ctx.db.pool, async (client) => {
     await client.query('SET LOCAL enable_nestloop = off');
-    ({ rows } = await client.query({ text: sql, values: params.values, rowMode: 'array' }));
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+    return (await client.query({ text: sql, values: params.values, rowMode: 'array' })).rows;
+  }, { readOnly: true });
   return (rows[0] as number[]).map(Number);
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import DataLoader from 'dataloader';
+import { accountLoader } from '../common/accountLoader';
+import { inTransaction } from '../db/transaction';
 import type pg from 'pg';
 import { badUserInput, notFound } from '../common/errors';
 import type { AutomationType } from '../common/enums';
@@ -9,21 +10,6 @@ import { checkSteps, checkViewName } from './funnelSteps';
 
 const COLUMNS = `id, name, "automationId" AS "automationInternalId", "versionId", steps, "createdAt"`;
 const toView = (row: Record<string, unknown>) => Object.assign(new FunnelView(), row);
-
-async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
 
 /** The account's views, oldest first. */
 export async function listViews(ctx: Context): Promise<FunnelView[]> {
@@ -35,18 +21,9 @@ export async function listViews(ctx: Context): Promise<FunnelView[]> {
 }
 
 /** Views by ID, batched per request, in the caller's account only. */
-export function viewsById(ctx: Context): DataLoader<string, FunnelView | null> {
-  return ctx.memo('funnelViewsById', () =>
-    new DataLoader<string, FunnelView | null>(async (ids) => {
-      const { rows } = await ctx.db.pool.query(
-        `SELECT ${COLUMNS} FROM "FunnelView" WHERE "accountId" = $1 AND id = ANY($2::text[])`,
-        [ctx.caller.accountId, ids],
-      );
-      const byId = new Map(rows.map((row) => [row.id as string, toView(row)]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
-  );
-}
+export const viewsById = (ctx: Context) =>
+  accountLoader<string, FunnelView>(ctx, 'funnelViewsById',
+    `SELECT ${COLUMNS} FROM "FunnelView" WHERE "accountId" = $1 AND id = ANY($2::text[])`, (row) => row.id, toView);
 
 export function findView(ctx: Context, id: string): Promise<FunnelView | null> {
   return viewsById(ctx).load(id);

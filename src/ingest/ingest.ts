@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { inTransaction } from '../db/transaction';
 import { FieldError } from './fieldReader';
 import { applyLateRecord, type InteractionState } from './fold';
 import { loadInteractionStates, lockInteractions } from './load';
@@ -18,7 +19,6 @@ export interface IngestResult {
   rejected: Rejection[];
 }
 
-const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
 const MAX_ATTEMPTS = 6;
 
 /**
@@ -43,24 +43,10 @@ export async function ingestBatch(pool: pg.Pool, accountId: string, batch: Posit
   }
   if (valid.length === 0) return { stored: 0, rejected };
 
-  for (let attempt = 1; ; attempt++) {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      const late = await applyInOrder(client, accountId, valid);
-      await client.query('COMMIT');
-      rejected.push(...late);
-      rejected.sort((a, b) => a.index - b.index);
-      return { stored: valid.length - late.length, rejected };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      const code = (error as { code?: string }).code;
-      if (!code || !RETRYABLE.has(code) || attempt >= MAX_ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt * (0.5 + Math.random())));
-    } finally {
-      client.release();
-    }
-  }
+  const late = await inTransaction(pool, (client) => applyInOrder(client, accountId, valid), { attempts: MAX_ATTEMPTS });
+  rejected.push(...late);
+  rejected.sort((a, b) => a.index - b.index);
+  return { stored: valid.length - late.length, rejected };
 }
 
 /**

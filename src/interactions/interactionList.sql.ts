@@ -1,8 +1,8 @@
 import { decodeCursor, encodeCursor } from '../common/cursor';
-import { CsatRating, Handling, type InteractionType, type Outcome, type Sentiment } from '../common/enums';
+import { CsatRating, type Handling, type InteractionType, type Outcome, type Sentiment } from '../common/enums';
 import { badUserInput } from '../common/errors';
 import { SqlParams } from '../common/sql';
-import { filterConditions, type Filter } from '../metrics/filter';
+import { filterConditions, handlingCondition, type Filter } from '../metrics/filter';
 import type { Context } from '../server/context';
 import { INTERACTION_COLUMNS, INTERACTION_FROM, toInteraction, type Interaction } from './interaction.type';
 
@@ -30,7 +30,7 @@ const CSAT_CONDITION: Record<CsatRating, string> = {
 export function narrowingConditions(params: SqlParams, n: Narrowing): string[] {
   const conditions: string[] = [];
   if (n.outcome) conditions.push(`i.outcome = ${params.add(n.outcome)}::"Outcome"`);
-  if (n.handling) conditions.push(n.handling === Handling.ESCALATED ? 'i.escalated' : 'NOT i.escalated');
+  if (n.handling) conditions.push(handlingCondition('i', n.handling));
   if (n.type) conditions.push(`i.type = ${params.add(n.type)}::"InteractionType"`);
   if (n.sentiment) conditions.push(`i.sentiment = ${params.add(n.sentiment)}::"Sentiment"`);
   else if (n.hasSentiment) conditions.push('i.sentiment IS NOT NULL');
@@ -109,7 +109,7 @@ export async function interactionCount(ctx: Context, filter: Filter, narrowing: 
     const { table, alias: a, match } = summary;
     const conditions = [filterConditions(params, ctx.caller.accountId, filter, a), `${a}."${match[0]}" = ${params.add(match[1])}`];
     if (narrowing.outcome) conditions.push(`${a}.outcome = ${params.add(narrowing.outcome)}::"Outcome"`);
-    if (narrowing.handling) conditions.push(narrowing.handling === Handling.ESCALATED ? `${a}.escalated` : `NOT ${a}.escalated`);
+    if (narrowing.handling) conditions.push(handlingCondition(a, narrowing.handling));
     if (narrowing.type) conditions.push(`${a}.type = ${params.add(narrowing.type)}::"InteractionType"`);
     const { rows } = await ctx.db.pool.query(`SELECT count(*) AS n FROM "${table}" ${a} WHERE ${conditions.join(' AND ')}`, params.values);
     return rows[0].n;

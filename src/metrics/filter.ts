@@ -1,4 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
+import { Handling } from '../common/enums';
 import { badUserInput } from '../common/errors';
 import { DateTime } from '../common/scalars';
 import type { SqlParams } from '../common/sql';
@@ -75,4 +76,9 @@ export function filterConditions(params: SqlParams, accountId: string, filter: F
   if (filter.versionIds.length > 0) conditions.push(`${alias}."versionId" = ANY(${params.add(filter.versionIds, 'text[]')})`);
   if (filter.senders.length > 0) conditions.push(`${alias}.sender = ANY(${params.add(filter.senders, 'text[]')})`);
   return conditions.join(' AND ');
+}
+
+/** The handling tab on a row that has the interaction's `escalated` column (interactions and their summary rows). */
+export function handlingCondition(alias: string, handling: Handling): string {
+  return handling === Handling.ESCALATED ? `${alias}.escalated` : `NOT ${alias}.escalated`;
 }

@@ -9,7 +9,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError } from 'graphql';
 import { authenticate } from '../accounts/accountStore';
-import { unauthenticated } from '../common/errors';
+import { serviceUnavailable, unauthenticated } from '../common/errors';
 import type { Database } from '../db/database';
 import { requireReadForEntities } from './authChecker';
 import { createMemo, type Context } from './context';
@@ -82,10 +82,7 @@ export async function createContext(
       caller = await withDeadline(authenticate(db.prisma, token), AUTHENTICATION_DEADLINE_MS);
     } catch (error) {
       // Prisma's message quotes our source code and the database address: not for API clients.
-      throw new GraphQLError('The database is unavailable. Try again shortly (see GET /health).', {
-        originalError: error as Error,
-        extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },
-      });
+      throw serviceUnavailable(error as Error);
     }
     if (!caller) throw unauthenticated('Unknown or revoked API key. Create one with `touchpoint keys create`.');
     rateLimiter?.take(caller.keyId, Date.now(), Math.max(1, operations));

@@ -1,3 +1,4 @@
+import { DATABASE_UNAVAILABLE } from '../common/errors';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Context } from './context';
@@ -46,7 +47,7 @@ export function formatError(production: boolean) {
     }
     if (databaseUnavailable(original as { code?: string; message?: string })) {
       return {
-        message: 'The database is unavailable. Try again shortly (see GET /health).',
+        message: DATABASE_UNAVAILABLE,
         path: formatted.path,
         locations: formatted.locations,
         extensions: { code: 'SERVICE_UNAVAILABLE', ...tagged },
