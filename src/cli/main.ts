@@ -3,6 +3,7 @@ import { accountsCommand } from './commands/accounts';
 import { importCommand } from './commands/import';
 import { keysCommand } from './commands/keys';
 import { migrateCommand } from './commands/migrate';
+import { rollupsCommand } from './commands/rollups';
 import { schemaCommand } from './commands/schema';
 import { seedCommand } from './commands/seed';
 import { serveCommand } from './commands/serve';
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   schema: schemaCommand,
   import: importCommand,
   seed: seedCommand,
+  rollups: rollupsCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -12,6 +12,7 @@ Commands:
   keys revoke --account ID --key KEY_ID
   import FILE [--account ID]                    Import an NDJSON file of records
   seed --account ID [--interactions N] [--days D] [--seed S]
+  rollups rebuild [--account ID]                Recompute the daily rollups from the raw rows (all accounts by default)
   schema [--check]                              Write (or check) schema/schema.graphql and the subgraph SDL
 
 Environment: DATABASE_URL (external PostgreSQL; embedded one when unset), TOUCHPOINT_DATA_DIR (.data),

@@ -11,6 +11,8 @@ export interface Settings {
   poolSize: number;
   /** How long a request may wait for a free connection before failing. */
   poolAcquireTimeoutMs: number;
+  /** Whether figures read whole days from the rollups (TOUCHPOINT_ROLLUPS=off reads raw rows only). */
+  useRollups: boolean;
 }
 
 /** A positive whole number from the environment, or `fallback` when unset. */
@@ -24,6 +26,14 @@ export function intFromEnv(name: string, fallback: number): number {
   return value;
 }
 
+/** `on` or `off` from the environment, or `fallback` when unset. */
+export function onOffFromEnv(name: string, fallback: boolean): boolean {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw !== 'on' && raw !== 'off') throw new Error(`${name} must be "on" or "off", got "${raw}"`);
+  return raw === 'on';
+}
+
 export function readSettings(): Settings {
   return {
     databaseUrl: process.env.DATABASE_URL || undefined,
@@ -32,5 +42,6 @@ export function readSettings(): Settings {
     host: process.env.HOST || '127.0.0.1',
     poolSize: intFromEnv('TOUCHPOINT_POOL_SIZE', 10),
     poolAcquireTimeoutMs: intFromEnv('TOUCHPOINT_POOL_ACQUIRE_TIMEOUT_MS', 5_000),
+    useRollups: onOffFromEnv('TOUCHPOINT_ROLLUPS', true),
   };
 }

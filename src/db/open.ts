@@ -2,6 +2,7 @@ import type { Settings } from '../config/env';
 import { connectDatabase, type Database, type PoolOptions } from './database';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded';
 import { migrate } from './migrate';
+import { backfillRollups } from '../rollups/rebuild';
 
 export interface OpenDatabase {
   db: Database;
@@ -22,7 +23,7 @@ export async function openDatabase(
     // On a pool of their own: migrations may run long, the service's pool has statement deadlines.
     const migrator = connectDatabase(url, { size: 1 });
     try {
-      await migrate(migrator.pool);
+      await backfillRollups(migrator.pool, await migrate(migrator.pool));
     } catch (error) {
       await embedded?.stop();
       throw error;

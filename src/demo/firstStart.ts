@@ -40,7 +40,7 @@ export async function ensureDemo(
   await writeRateCard(db.prisma, accountId, demoRateCard);
   await db.pool.query(`DELETE FROM "FunnelView" WHERE "accountId" = $1`, [accountId]);
   await db.pool.query(`DELETE FROM "DefaultFunnelView" WHERE "accountId" = $1`, [accountId]);
-  const ctx: Context = { caller: { accountId, keyId: 'demo', scopes: ['admin'] }, db, requestId: 'demo', now: new Date(), memo: createMemo() };
+  const ctx: Context = { caller: { accountId, keyId: 'demo', scopes: ['admin'] }, db, requestId: 'demo', now: new Date(), memo: createMemo(), useRollups: true };
   for (const view of demoFunnelViews) await createView(ctx, view);
   const account = await createAccount(db.prisma, 'Demo shop', accountId);
   fs.writeFileSync(keyFile, account.apiKey + '\n', { mode: 0o600 });

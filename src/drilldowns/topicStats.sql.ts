@@ -2,13 +2,16 @@ import { decodeCursor, encodeCursor } from '../common/cursor';
 import type { Handling, Outcome } from '../common/enums';
 import { badUserInput } from '../common/errors';
 import { SqlParams } from '../common/sql';
-import { filterConditions, handlingCondition, type Filter } from '../metrics/filter';
+import { handlingCondition, type Filter } from '../metrics/filter';
+import { facts } from '../rollups/facts';
+import { TOPICS } from '../rollups/rollupTables';
 import type { Context } from '../server/context';
 import { TopicOrder, type TopicCount, type TopicDetails } from './drilldown.types';
 
 /**
- * Topic figures from the topic rows, which carry the interaction's filter columns, handling,
- * outcome, sentiment score and CSAT score (written at ingest), so no join is needed.
+ * Topic figures from the topic facts: the daily topic rollups of whole days and the topic rows
+ * of the partial days at the range's edges (which carry the interaction's filter columns,
+ * handling, outcome, sentiment score and CSAT score, so no join is needed).
  */
 export interface TopicScope {
   filter: Filter;
@@ -17,22 +20,27 @@ export interface TopicScope {
   name?: string;
 }
 
-function scopeConditions(params: SqlParams, ctx: Context, scope: TopicScope): string {
-  const conditions = [filterConditions(params, ctx.caller.accountId, scope.filter, 't')];
+/** The topic facts of a scope, as a FROM item aliased `t`, and the scope's conditions on them. */
+function scoped(params: SqlParams, ctx: Context, scope: TopicScope): string {
+  const conditions = ['true'];
   if (scope.handling) conditions.push(handlingCondition('t', scope.handling));
-  if (scope.outcome) conditions.push(`t.outcome = ${params.add(scope.outcome)}::"Outcome"`);
+  if (scope.outcome) conditions.push(`t.outcome = ${params.add(scope.outcome)}`);
   if (scope.name !== undefined) conditions.push(`t.name = ${params.add(scope.name)}`);
-  return conditions.join(' AND ');
+  return `(${facts(params, ctx.caller.accountId, scope.filter, TOPICS, ctx.useRollups)}) t WHERE ${conditions.join(' AND ')}`;
 }
 
+/** Sums of the topic measures: the same numbers from rollup rows and raw rows (numeric sums are exact). */
 const DETAILS = `
   t.name AS name,
-  count(*) AS interactions,
-  100 * (count(*) FILTER (WHERE t.resolved))::float8 / count(*) AS "successRate",
-  100 * (count(*) FILTER (WHERE NOT t.escalated))::float8 / count(*) AS "containmentRate",
-  avg(t."sentimentScore") AS "averageSentiment",
-  avg(t."csatScore")::float8 AS "averageCsat",
-  avg(t."handleTimeSeconds") AS "averageHandleTimeSeconds"`;
+  sum(t.interactions)::int8 AS interactions,
+  100 * sum(t.resolved)::float8 / sum(t.interactions) AS "successRate",
+  100 * coalesce(sum(t.interactions) FILTER (WHERE NOT t.escalated), 0)::float8 / sum(t.interactions) AS "containmentRate",
+  (sum(t."sentimentSum") / nullif(sum(t."sentimentCount"), 0))::float8 AS "averageSentiment",
+  (sum(t."csatSum")::numeric / nullif(sum(t."csatCount"), 0))::float8 AS "averageCsat",
+  (sum(t."handleSum") / nullif(sum(t."handleCount"), 0))::float8 AS "averageHandleTimeSeconds"`;
+
+/** Rollup rows can sum to nothing after interactions were replaced: such a topic is not there. */
+const PRESENT = 'HAVING sum(t.interactions) > 0';
 
 /** Topic names sort by code point, the same on every server. */
 const NAME = 'name COLLATE "C"';
@@ -75,11 +83,11 @@ export function decodeTopicCursor(ctx: Context, order: TopicOrder, after: string
 export async function topicPage(ctx: Context, scope: TopicScope, order: TopicOrder, first: number, after: unknown[] | null) {
   const list = `topics:${order}`;
   const params = new SqlParams();
-  const where = scopeConditions(params, ctx, scope);
+  const source = scoped(params, ctx, scope);
   const { orderBy, after: afterCondition, key } = ORDERS[order];
   const keyset = after ? `WHERE ${afterCondition(params, after)}` : '';
   const { rows } = await ctx.db.pool.query<TopicDetails>(
-    `SELECT * FROM (SELECT ${DETAILS} FROM "InteractionTopic" t WHERE ${where} GROUP BY t.name) s
+    `SELECT * FROM (SELECT ${DETAILS} FROM ${source} GROUP BY t.name ${PRESENT}) s
       ${keyset} ORDER BY ${orderBy} LIMIT ${params.add(first + 1, 'int')}`,
     params.values,
   );
@@ -92,7 +100,7 @@ export async function topicPage(ctx: Context, scope: TopicScope, order: TopicOrd
 
 export async function topicTotal(ctx: Context, scope: TopicScope): Promise<number> {
   const params = new SqlParams();
-  const { rows } = await ctx.db.pool.query(`SELECT count(DISTINCT t.name) AS n FROM "InteractionTopic" t WHERE ${scopeConditions(params, ctx, scope)}`, params.values);
+  const { rows } = await ctx.db.pool.query(`SELECT count(*) AS n FROM (SELECT t.name FROM ${scoped(params, ctx, scope)} GROUP BY t.name ${PRESENT}) s`, params.values);
   return rows[0].n;
 }
 
@@ -100,7 +108,7 @@ export async function topicTotal(ctx: Context, scope: TopicScope): Promise<numbe
 export async function topicDetails(ctx: Context, scope: TopicScope & { name: string }): Promise<TopicDetails | null> {
   const params = new SqlParams();
   const { rows } = await ctx.db.pool.query<TopicDetails>(
-    `SELECT ${DETAILS} FROM "InteractionTopic" t WHERE ${scopeConditions(params, ctx, scope)} GROUP BY t.name`,
+    `SELECT ${DETAILS} FROM ${scoped(params, ctx, scope)} GROUP BY t.name ${PRESENT}`,
     params.values,
   );
   return rows[0] ? withScope(scope, rows)[0]! : null;
@@ -110,8 +118,8 @@ export async function topicDetails(ctx: Context, scope: TopicScope & { name: str
 export async function lowestPerformingTopics(ctx: Context, scope: TopicScope, first: number): Promise<TopicDetails[]> {
   const params = new SqlParams();
   const { rows } = await ctx.db.pool.query<TopicDetails>(
-    `SELECT ${DETAILS} FROM "InteractionTopic" t WHERE ${scopeConditions(params, ctx, scope)}
-      GROUP BY t.name HAVING count(*) >= 5
+    `SELECT ${DETAILS} FROM ${scoped(params, ctx, scope)}
+      GROUP BY t.name HAVING sum(t.interactions) >= 5
       ORDER BY "successRate", interactions DESC, t.${NAME} LIMIT ${params.add(first, 'int')}`,
     params.values,
   );
@@ -122,8 +130,8 @@ export async function lowestPerformingTopics(ctx: Context, scope: TopicScope, fi
 export async function topicCounts(ctx: Context, scope: TopicScope, first: number): Promise<TopicCount[]> {
   const params = new SqlParams();
   const { rows } = await ctx.db.pool.query<TopicCount>(
-    `SELECT t.name AS topic, count(*) AS interactions FROM "InteractionTopic" t WHERE ${scopeConditions(params, ctx, scope)}
-      GROUP BY t.name ORDER BY interactions DESC, t.${NAME} LIMIT ${params.add(first, 'int')}`,
+    `SELECT t.name AS topic, sum(t.interactions)::int8 AS interactions FROM ${scoped(params, ctx, scope)}
+      GROUP BY t.name ${PRESENT} ORDER BY interactions DESC, t.${NAME} LIMIT ${params.add(first, 'int')}`,
     params.values,
   );
   return rows;

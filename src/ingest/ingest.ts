@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { inTransaction } from '../db/transaction';
+import { applyToRollups } from '../rollups/rollupWrites';
 import { FieldError } from './fieldReader';
 import { applyLateRecord, type InteractionState } from './fold';
 import { loadInteractionStates, lockInteractions } from './load';
@@ -108,6 +109,10 @@ async function applyInOrder(
       rejected.push({ index, path: error.path, reason: error.message });
     }
   }
+  // The rollups follow the raw rows in this transaction: out with the old state, in with the new.
+  const written = [...states.keys()].sort();
+  await applyToRollups(client, accountId, written, -1);
   await writeInteractions(client, accountId, [...states.values()], refs);
+  await applyToRollups(client, accountId, written, 1);
   return rejected;
 }

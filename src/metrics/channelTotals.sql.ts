@@ -1,6 +1,8 @@
 import { SqlParams } from '../common/sql';
+import { isoDay, rawRows, rollupRows, splitRange } from '../rollups/facts';
+import { CHANNELS, dayOf, segmentOf } from '../rollups/rollupTables';
 import type { Context } from '../server/context';
-import { filterConditions, filterKey, type Filter } from './filter';
+import { dimensionConditions, filterKey, type Filter } from './filter';
 
 export interface ChannelTotals {
   channel: string;
@@ -13,29 +15,53 @@ export interface ChannelTotals {
   pending: number;
 }
 
+const MEASURES = ['inbound', 'outbound', 'delivered', 'rejected', 'undeliverable', 'expired', 'pending', 'lapsed'];
+
 /**
- * Message totals per channel over the filtered interactions, from the per-interaction channel
- * summaries written at ingest (they carry the interaction's filter columns: no join). Messages
- * still PENDING or SENT are expired when sentAt + validityHours is before the request's instant:
- * each summary knows the earliest and latest such instant, so only summaries whose pending
- * messages straddle the instant look at their list of instants. One pass; ordered by totalSent
- * descending, then name.
+ * Message totals per channel over the filtered interactions, from the channel facts (daily
+ * channel rollups of whole days, per-interaction channel summaries at the range's edges).
+ *
+ * Messages still PENDING or SENT are expired when sentAt + validityHours is before the request's
+ * instant ("lapsed"). Every row knows bounds of its pending messages' expiry instants: a row whose
+ * bounds are both before or both after the instant is settled. Only the pending messages of rows
+ * that straddle the instant (days near "now") are counted one by one, from the summaries' lists
+ * of instants. One statement; ordered by totalSent descending, then name.
  */
 export function channelTotals(ctx: Context, filter: Filter): Promise<ChannelTotals[]> {
   return ctx.memo(`channelTotals:${filterKey(filter)}`, async () => {
     const params = new SqlParams();
-    const where = filterConditions(params, ctx.caller.accountId, filter, 'ic');
+    const accountId = ctx.caller.accountId;
     const now = params.add(ctx.now, 'timestamptz');
-    const lapsed = `CASE WHEN ic.pending = 0 OR ic."pendingExpiresMin" >= ${now} THEN 0
-                         WHEN ic."pendingExpiresMax" < ${now} THEN ic.pending
-                         ELSE (SELECT count(*) FROM unnest(ic."pendingExpiries") e WHERE e < ${now}) END`;
+    const straddles = (a: string) => `(${a}.pending > 0 AND coalesce(${a}."pendingExpiresMin" < ${now}, true) AND coalesce(${a}."pendingExpiresMax" >= ${now}, true))`;
+    const counted = (a: string) => `(SELECT count(*) FROM unnest(${a}."pendingExpiries") e WHERE e < ${now})`;
+    const allLapsed = (a: string) => `CASE WHEN ${a}.pending > 0 AND ${a}."pendingExpiresMax" < ${now} THEN ${a}.pending ELSE 0 END`;
+    // Raw rows count their own straddling messages; straddling rollup rows add none here (see below).
+    const lapsed = { name: 'lapsed', rollup: allLapsed('r'), raw: `CASE WHEN ${straddles('ic')} THEN ${counted('ic')} ELSE ${allLapsed('ic')} END` };
+
+    const { days, edges } = ctx.useRollups ? splitRange(filter.from, filter.to) : { days: null, edges: [filter] };
+    const parts = edges.map((edge) => rawRows(params, accountId, filter, CHANNELS, edge, [lapsed]));
+    let straddling = '';
+    if (days) {
+      parts.push(rollupRows(params, accountId, filter, CHANNELS, days, [lapsed]));
+      // The rollup rows straddling the instant, and the lapsed messages of their summaries.
+      straddling = `WITH straddling AS MATERIALIZED (
+          SELECT r.day, r.segment, r.channel FROM "${CHANNELS.table}" r
+           WHERE ${dimensionConditions(params, accountId, filter, 'r')}
+             AND r.day >= ${params.add(isoDay(days.from), 'date')} AND r.day < ${params.add(isoDay(days.to), 'date')} AND ${straddles('r')})`;
+      const zero = (m: string) => `0 AS ${m}`;
+      parts.push(`SELECT ic.channel, ${MEASURES.slice(0, -1).map(zero).join(', ')}, ${counted('ic')} AS lapsed
+          FROM "InteractionChannel" ic
+         WHERE ${dimensionConditions(params, accountId, filter, 'ic')} AND ic.pending > 0
+           AND ic."startedAt" >= (SELECT min(day) FROM straddling)::timestamp AT TIME ZONE 'UTC'
+           AND ic."startedAt" < (SELECT max(day) + 1 FROM straddling)::timestamp AT TIME ZONE 'UTC'
+           AND (${dayOf('ic')}, ${segmentOf('ic')}, ic.channel) IN (SELECT day, segment, channel FROM straddling)`);
+    }
     const { rows } = await ctx.db.pool.query<ChannelTotals>(
-      `SELECT channel, inbound, "totalSent", delivered, rejected, undeliverable, expired + lapsed AS expired, pending - lapsed AS pending
-         FROM (SELECT ic.channel, sum(ic.inbound) AS inbound, sum(ic.outbound) AS "totalSent", sum(ic.delivered) AS delivered,
-                      sum(ic.rejected) AS rejected, sum(ic.undeliverable) AS undeliverable, sum(ic.expired) AS expired,
-                      sum(ic.pending) AS pending, sum(${lapsed}) AS lapsed
-                 FROM "InteractionChannel" ic WHERE ${where}
-                GROUP BY ic.channel) t
+      `${straddling}
+       SELECT channel, inbound, outbound AS "totalSent", delivered, rejected, undeliverable, expired + lapsed AS expired, pending - lapsed AS pending
+         FROM (SELECT f.channel, ${MEASURES.map((m) => `sum(f.${m})::int8 AS ${m}`).join(', ')}
+                 FROM (${parts.map((part) => `SELECT p.channel, ${MEASURES.map((m) => `p.${m}`).join(', ')} FROM (${part}) p`).join('\n UNION ALL\n ')}) f
+                GROUP BY f.channel) t
         ORDER BY "totalSent" DESC, channel`,
       params.values,
     );

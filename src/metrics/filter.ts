@@ -59,12 +59,20 @@ export function filterKey(filter: Filter): string {
  * An interaction without automation never matches the automation/version lists (NULL is in no list).
  */
 export function filterConditions(params: SqlParams, accountId: string, filter: Filter, alias = 'i'): string {
-  const account = params.add(accountId);
-  const conditions = [
-    `${alias}."accountId" = ${account}`,
+  return [
+    dimensionConditions(params, accountId, filter, alias),
     `${alias}."startedAt" >= ${params.add(filter.from, 'timestamptz')}`,
     `${alias}."startedAt" < ${params.add(filter.to, 'timestamptz')}`,
-  ];
+  ].join(' AND ');
+}
+
+/**
+ * The account and the filter's lists, without the date range: on any row that carries the
+ * interaction's filter columns (interactions, their summary rows and the rollups).
+ */
+export function dimensionConditions(params: SqlParams, accountId: string, filter: Filter, alias: string): string {
+  const account = params.add(accountId);
+  const conditions = [`${alias}."accountId" = ${account}`];
   if (filter.automationIds.length > 0) {
     conditions.push(
       `${alias}."automationId" IN (SELECT a.id FROM "Automation" a WHERE a."accountId" = ${account} AND a."externalId" = ANY(${params.add(filter.automationIds, 'text[]')}))`,

@@ -1,6 +1,9 @@
+import type { InteractionType } from '../common/enums';
 import { SqlParams } from '../common/sql';
+import { facts } from '../rollups/facts';
+import { INTERACTIONS } from '../rollups/rollupTables';
 import type { Context } from '../server/context';
-import { filterConditions, filterKey, type Filter } from './filter';
+import { filterKey, type Filter } from './filter';
 
 /** Counts of one handling tab (or all), by effective outcome. */
 export interface OutcomeTotals {
@@ -11,14 +14,43 @@ export interface OutcomeTotals {
   unclassified: number;
 }
 
+/** The additive measures of the filtered interactions of one handling and type (the rollup's measures). */
+export interface InteractionGroup {
+  escalated: boolean;
+  type: InteractionType;
+  interactions: number;
+  successful: number;
+  mixed: number;
+  unsuccessful: number;
+  ended: number;
+  durationMs: number;
+  withSentiment: number;
+  positive: number;
+  negative: number;
+  topics: number;
+  resolvedTopics: number;
+  csatResponses: number;
+  csatPositive: number;
+  csatNegative: number;
+  csatSum: number;
+  inboundMessages: number;
+  outboundMessages: number;
+  agentMs: number;
+  journeys: number;
+  chatbots: number;
+  aiAgents: number;
+}
+
 /**
- * Everything performance, health and audience need that adds up over interactions, from one
- * pass over the filtered interactions (conditional aggregates on the columns derived at ingest).
+ * Everything performance, health, audience and the outcome, CSAT and sentiment drill-downs need
+ * that adds up over interactions: one statement over the facts (rollups of whole days, raw rows
+ * at the edges), grouped by handling and type.
  */
 export interface InteractionTotals {
   total: OutcomeTotals;
   contained: OutcomeTotals;
   escalated: OutcomeTotals;
+  groups: InteractionGroup[];
   averageDurationSeconds: number | null;
   withSentiment: number;
   positive: number;
@@ -35,72 +67,51 @@ export interface InteractionTotals {
   byAutomationType: { JOURNEY: number; CHATBOT: number; AI_AGENT: number };
 }
 
-const outcomeColumns = (prefix: string, condition: string) => {
-  const where = (extra: string) => {
-    const conditions = [condition, extra].filter(Boolean);
-    return conditions.length === 0 ? 'count(*)' : `count(*) FILTER (WHERE ${conditions.join(' AND ')})`;
-  };
-  return [
-    `${where('')} AS "${prefix}interactions"`,
-    `${where(`i.outcome = 'SUCCESSFUL'`)} AS "${prefix}successful"`,
-    `${where(`i.outcome = 'MIXED'`)} AS "${prefix}mixed"`,
-    `${where(`i.outcome = 'UNSUCCESSFUL'`)} AS "${prefix}unsuccessful"`,
-    `${where('i.outcome IS NULL')} AS "${prefix}unclassified"`,
-  ];
-};
+const add = (groups: InteractionGroup[], measure: Exclude<keyof InteractionGroup, 'escalated' | 'type'>) =>
+  groups.reduce((sum, group) => sum + group[measure], 0);
 
-const pickOutcomes = (row: Record<string, number>, prefix: string): OutcomeTotals => ({
-  interactions: row[`${prefix}interactions`]!,
-  successful: row[`${prefix}successful`]!,
-  mixed: row[`${prefix}mixed`]!,
-  unsuccessful: row[`${prefix}unsuccessful`]!,
-  unclassified: row[`${prefix}unclassified`]!,
-});
+function outcomes(groups: InteractionGroup[]): OutcomeTotals {
+  const [interactions, successful, mixed, unsuccessful] = (['interactions', 'successful', 'mixed', 'unsuccessful'] as const).map((m) => add(groups, m));
+  return { interactions: interactions!, successful: successful!, mixed: mixed!, unsuccessful: unsuccessful!, unclassified: interactions! - successful! - mixed! - unsuccessful! };
+}
+
+/** Totals from the groups: integer sums, so the same whichever path (and order) produced the groups. */
+export function totalsOf(groups: InteractionGroup[]): InteractionTotals {
+  const ended = add(groups, 'ended');
+  const csatResponses = add(groups, 'csatResponses');
+  return {
+    total: outcomes(groups),
+    contained: outcomes(groups.filter((g) => !g.escalated)),
+    escalated: outcomes(groups.filter((g) => g.escalated)),
+    groups,
+    averageDurationSeconds: ended === 0 ? null : add(groups, 'durationMs') / ended / 1000,
+    withSentiment: add(groups, 'withSentiment'),
+    positive: add(groups, 'positive'),
+    negative: add(groups, 'negative'),
+    topics: add(groups, 'topics'),
+    resolvedTopics: add(groups, 'resolvedTopics'),
+    csatResponses,
+    csatPositive: add(groups, 'csatPositive'),
+    csatNegative: add(groups, 'csatNegative'),
+    csatAverage: csatResponses === 0 ? null : add(groups, 'csatSum') / csatResponses,
+    inboundMessages: add(groups, 'inboundMessages'),
+    outboundMessages: add(groups, 'outboundMessages'),
+    agentSeconds: add(groups, 'agentMs') / 1000,
+    byAutomationType: { JOURNEY: add(groups, 'journeys'), CHATBOT: add(groups, 'chatbots'), AI_AGENT: add(groups, 'aiAgents') },
+  };
+}
 
 async function queryTotals(ctx: Context, filter: Filter): Promise<InteractionTotals> {
   const params = new SqlParams();
-  const where = filterConditions(params, ctx.caller.accountId, filter);
-  const sql = `
-    SELECT ${[...outcomeColumns('t_', ''), ...outcomeColumns('c_', 'NOT i.escalated'), ...outcomeColumns('e_', 'i.escalated')].join(',\n           ')},
-           avg(i."durationSeconds") AS "averageDurationSeconds",
-           count(i.sentiment) AS "withSentiment",
-           count(*) FILTER (WHERE i.sentiment = 'POSITIVE') AS positive,
-           count(*) FILTER (WHERE i.sentiment = 'NEGATIVE') AS negative,
-           coalesce(sum(i."topicCount"), 0) AS topics,
-           coalesce(sum(i."resolvedTopics"), 0) AS "resolvedTopics",
-           count(i."csatScore") AS "csatResponses",
-           count(*) FILTER (WHERE i."csatScore" >= 4) AS "csatPositive",
-           count(*) FILTER (WHERE i."csatScore" <= 2) AS "csatNegative",
-           avg(i."csatScore")::float8 AS "csatAverage",
-           coalesce(sum(i."inboundCount"), 0) AS "inboundMessages",
-           coalesce(sum(i."outboundCount"), 0) AS "outboundMessages",
-           coalesce(sum(i."agentSeconds"), 0) AS "agentSeconds",
-           count(*) FILTER (WHERE i."automationType" = 'JOURNEY') AS journeys,
-           count(*) FILTER (WHERE i."automationType" = 'CHATBOT') AS chatbots,
-           count(*) FILTER (WHERE i."automationType" = 'AI_AGENT') AS "aiAgents"
-      FROM "Interaction" i
-     WHERE ${where}`;
-  const { rows } = await ctx.db.pool.query(sql, params.values);
-  const row = rows[0];
-  return {
-    total: pickOutcomes(row, 't_'),
-    contained: pickOutcomes(row, 'c_'),
-    escalated: pickOutcomes(row, 'e_'),
-    averageDurationSeconds: row.averageDurationSeconds,
-    withSentiment: row.withSentiment,
-    positive: row.positive,
-    negative: row.negative,
-    topics: row.topics,
-    resolvedTopics: row.resolvedTopics,
-    csatResponses: row.csatResponses,
-    csatPositive: row.csatPositive,
-    csatNegative: row.csatNegative,
-    csatAverage: row.csatAverage,
-    inboundMessages: row.inboundMessages,
-    outboundMessages: row.outboundMessages,
-    agentSeconds: row.agentSeconds,
-    byAutomationType: { JOURNEY: row.journeys, CHATBOT: row.chatbots, AI_AGENT: row.aiAgents },
-  };
+  const measures = INTERACTIONS.measures.map((m) => `sum(f."${m.name}")::int8 AS "${m.name}"`);
+  const { rows } = await ctx.db.pool.query<InteractionGroup>(
+    `SELECT f.escalated, f.type, ${measures.join(', ')}
+       FROM (${facts(params, ctx.caller.accountId, filter, INTERACTIONS, ctx.useRollups)}) f
+      GROUP BY f.escalated, f.type
+     HAVING sum(f.interactions) > 0`,
+    params.values,
+  );
+  return totalsOf(rows);
 }
 
 /** The totals for a filter, computed once per request however many sections ask for them. */

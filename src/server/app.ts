@@ -32,6 +32,8 @@ export interface ServerOptions {
   /** Masks internal errors; defaults to NODE_ENV=production. */
   production?: boolean;
   logger?: Logger;
+  /** Read whole days of figures from the rollups (default); false reads raw rows only. */
+  useRollups?: boolean;
 }
 
 export interface RunningServer {
@@ -69,6 +71,7 @@ export async function createContext(
   rateLimiter?: RateLimiter,
   requestId: string = randomUUID(),
   operations = 1,
+  useRollups = true,
 ): Promise<Context> {
   try {
     const token = bearerToken(authorization);
@@ -86,7 +89,7 @@ export async function createContext(
     }
     if (!caller) throw unauthenticated('Unknown or revoked API key. Create one with `touchpoint keys create`.');
     rateLimiter?.take(caller.keyId, Date.now(), Math.max(1, operations));
-    return { caller, db, requestId, now: new Date(), memo: createMemo() };
+    return { caller, db, requestId, now: new Date(), memo: createMemo(), useRollups };
   } catch (error) {
     if (!(error instanceof GraphQLError)) throw error;
     throw new GraphQLError(error.message, { originalError: error.originalError ?? undefined, extensions: { ...error.extensions, requestId } });
@@ -141,7 +144,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     bodyLimits(limits),
     expressMiddleware(apollo, {
       context: async ({ req, res }) =>
-        createContext(options.db, req.headers.authorization, rateLimiter, res.locals.requestId, Array.isArray(req.body) ? req.body.length : 1),
+        createContext(options.db, req.headers.authorization, rateLimiter, res.locals.requestId, Array.isArray(req.body) ? req.body.length : 1, options.useRollups ?? true),
     }),
     bodyErrors(limits),
   );

@@ -13,6 +13,8 @@ export interface Context {
   /** One instant per request, so that every figure of a response uses the same "now". */
   now: Date;
   memo<T>(key: string, create: () => T): T;
+  /** Figures read whole UTC days from the rollups (false: everything from the raw rows, the reference path). */
+  useRollups: boolean;
 }
 
 export function createMemo(): Context['memo'] {

@@ -18,7 +18,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const open = await openDatabase(settings, { migrate: !values['no-migrate'], pool: { statementTimeoutMs: limits.statementTimeoutMs, queryTimeoutMs: limits.statementTimeoutMs + 5_000 } });
   const log = (line: string) => process.stdout.write(line + '\n');
   const demoKey = open.embedded && !values['no-demo'] ? await ensureDemo(open.db, settings.dataDir, log) : undefined;
-  const server = await startServer({ db: open.db, port, host: values.host ?? settings.host, limits });
+  const server = await startServer({ db: open.db, port, host: values.host ?? settings.host, limits, useRollups: settings.useRollups });
   const where = open.embedded ? `embedded PostgreSQL in ${settings.dataDir}` : 'DATABASE_URL';
   log(`Touchpoint is listening on ${server.url}/graphql (GraphiQL in a browser), database: ${where}`);
   if (demoKey) log(`Demo account API key (enter it in GraphiQL's "API key" field): ${demoKey}`);

@@ -1,0 +1,58 @@
+import type pg from 'pg';
+import { DIMENSIONS, keyNames, projection, ROLLUPS, type RollupTable } from './rollupTables';
+
+const quote = (name: string) => `"${name}"`;
+
+/**
+ * INSERT ... SELECT of the raw rows matching `where`, grouped onto rollup rows and added to the
+ * stored ones (sign -1 subtracts them; expiry bounds then stay as they are: they only widen, so
+ * they remain true bounds). Rows go in key order, so concurrent writers lock them in one order.
+ */
+function addToRollup(t: RollupTable, where: string, sign: 1 | -1): string {
+  const keys = keyNames(t);
+  const group = ['accountId', ...keys, ...DIMENSIONS].map((c) => `p.${quote(c)}`);
+  const aggregates = t.measures.map((m) =>
+    m.combine === 'sum' ? `${sign < 0 ? '-' : ''}sum(p.${quote(m.name)})` : `${m.combine}(p.${quote(m.name)}) FILTER (WHERE ${sign > 0})`,
+  );
+  const updates = t.measures.map((m) => {
+    const [stored, added] = [`${quote(t.table)}.${quote(m.name)}`, `EXCLUDED.${quote(m.name)}`];
+    const combined = m.combine === 'sum' ? `${stored} + ${added}` : `${m.combine === 'min' ? 'least' : 'greatest'}(${stored}, ${added})`;
+    return `${quote(m.name)} = ${combined}`;
+  });
+  return `INSERT INTO ${quote(t.table)} (${['accountId', ...keys, ...DIMENSIONS, ...t.measures.map((m) => m.name)].map(quote).join(', ')})
+    SELECT ${[...group, ...aggregates].join(', ')}
+      FROM (SELECT ${t.alias}."accountId", ${projection(t)} FROM ${quote(t.source)} ${t.alias} WHERE ${where}) p
+     GROUP BY ${group.join(', ')}
+     ORDER BY ${keys.map((c) => `p.${quote(c)}`).join(', ')}
+    ON CONFLICT (${['accountId', ...keys].map(quote).join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
+}
+
+/**
+ * Adds (sign 1) or subtracts (sign -1) the stored state of these interactions to every rollup.
+ * Ingest subtracts the interactions a batch rewrites before it writes them and adds them after,
+ * in the batch's transaction: the rollups change exactly when the raw rows do.
+ */
+export async function applyToRollups(client: pg.PoolClient, accountId: string, externalIds: string[], sign: 1 | -1): Promise<void> {
+  if (externalIds.length === 0) return;
+  for (const t of ROLLUPS) {
+    const where = `${t.alias}."accountId" = $1 AND ${t.alias}."${t.interactionColumn}" IN
+      (SELECT id FROM "Interaction" WHERE "accountId" = $1 AND "externalId" = ANY($2::text[]))`;
+    await client.query(addToRollup(t, where, sign), [accountId, externalIds]);
+  }
+}
+
+/**
+ * Recomputes every rollup of an account from the raw tables. The exclusive table locks let
+ * figures be read meanwhile but make concurrent ingest wait, so no batch lands between the
+ * delete and the recount. Returns the rollup rows written per table.
+ */
+export async function rebuildRollups(client: pg.PoolClient, accountId: string): Promise<Record<string, number>> {
+  await client.query(`LOCK TABLE ${ROLLUPS.map((t) => quote(t.table)).join(', ')} IN EXCLUSIVE MODE`);
+  const written: Record<string, number> = {};
+  for (const t of ROLLUPS) {
+    await client.query(`DELETE FROM ${quote(t.table)} WHERE "accountId" = $1`, [accountId]);
+    const result = await client.query(addToRollup(t, `${t.alias}."accountId" = $1`, 1), [accountId]);
+    written[t.table] = result.rowCount ?? 0;
+  }
+  return written;
+}
