@@ -1,0 +1,231 @@
+/**
+ * The rollup path against the raw path (the reference): random data sent through the real ingest
+ * module (upserts that move interactions between days and segments, late analysis, CSAT and
+ * delivery reports), then many random filters and ranges, most of them starting or ending
+ * mid-day. Every figure must be the same number on both paths; the rollups maintained batch by
+ * batch must equal the rollups rebuilt from the raw rows.
+ */
+import 'reflect-metadata';
+import { createAccount } from '../../src/accounts/accountStore';
+import { Handling, Outcome } from '../../src/common/enums';
+import { TopicOrder } from '../../src/drilldowns/drilldown.types';
+import { unsuccessfulIssues } from '../../src/drilldowns/issueImpact.sql';
+import { outcomeSummary } from '../../src/drilldowns/outcomeBreakdown.sql';
+import { lowestPerformingTopics, topicCounts, topicDetails, topicPage, topicTotal } from '../../src/drilldowns/topicStats.sql';
+import { Random } from '../../src/demo/random';
+import { ingestBatch } from '../../src/ingest/ingest';
+import { channelTotals } from '../../src/metrics/channelTotals.sql';
+import { checkFilter, type Filter } from '../../src/metrics/filter';
+import { interactionTotals } from '../../src/metrics/interactionTotals.sql';
+import { inTransaction } from '../../src/db/transaction';
+import { ROLLUPS } from '../../src/rollups/rollupTables';
+import { rebuildRollups } from '../../src/rollups/rollupWrites';
+import { createMemo, type Context } from '../../src/server/context';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const START = Date.UTC(2026, 9, 1); // data over 6 days from here, minutes off midnight included
+const NOW = new Date(START + 5 * DAY + 7 * HOUR + 123); // pending messages straddle this instant
+const AUTOMATIONS = [
+  { id: 'cb', type: 'CHATBOT', name: 'Bot', versions: ['cb-1', 'cb-2'] },
+  { id: 'jr', type: 'JOURNEY', name: 'Journey', versions: ['jr-1'] },
+  { id: 'ai', type: 'AI_AGENT', name: 'Agent', versions: ['ai-1', 'ai-2'] },
+];
+const SENDERS = ['S1', 'S2', 'S3'];
+const CHANNELS = ['SMS', 'WHATSAPP', 'EMAIL'];
+const TOPICS = ['Returns', 'Orders', 'Billing', 'Access', 'Delivery', 'Other'];
+const ISSUES = ['Loop', 'Wait', 'Wrong'];
+const STATUSES = ['PENDING', 'SENT', 'DELIVERED', 'SEEN', 'REJECTED', 'UNDELIVERABLE', 'EXPIRED', null];
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Near midnight often, so that upserts and ranges cross day boundaries. */
+function startTime(r: Random): number {
+  const day = r.int(0, 5);
+  const offset = r.chance(0.3) ? (r.chance(0.5) ? r.int(0, 5 * 60_000) : DAY - r.int(1, 5 * 60_000)) : r.int(0, DAY - 1);
+  return START + day * DAY + offset;
+}
+
+function interaction(r: Random, id: string): Record<string, unknown> {
+  const startedAt = startTime(r);
+  const automation = r.chance(0.85) ? r.pick(AUTOMATIONS) : null;
+  const version = automation ? r.pick(automation.versions) : null;
+  const messages = Array.from({ length: r.int(0, 5) }, (_, n) => {
+    const outbound = r.chance(0.6);
+    const status = outbound ? r.pick(STATUSES) : null;
+    // Validity windows end before and after NOW, so some pending messages have lapsed and some not.
+    const sentAt = startedAt + n * 60_000;
+    return {
+      id: `m${n}`, direction: outbound ? 'OUTBOUND' : 'INBOUND', author: outbound ? 'BOT' : 'END_USER', channel: r.pick(CHANNELS),
+      sentAt: iso(sentAt), ...(status ? { status } : {}), ...(outbound && r.chance(0.5) ? { validityHours: r.int(1, 60) } : {}),
+    };
+  });
+  const topics = [...new Set(Array.from({ length: r.int(0, 3) }, () => r.pick(TOPICS)))].map((name) => ({
+    name, resolved: r.chance(0.5), ...(r.chance(0.6) ? { handleTimeSeconds: r.int(1, 900) + r.int(0, 999) / 1000 } : {}),
+  }));
+  const ended = r.chance(0.8);
+  return {
+    record: 'interaction', id, type: r.chance(0.7) ? 'CONVERSATIONAL' : 'NON_CONVERSATIONAL',
+    startedAt: iso(startedAt), ...(ended ? { endedAt: iso(startedAt + r.int(1, 7_200_000)) } : {}),
+    ...(automation ? { automation: { id: automation.id, type: automation.type, name: automation.name, automationVersionId: version, versionId: `v-${version}` } } : {}),
+    ...(r.chance(0.8) ? { sender: r.pick(SENDERS) } : {}),
+    channel: r.pick(CHANNELS), endUserId: `u${r.int(1, 40)}`,
+    ...(r.chance(0.3) ? { escalation: { at: iso(startedAt + r.int(0, 600_000)) } } : {}),
+    messages,
+    ...(r.chance(0.7) ? { analysis: analysis(r) } : {}),
+    ...(r.chance(0.4) ? { csat: { score: r.int(1, 5), at: iso(startedAt + HOUR) } } : {}),
+    ...(topics.length && r.chance(0.5) ? { analysis: { ...analysis(r), topics } } : {}),
+  };
+}
+
+function analysis(r: Random): Record<string, unknown> {
+  return {
+    ...(r.chance(0.4) ? { outcome: r.pick(['SUCCESSFUL', 'MIXED', 'UNSUCCESSFUL']) } : {}),
+    ...(r.chance(0.7) ? { sentiment: r.pick(['POSITIVE', 'NEUTRAL', 'NEGATIVE']), sentimentScore: Math.round((r.next() * 2 - 1) * 1000) / 1000 } : {}),
+    topics: [...new Set(Array.from({ length: r.int(0, 3) }, () => r.pick(TOPICS)))].map((name) => ({ name, resolved: r.chance(0.5), ...(r.chance(0.5) ? { handleTimeSeconds: r.int(1, 600) / 10 } : {}) })),
+    issues: [...new Set(Array.from({ length: r.int(0, 2) }, () => r.pick(ISSUES)))],
+  };
+}
+
+/** Late records for interactions already stored (or sent earlier in the same batch). */
+function lateRecord(r: Random, id: string): Record<string, unknown> {
+  const kind = r.int(0, 2);
+  if (kind === 0) return { record: 'csat', interactionId: id, score: r.int(1, 5), at: iso(START) };
+  if (kind === 1) return { record: 'analysis', interactionId: id, ...analysis(r) };
+  return { record: 'messageStatus', interactionId: id, messageId: 'm0', status: r.pick(['DELIVERED', 'SEEN', 'REJECTED', 'PENDING']), at: iso(START + DAY) };
+}
+
+function randomFilter(r: Random): Filter {
+  let from: number;
+  let to: number;
+  const shape = r.int(0, 3);
+  if (shape === 0) {
+    from = START + r.int(0, 3) * DAY; // whole days
+    to = from + r.int(1, 4) * DAY;
+  } else if (shape === 1) {
+    from = START + r.int(-DAY, 3 * DAY); // mid-day both ends
+    to = from + r.int(DAY, 5 * DAY);
+  } else if (shape === 2) {
+    from = START + r.int(0, 5 * DAY); // within one or two days
+    to = from + r.int(1, DAY);
+  } else {
+    from = START - DAY; // everything
+    to = START + 7 * DAY;
+  }
+  const some = <T>(items: T[]) => (r.chance(0.35) ? items.filter(() => r.chance(0.5)) : []);
+  return checkFilter({
+    from: new Date(from),
+    to: new Date(to),
+    automationIds: some(AUTOMATIONS.map((a) => a.id)),
+    automationVersionIds: some(AUTOMATIONS.flatMap((a) => a.versions)),
+    versionIds: some(AUTOMATIONS.flatMap((a) => a.versions.map((v) => `v-${v}`))),
+    senders: some(SENDERS),
+  });
+}
+
+let db: TestDatabase;
+let accountId: string;
+
+function context(useRollups: boolean): Context {
+  return { caller: { accountId, keyId: 'test', scopes: ['read'] }, db, requestId: 'property', now: NOW, memo: createMemo(), useRollups };
+}
+
+/** Every figure the rollups serve, for one filter on one path. */
+async function figures(useRollups: boolean, filter: Filter) {
+  const ctx = context(useRollups);
+  const totals = await interactionTotals(ctx, filter);
+  const { groups, ...sums } = totals;
+  const tabs = [null, Handling.CONTAINED, Handling.ESCALATED];
+  const outcomes = [Outcome.SUCCESSFUL, Outcome.MIXED, Outcome.UNSUCCESSFUL];
+  return {
+    sums,
+    groups: [...groups].sort((a, b) => `${a.escalated}${a.type}`.localeCompare(`${b.escalated}${b.type}`)),
+    channels: await channelTotals(ctx, filter),
+    outcomes: await Promise.all(tabs.flatMap((h) => outcomes.map((o) => outcomeSummary(ctx, filter, o, h)))),
+    topicCounts: await Promise.all(tabs.flatMap((h) => outcomes.map((o) => topicCounts(ctx, { filter, handling: h, outcome: o }, 10)))),
+    issues: await Promise.all(tabs.map((h) => unsuccessfulIssues(ctx, filter, h, 10))),
+    lowest: await Promise.all(tabs.map((h) => lowestPerformingTopics(ctx, { filter, handling: h }, 10))),
+    pages: await Promise.all(Object.values(TopicOrder).map(async (order) => (await topicPage(ctx, { filter }, order, 4, null)).edges.map((e) => e.node))),
+    topicTotal: await topicTotal(ctx, { filter }),
+    details: await Promise.all(TOPICS.map((name) => topicDetails(ctx, { filter, name }))),
+  };
+}
+
+async function rollupRows(): Promise<Record<string, unknown[]>> {
+  const rows: Record<string, unknown[]> = {};
+  for (const t of ROLLUPS) {
+    // Bounds of pending expiries only widen when maintained: they are bounds, not figures.
+    const measures = t.measures.filter((m) => m.combine === 'sum').map((m) => `"${m.name}"`);
+    const { rows: found } = await db.pool.query(
+      `SELECT * FROM (SELECT day::text, segment, ${t.keys.map(([k]) => `"${k}"`).join(', ')}, ${measures.join(', ')} FROM "${t.table}" WHERE "accountId" = $1) r
+        WHERE ${measures.map((m) => `${m} <> 0`).join(' OR ')} ORDER BY ${['day', 'segment', ...t.keys.map(([k]) => `"${k}"`)].join(', ')}`,
+      [accountId],
+    );
+    rows[t.table] = found;
+  }
+  return rows;
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  accountId = (await createAccount(db.prisma, 'Property', 'property')).id;
+  const other = (await createAccount(db.prisma, 'Other', 'other')).id;
+  const r = new Random(20261124);
+  const ids = Array.from({ length: 160 }, (_, n) => `i-${n}`);
+  for (let batch = 0; batch < 8; batch++) {
+    const records: Record<string, unknown>[] = [];
+    for (let n = 0; n < 45; n++) {
+      const id = r.pick(ids); // repeats: upserts across and within batches
+      records.push(interaction(r, id));
+      if (r.chance(0.3)) records.push(lateRecord(r, id));
+    }
+    for (let n = 0; n < 10; n++) records.push(lateRecord(r, r.pick(ids))); // some name unknown IDs: rejected
+    const result = await ingestBatch(db.pool, accountId, records.map((value, index) => ({ index, value })));
+    expect(result.stored).toBeGreaterThan(40);
+    // Another account's data in the same rollup tables must never show.
+    await ingestBatch(db.pool, other, records.filter((x) => x.record === 'interaction').slice(0, 10).map((value, index) => ({ index, value })));
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await db.drop();
+});
+
+it('holds a dataset worth comparing: upserts moved interactions, late records changed them, some pending messages straddle now', async () => {
+  const { rows } = await db.pool.query(
+    `SELECT count(*) AS interactions, count(DISTINCT (("startedAt" AT TIME ZONE 'UTC')::date)) AS days,
+            count(*) FILTER (WHERE outcome IS NULL) AS unclassified, count(*) FILTER (WHERE escalated) AS escalated
+       FROM "Interaction" WHERE "accountId" = $1`,
+    [accountId],
+  );
+  expect(rows[0].interactions).toBeGreaterThan(120);
+  expect(rows[0].days).toBe(6);
+  expect(rows[0].unclassified).toBeGreaterThan(0);
+  expect(rows[0].escalated).toBeGreaterThan(0);
+  const straddling = await db.pool.query(
+    `SELECT count(*) AS n FROM "InteractionChannel" WHERE "accountId" = $1 AND "pendingExpiresMin" < $2 AND "pendingExpiresMax" >= $2`,
+    [accountId, NOW],
+  );
+  expect(straddling.rows[0].n).toBeGreaterThan(0);
+});
+
+it('gives the same figures on the rollup path as on the raw path for 150 random filters', async () => {
+  const r = new Random(7);
+  let nonEmpty = 0;
+  for (let n = 0; n < 150; n++) {
+    const filter = randomFilter(r);
+    const raw = await figures(false, filter);
+    const rolled = await figures(true, filter);
+    expect({ filter, figures: rolled }).toEqual({ filter, figures: raw });
+    if (raw.sums.total.interactions > 0) nonEmpty++;
+  }
+  expect(nonEmpty).toBeGreaterThan(100);
+}, 240_000);
+
+it('keeps the maintained rollups equal to rollups rebuilt from the raw rows', async () => {
+  const maintained = await rollupRows();
+  expect(maintained.DailyInteractionRollup!.length).toBeGreaterThan(20);
+  await inTransaction(db.pool, (client) => rebuildRollups(client, accountId));
+  expect(await rollupRows()).toEqual(maintained);
+});
