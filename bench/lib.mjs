@@ -1,6 +1,7 @@
 // Shared by the benchmark scripts: a fresh (or reused) embedded PostgreSQL and the compiled app.
 import fs from 'node:fs';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 
 export const root = new URL('..', import.meta.url).pathname;
 export const dist = (p) => path.join(root, 'dist', p);
@@ -12,14 +13,37 @@ export function requireBuilt() {
   }
 }
 
-/** Opens the benchmark database: DATABASE_URL, or an embedded PostgreSQL in .bench/<name>. */
+/**
+ * Opens the benchmark database: DATABASE_URL, or an embedded PostgreSQL in .bench/<name>.
+ * Opening applies pending migrations and, when the rollups migration is among them, rebuilds the
+ * rollups of every account (db/open.ts): the first open of an older database takes a while. The
+ * result's `opening` says how long opening took, which migrations it applied, and (when it applied
+ * the rollups migration) about how long the rollup backfill took: from the moment that migration
+ * was recorded as finished to the end of opening (the migration itself only creates empty tables).
+ */
 export async function openBenchDatabase(name, { fresh = false } = {}) {
   const { readSettings } = await import(dist('config/env.js'));
   const { openDatabase } = await import(dist('db/open.js'));
   const dataDir = path.join(root, '.bench', name);
   if (fresh) fs.rmSync(dataDir, { recursive: true, force: true });
   process.env.TOUCHPOINT_DATA_DIR = dataDir;
-  return openDatabase({ ...readSettings(), dataDir }, { pool: { size: 8 } });
+  const started = new Date();
+  const open = await openDatabase({ ...readSettings(), dataDir }, { pool: { size: 8 } });
+  const ended = new Date();
+  const { rows } = await open.db.pool.query(
+    'SELECT migration_name AS name, finished_at AS "finishedAt" FROM "_prisma_migrations" WHERE finished_at >= $1 ORDER BY finished_at',
+    [started],
+  );
+  const rollups = rows.find((row) => row.name.endsWith('_rollups'));
+  const opening = {
+    seconds: (ended - started) / 1000,
+    applied: rows.map((row) => row.name),
+    backfillSeconds: rollups ? (ended - rollups.finishedAt) / 1000 : null,
+  };
+  console.log(`opened .bench/${name} in ${opening.seconds.toFixed(1)} s` +
+    (opening.applied.length ? `; applied migrations ${opening.applied.join(', ')}` : '; no pending migrations') +
+    (rollups ? `; rollup backfill of all accounts ≈ ${opening.backfillSeconds.toFixed(1)} s` : ''));
+  return { ...open, opening };
 }
 
 export function peakRssMb() {
@@ -28,4 +52,48 @@ export function peakRssMb() {
 
 export function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Rows the database has read from user tables so far: sum(seq_tup_read + idx_tup_fetch) over
+ * pg_stat_user_tables. Approximate: backends publish their counters only when idle and at most
+ * once a second, so this first waits 1.5 s; index-only scans fetch no heap rows and are not
+ * counted; anything else running against the database meanwhile (autovacuum's ANALYZE aside) is.
+ * Read on a connection of its own (`client`), which itself reads only catalog views.
+ */
+export async function rowsReadSoFar(client) {
+  await sleep(1_500);
+  await client.query('SELECT pg_stat_clear_snapshot()');
+  const { rows } = await client.query(
+    'SELECT coalesce(sum(seq_tup_read), 0) + coalesce(sum(idx_tup_fetch), 0) AS n FROM pg_stat_user_tables',
+  );
+  return Number(rows[0].n);
+}
+
+/** Rows read from user tables by one run of `work` (see rowsReadSoFar). */
+export async function rowsScanned(client, work) {
+  const before = await rowsReadSoFar(client);
+  await work();
+  return (await rowsReadSoFar(client)) - before;
+}
+
+/**
+ * Where two JSON values differ: up to `limit` entries { path, a, b } (a path of "$.x[3].y"),
+ * empty when they are deep-equal.
+ */
+export function jsonDifferences(a, b, limit = 20, at = '$', out = []) {
+  if (out.length >= limit || isDeepStrictEqual(a, b)) return out;
+  const bothArrays = Array.isArray(a) && Array.isArray(b);
+  const bothObjects = a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b);
+  if (bothArrays) {
+    if (a.length !== b.length) out.push({ path: `${at}.length`, a: a.length, b: b.length });
+    for (let i = 0; i < Math.min(a.length, b.length); i++) jsonDifferences(a[i], b[i], limit, `${at}[${i}]`, out);
+  } else if (bothObjects) {
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) jsonDifferences(a[key], b[key], limit, `${at}.${key}`, out);
+  } else {
+    out.push({ path: at, a, b });
+  }
+  return out.slice(0, limit);
 }

@@ -79,7 +79,7 @@ async function applyInOrder(
   // the interaction rows by ID. Concurrent batches then never wait on each other in a cycle.
   const fresh = valid.map(({ record }) => record).filter((r): r is InteractionRecord => r.record === 'interaction');
   const refs = await upsertReferences(client, accountId, fresh);
-  await lockInteractions(client, accountId, [...sentBefore, ...fromDatabase]);
+  const existing = await lockInteractions(client, accountId, [...sentBefore, ...fromDatabase]);
   const stored = await loadInteractionStates(client, accountId, [...fromDatabase].sort());
 
   const states = new Map<string, InteractionState>();
@@ -111,7 +111,7 @@ async function applyInOrder(
   }
   // The rollups follow the raw rows in this transaction: out with the old state, in with the new.
   const written = [...states.keys()].sort();
-  await applyToRollups(client, accountId, written, -1);
+  await applyToRollups(client, accountId, written.filter((id) => existing.has(id)), -1);
   await writeInteractions(client, accountId, [...states.values()], refs);
   await applyToRollups(client, accountId, written, 1);
   return rejected;

@@ -5,14 +5,15 @@ import type { InteractionState } from './fold';
 /**
  * Locks the stored interactions a batch will write, in ID order, until the batch commits. Without
  * joins: a lock that waits for a concurrent rewrite must not re-check join conditions against the
- * new row (which would drop it when its end user changed).
+ * new row (which would drop it when its end user changed). Returns the IDs that are stored.
  */
-export async function lockInteractions(client: pg.PoolClient, accountId: string, externalIds: string[]): Promise<void> {
-  if (externalIds.length === 0) return;
-  await client.query(
-    `SELECT 1 FROM "Interaction" WHERE "accountId" = $1 AND "externalId" = ANY($2::text[]) ORDER BY "externalId" FOR UPDATE`,
+export async function lockInteractions(client: pg.PoolClient, accountId: string, externalIds: string[]): Promise<Set<string>> {
+  if (externalIds.length === 0) return new Set();
+  const { rows } = await client.query<{ externalId: string }>(
+    `SELECT "externalId" FROM "Interaction" WHERE "accountId" = $1 AND "externalId" = ANY($2::text[]) ORDER BY "externalId" FOR UPDATE`,
     [accountId, [...new Set(externalIds)].sort()],
   );
+  return new Set(rows.map((row) => row.externalId));
 }
 
 /** Reads stored interactions back into their record form (lock them first: lockInteractions). */
