@@ -1,68 +1,105 @@
-// npm run bench [-- --interactions N]: seeds N demo interactions over 30 days into an embedded
-// database under .bench/ (once; reused while it holds the same N), then runs the dashboard query
-// (performance, health, audience, channels) through the real GraphQL server, warm, 30 times each
-// for the whole month and for one automation over one week, and the same figures by a plain
-// hand-written SQL query over the raw tables (messages, topics) for comparison. Prints p50/p95.
+// npm run bench [-- --interactions N --days D --runs R --raw-runs S]
+//
+// Seeds N demo interactions over D days (default 30) ending 2026-11-01 into an embedded database
+// under .bench/dashboard-N (dashboard-N-Dd when D is not 30); once, reused while it holds the same
+// N. Then starts two GraphQL servers in this process on that database: the rollup path (whole UTC
+// days read from the daily rollups, the partial days at the edges of a range raw) and the raw path
+// (`useRollups: false`: every figure from raw rows, the reference). Each query below runs warm
+// through both; the dashboard queries also run as a plain hand-written SQL query over the raw
+// tables (messages, topics), without derived columns, as a third reference.
+//
+// Prints, per query and path: p50/p95/p99 in ms (the rollup path R runs; the raw path R runs, or
+// S when its warm-up took over 1 s; the SQL reference S runs; with few runs p99 is the slowest),
+// the ratio raw p95 / rollup p95, the rows read from tables by one run (approximate: see
+// rowsReadSoFar in lib.mjs), and whether the rollup and raw paths returned identical JSON (any
+// difference is printed). Then a few untimed identity checks on ranges with odd edges, and the
+// peak RSS of this process (driver and both servers; PostgreSQL runs in processes of its own).
 import { parseArgs } from 'node:util';
-import { dist, openBenchDatabase, peakRssMb, percentile, requireBuilt } from './lib.mjs';
+import { isDeepStrictEqual } from 'node:util';
+import pg from 'pg';
+import { dist, jsonDifferences, openBenchDatabase, peakRssMb, percentile, requireBuilt, rowsScanned } from './lib.mjs';
 
 requireBuilt();
-const { values } = parseArgs({ options: { interactions: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '30' }, 'raw-runs': { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  options: {
+    interactions: { type: 'string', default: '1000000' },
+    days: { type: 'string', default: '30' },
+    runs: { type: 'string', default: '30' },
+    'raw-runs': { type: 'string', default: '5' },
+  },
+});
 const interactions = Number(values.interactions);
+const days = Number(values.days);
 const runs = Number(values.runs);
-// The raw-table reference is slow by nature; fewer runs of it keep the benchmark short.
+// The raw references are slow by nature; fewer runs of them keep the benchmark short.
 const rawRuns = Number(values['raw-runs']);
+/** A raw-path GraphQL query whose warm-up took longer than this runs rawRuns times, not runs. */
+const SLOW_MS = 1_000;
+if (![interactions, days, runs, rawRuns].every((n) => Number.isInteger(n) && n > 0)) {
+  console.error('--interactions, --days, --runs and --raw-runs take positive integers');
+  process.exit(1);
+}
 const END = new Date('2026-11-01T00:00:00Z');
 const DAY = 86_400_000;
+const START = new Date(END.getTime() - days * DAY);
 
-const open = await openBenchDatabase(`dashboard-${interactions}`);
+// The 30-day name stays as it was, so an existing dataset under .bench is reused.
+const open = await openBenchDatabase(days === 30 ? `dashboard-${interactions}` : `dashboard-${interactions}-${days}d`);
 const { db } = open;
-const { createAccount } = await import(dist('accounts/accountStore.js'));
+const { createAccount, createApiKey } = await import(dist('accounts/accountStore.js'));
 const { seedDemoData } = await import(dist('demo/seed.js'));
 const { startServer } = await import(dist('server/app.js'));
-const { createApiKey } = await import(dist('accounts/accountStore.js'));
+const { readLimits } = await import(dist('server/limits/settings.js'));
 
 let account = await db.prisma.account.findUnique({ where: { id: 'bench' } });
 const stored = account ? (await db.pool.query('SELECT count(*) AS n FROM "Interaction" WHERE "accountId" = $1', ['bench'])).rows[0].n : 0;
 if (stored !== interactions) {
   if (account) await db.pool.query(`DELETE FROM "Account" WHERE id = 'bench'`);
-  for (const table of ['Interaction', 'Message', 'InteractionChannel', 'InteractionLog', 'InteractionStep', 'InteractionTopic', 'InteractionIssue', 'EndUser', 'Automation', 'AutomationVersion', 'ApiKey', 'RateCard', 'RateCardChannel', 'RateCardAutomation']) {
+  for (const table of ['Interaction', 'Message', 'InteractionChannel', 'InteractionLog', 'InteractionStep', 'InteractionTopic', 'InteractionIssue', 'EndUser', 'Automation', 'AutomationVersion', 'ApiKey', 'RateCard', 'RateCardChannel', 'RateCardAutomation',
+    'DailyInteractionRollup', 'DailyTopicRollup', 'DailyIssueRollup', 'DailyChannelRollup']) {
     await db.pool.query(`DELETE FROM "${table}" WHERE "accountId" = 'bench'`);
   }
   await createAccount(db.prisma, 'bench', 'bench');
   const started = Date.now();
   let last = 0;
-  await seedDemoData(db.pool, 'bench', { interactions, days: 30, seed: 42, end: END }, (n) => {
+  await seedDemoData(db.pool, 'bench', { interactions, days, seed: 42, end: END }, (n) => {
     if (Date.now() - last > 10_000) (last = Date.now(), console.log(`seeding: ${n} records`));
   });
-  console.log(`seeded ${interactions} interactions in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(`seeded ${interactions} interactions over ${days} days in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   await db.pool.query('VACUUM ANALYZE');
+} else {
+  // Tables filled since the last ANALYZE (the rollups right after their backfill) get planner
+  // statistics now, as autovacuum would give them shortly.
+  const { rows } = await db.pool.query(`SELECT relname FROM pg_stat_user_tables
+    WHERE n_live_tup > 0 AND last_analyze IS NULL AND last_autoanalyze IS NULL ORDER BY relname`);
+  for (const { relname } of rows) await db.pool.query(`VACUUM ANALYZE "${relname}"`);
+  if (rows.length) console.log(`vacuumed and analyzed (never analyzed yet): ${rows.map((r) => r.relname).join(', ')}`);
 }
 await db.prisma.rateCard.deleteMany({ where: { accountId: 'bench' } });
 await db.prisma.rateCard.create({ data: { accountId: 'bench', currency: 'EUR', agentPerMinute: 0.4,
   channels: { create: [{ channel: 'SMS', outboundMessage: 0.05, inboundMessage: 0.01 }, { channel: 'WHATSAPP', outboundMessage: 0.02, inboundMessage: 0.005 }] },
   automations: { create: [{ automationType: 'CHATBOT', perInteraction: 0.1 }, { automationType: 'AI_AGENT', perInteraction: 0.3 }] } } });
 const key = await createApiKey(db.prisma, 'bench', 'bench', ['read', 'admin']);
-const server = await startServer({ db, port: 0 });
+// Requests follow one another as fast as the rollups answer: no rate limit.
+const limits = readLimits({ ratePerMinute: 100_000_000, rateBurst: 10_000_000 });
+const servers = {
+  rollup: await startServer({ db, port: 0, limits, useRollups: true }),
+  raw: await startServer({ db, port: 0, limits, useRollups: false }),
+};
 
-const DASHBOARD = `query($filter: InsightsFilter!) { insights(filter: $filter) {
-  performance { total { interactions successful mixed unsuccessful unclassified } contained { interactions successful } escalated { interactions successful } }
-  health { score averageDurationSeconds estimatedCostPerInteraction currency }
-  audience { uniqueUsers returningUsers engagedUsers notEngagedUsers csatResponses csat csatNegative csatAverage sentimentPositive sentimentNegative averageInboundMessages averageOutboundMessages }
-  channels { channel totalSent delivered deliveryRate rejected expired undeliverable pending } } }`;
-
-async function graphql(query, variables) {
-  const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key.apiKey}` }, body: JSON.stringify({ query, variables }) });
+async function graphql(path, query, variables) {
+  const res = await fetch(`${servers[path].url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key.apiKey}` }, body: JSON.stringify({ query, variables }) });
   const body = await res.json();
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  if (body.errors) throw new Error(`${path} path: ${JSON.stringify(body.errors)}`);
   return body.data;
 }
 
-// The same figures from the raw tables, the way one would write them without derived columns.
+// The dashboard's figures from the raw tables, the way one would write them without derived columns.
 async function rawSql(filter) {
   const args = ['bench', filter.from, filter.to];
   let where = `i."accountId" = $1 AND i."startedAt" >= $2 AND i."startedAt" < $3`;
   if (filter.automationIds) (args.push(filter.automationIds), (where += ` AND i."automationId" IN (SELECT id FROM "Automation" WHERE "accountId" = $1 AND "externalId" = ANY($${args.length}))`));
+  if (filter.senders) (args.push(filter.senders), (where += ` AND i.sender = ANY($${args.length})`));
   const q = (sql) => db.pool.query(sql, args);
   await Promise.all([
     q(`SELECT count(*), count(*) FILTER (WHERE i."escalatedAt" IS NOT NULL),
@@ -84,26 +121,32 @@ async function rawSql(filter) {
   ]);
 }
 
-async function measure(name, work, count = runs) {
-  await work(); // warm
+/** Times `work` warm; returns { runs, p50, p95, p99, first } (first: the warm-up's result). */
+async function measure(work, count, slowCount = count) {
+  let started = performance.now();
+  const first = await work(); // warm
+  if (performance.now() - started > SLOW_MS) count = slowCount;
   const times = [];
   for (let i = 0; i < count; i++) {
-    const started = performance.now();
+    started = performance.now();
     await work();
     times.push(performance.now() - started);
   }
   times.sort((x, y) => x - y);
-  return { name, runs: count, p50: percentile(times, 50).toFixed(0), p95: percentile(times, 95).toFixed(0) };
+  return { runs: count, p50: percentile(times, 50), p95: percentile(times, 95), p99: percentile(times, 99), first };
 }
 
-const month = { from: new Date(END.getTime() - 30 * DAY).toISOString(), to: END.toISOString() };
-const week = { from: new Date(END.getTime() - 14 * DAY).toISOString(), to: new Date(END.getTime() - 7 * DAY).toISOString(), automationIds: ['cb-support'] };
-const rows = [
-  await measure('dashboard, whole month (GraphQL)', () => graphql(DASHBOARD, { filter: month })),
-  await measure('dashboard, whole month (raw SQL)', () => rawSql(month), rawRuns),
-  await measure('dashboard, 1 automation, 1 week (GraphQL)', () => graphql(DASHBOARD, { filter: week })),
-  await measure('dashboard, 1 automation, 1 week (raw SQL)', () => rawSql(week), rawRuns),
-];
+const DASHBOARD = `query($filter: InsightsFilter!) { insights(filter: $filter) {
+  performance { total { interactions successful mixed unsuccessful unclassified } contained { interactions successful } escalated { interactions successful } }
+  health { score averageDurationSeconds estimatedCostPerInteraction currency }
+  audience { uniqueUsers returningUsers engagedUsers notEngagedUsers csatResponses csat csatNegative csatAverage sentimentPositive sentimentNegative averageInboundMessages averageOutboundMessages }
+  channels { channel totalSent delivered deliveryRate rejected expired undeliverable pending } } }`;
+const OUTCOMES = `query($filter: InsightsFilter!) { insights(filter: $filter) {
+  successful { count types topics { topic interactions } }
+  mixed { count types topics { topic interactions } }
+  unsuccessful { count types topics { topic interactions } }
+  csat { responses positivePercentage negativePercentage }
+  sentiment { interactionsWithSentiment positivePercentage negativePercentage } } }`;
 const DRILLDOWN = `query($filter: InsightsFilter!) { insights(filter: $filter) { unsuccessful {
   count types topics { topic interactions }
   issues { issue affectedInteractions impact examples(first: 10) { totalCount edges { node { id startedAt outcome automation { name } topics { name resolved } } } } }
@@ -112,21 +155,109 @@ const DRILLDOWN = `query($filter: InsightsFilter!) { insights(filter: $filter) {
 const TOPIC = `query($filter: InsightsFilter!) { insights(filter: $filter) { topic(name: "Order status") {
   interactions successRate containmentRate averageSentiment averageCsat averageHandleTimeSeconds
   examples(first: 10) { totalCount edges { node { id issues customer { id } } } } } } }`;
-const views = await graphql('{ funnelViews { id name } }');
+const FUNNEL = `query($view: ID!, $from: DateTime!, $to: DateTime!) { funnel(viewId: $view, from: $from, to: $to) { status steps { interactions conversionRate dropOff } } }`;
+
+const views = await graphql('rollup', '{ funnelViews { id name } }');
 let view = views.funnelViews.find((v) => v.name === 'bench: welcome journey');
 if (!view) {
   const steps = ['Entry', 'Send welcome', 'Wait 1 day', 'Send discount', 'Exit'].map((name) => ({ kind: 'JOURNEY_ELEMENT', name }));
-  view = (await graphql('mutation($i: FunnelViewInput!) { createFunnelView(input: $i) { id } }', { i: { name: 'bench: welcome journey', automationId: 'j-welcome', steps } })).createFunnelView;
+  view = (await graphql('rollup', 'mutation($i: FunnelViewInput!) { createFunnelView(input: $i) { id } }', { i: { name: 'bench: welcome journey', automationId: 'j-welcome', steps } })).createFunnelView;
 }
-const FUNNEL = `query($view: ID!, $from: DateTime!, $to: DateTime!) { funnel(viewId: $view, from: $from, to: $to) { status steps { interactions conversionRate dropOff } } }`;
-const extra = [
-  await measure('unsuccessful drill-down: issues, lowest topics, 10 examples each (month)', () => graphql(DRILLDOWN, { filter: month })),
-  await measure('topic details with 10 examples (month)', () => graphql(TOPIC, { filter: month })),
-  await measure('5-step funnel (month)', () => graphql(FUNNEL, { view: view.id, from: month.from, to: month.to })),
+
+const at = (ms) => new Date(ms).toISOString();
+const MIDDAY = (10 * 60 + 37) * 60_000; // 10:37 UTC
+const whole = { from: START.toISOString(), to: END.toISOString() };
+const weekFrom = END.getTime() - Math.min(14, days) * DAY;
+const week = { from: at(weekFrom), to: at(Math.min(weekFrom + 7 * DAY, END.getTime())), automationIds: ['cb-support'] };
+// 30 days from 10:37 on the first day to 10:37 thirty days later: partial days at both edges
+// (with 30 days of data the last one lies after the data's end; the identity checks below add
+// ranges whose both edges hold data).
+const midday = { from: at(START.getTime() + MIDDAY), to: at(START.getTime() + 30 * DAY + MIDDAY), automationIds: ['cb-support'], senders: ['ShopWA'] };
+const period = days === 30 ? 'month' : `${days} days`;
+
+const queries = [
+  { name: `dashboard, whole ${period}`, query: DASHBOARD, variables: { filter: whole }, sql: () => rawSql(whole) },
+  { name: 'dashboard, 1 automation, 1 week', query: DASHBOARD, variables: { filter: week }, sql: () => rawSql(week) },
+  { name: 'dashboard, 30 days 10:37→10:37 UTC, 1 automation + 1 sender', query: DASHBOARD, variables: { filter: midday }, sql: () => rawSql(midday) },
+  { name: `outcome drill-down summaries + CSAT + sentiment, whole ${period}`, query: OUTCOMES, variables: { filter: whole } },
+  { name: `unsuccessful drill-down: issues, lowest topics, 10 examples each, whole ${period}`, query: DRILLDOWN, variables: { filter: whole } },
+  { name: `topic details with 10 examples, whole ${period}`, query: TOPIC, variables: { filter: whole } },
+  { name: `5-step funnel, whole ${period}`, query: FUNNEL, variables: { view: view.id, from: whole.from, to: whole.to } },
 ];
-console.log(`\n${interactions.toLocaleString('en')} interactions, ${runs} warm runs each (ms)`);
-console.table([...rows, ...extra]);
-console.log(`peak RSS of this process (server + driver): ${peakRssMb()} MB`);
-await server.stop();
+
+// Table statistics are read on a connection of their own.
+const stats = new pg.Client({ connectionString: open.url });
+await stats.connect();
+
+const results = [];
+const mismatches = [];
+for (const q of queries) {
+  const rollup = await measure(() => graphql('rollup', q.query, q.variables), runs);
+  const raw = await measure(() => graphql('raw', q.query, q.variables), runs, rawRuns);
+  const sql = q.sql ? await measure(q.sql, rawRuns) : null;
+  const scanned = {
+    rollup: await rowsScanned(stats, db.pool, () => graphql('rollup', q.query, q.variables)),
+    raw: await rowsScanned(stats, db.pool, () => graphql('raw', q.query, q.variables)),
+    sql: q.sql ? await rowsScanned(stats, db.pool, q.sql) : null,
+  };
+  const identical = isDeepStrictEqual(rollup.first, raw.first);
+  if (!identical) mismatches.push({ name: q.name, differences: jsonDifferences(rollup.first, raw.first) });
+  results.push({ name: q.name, rollup, raw, sql, scanned, identical });
+  console.log(`${q.name}: rollup p95 ${rollup.p95.toFixed(0)} ms, raw p95 ${raw.p95.toFixed(0)} ms${sql ? `, SQL p95 ${sql.p95.toFixed(0)} ms` : ''}; identical: ${identical ? 'yes' : 'no'}`);
+}
+
+// Untimed identity checks where both partial edge days hold data (and odd minutes).
+const odd = (fromDay, fromMinute, toDay, toMinute, extra = {}) =>
+  ({ from: at(START.getTime() + fromDay * DAY + fromMinute * 60_000), to: at(START.getTime() + toDay * DAY + toMinute * 60_000), ...extra });
+const checks = [];
+if (days >= 3) {
+  const edges = [
+    ['1 10:37 → last day −1 13:05', odd(1, 637, days - 1, 785)],
+    ['1 10:37 → last day −1 13:05, 1 automation + 1 sender', odd(1, 637, days - 1, 785, { automationIds: ['cb-support'], senders: ['ShopWA'] })],
+    ['0 23:59 → 2 00:01 (two edges, one whole day)', odd(0, 1439, 2, 1)],
+    ['within one day: 1 03:00 → 1 21:30', odd(1, 180, 1, 1290)],
+  ];
+  for (const [range, filter] of edges) {
+    for (const [what, query] of [['dashboard', DASHBOARD], ['outcome summaries', OUTCOMES], ['unsuccessful drill-down', DRILLDOWN], ['topic details', TOPIC]]) {
+      const [a, b] = [await graphql('rollup', query, { filter }), await graphql('raw', query, { filter })];
+      const identical = isDeepStrictEqual(a, b);
+      if (!identical) mismatches.push({ name: `${what}, days ${range}`, differences: jsonDifferences(a, b) });
+      checks.push({ check: `${what}, days ${range}`, identical: identical ? 'yes' : 'no' });
+    }
+  }
+}
+
+const ms = (n) => (n >= 100 ? Math.round(n).toLocaleString('en') : n.toFixed(1));
+const count = (n) => (n === null ? '—' : n.toLocaleString('en'));
+function table(header, rows) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => `| ${cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join(' | ')} |`;
+  return [line(header), `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+console.log(`\n${interactions.toLocaleString('en')} interactions over ${days} days; warm runs: rollup path ${runs}, raw path ${runs} (${rawRuns} when a run takes over ${SLOW_MS / 1000} s), SQL ${rawRuns}; ms`);
+console.log(table(
+  ['query', 'rollup p50', 'p95', 'p99', 'raw p50', 'p95', 'p99', 'raw/rollup p95', 'SQL p50', 'p95', 'runs rollup/raw/SQL', 'identical'],
+  results.map((r) => [r.name, ms(r.rollup.p50), ms(r.rollup.p95), ms(r.rollup.p99), ms(r.raw.p50), ms(r.raw.p95), ms(r.raw.p99),
+    `${(r.raw.p95 / r.rollup.p95).toFixed(1)}×`, r.sql ? ms(r.sql.p50) : '—', r.sql ? ms(r.sql.p95) : '—',
+    `${r.rollup.runs}/${r.raw.runs}/${r.sql ? r.sql.runs : '—'}`, r.identical ? 'yes' : 'no']),
+));
+console.log('\nrows scanned by one run (sum of seq_tup_read + idx_tup_fetch over pg_stat_user_tables, counters flushed first, see lib.mjs; approximate: index-only scans not counted)');
+console.log(table(['query', 'rollup path', 'raw path', 'SQL reference', 'raw/rollup'],
+  results.map((r) => [r.name, count(r.scanned.rollup), count(r.scanned.raw), count(r.scanned.sql), r.scanned.rollup > 0 ? `${(r.scanned.raw / r.scanned.rollup).toFixed(1)}×` : '—'])));
+if (checks.length) {
+  console.log('\nuntimed identity checks, rollup path against raw path (ranges in days from the first day, UTC)');
+  console.log(table(['check', 'identical'], checks.map((c) => [c.check, c.identical])));
+}
+for (const q of results) console.log(`identical: ${q.identical ? 'yes' : 'no'} — ${q.name}`);
+for (const m of mismatches) {
+  console.log(`\nMISMATCH in ${m.name} (a = rollup path, b = raw path):`);
+  for (const d of m.differences) console.log(`  ${d.path}: a=${JSON.stringify(d.a)} b=${JSON.stringify(d.b)}`);
+}
+console.log(`\n${mismatches.length === 0 ? 'rollup and raw paths identical on every query and check' : `${mismatches.length} mismatch(es)`}`);
+console.log(`peak RSS of this process (driver and both servers): ${peakRssMb()} MB`);
+await stats.end();
+await servers.rollup.stop();
+await servers.raw.stop();
 await open.close();
-process.exit(0);
+process.exit(mismatches.length === 0 ? 0 : 2);

@@ -57,13 +57,34 @@ export function percentile(sorted, p) {
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Rows the database has read from user tables so far: sum(seq_tup_read + idx_tup_fetch) over
- * pg_stat_user_tables. Approximate: backends publish their counters only when idle and at most
- * once a second, so this first waits 1.5 s; index-only scans fetch no heap rows and are not
- * counted; anything else running against the database meanwhile (autovacuum's ANALYZE aside) is.
- * Read on a connection of its own (`client`), which itself reads only catalog views.
+ * Makes every connection of `pool` publish its pending table statistics. A backend publishes its
+ * counters when it goes idle, but at most once a second: counters of a statement that ends within
+ * a second of its previous flush wait for an idle timeout of 10 s. pg_stat_force_next_flush()
+ * (PostgreSQL 15+) makes the backend that runs it flush when that statement ends, before it
+ * answers; so this checks out all of the pool's connections at once and runs it on each. Where the
+ * function may not be called (a DATABASE_URL without the privilege), it waits 11 s instead.
  */
-export async function rowsReadSoFar(client) {
+export async function flushPoolStats(pool) {
+  const clients = [];
+  try {
+    for (let i = pool.totalCount; i > 0; i--) clients.push(await pool.connect());
+    await Promise.all(clients.map((client) => client.query('SELECT pg_stat_force_next_flush()')));
+  } catch {
+    await sleep(11_000);
+  } finally {
+    for (const client of clients) client.release();
+  }
+}
+
+/**
+ * Rows the database has read from user tables so far: sum(seq_tup_read + idx_tup_fetch) over
+ * pg_stat_user_tables, read on a connection of its own (`client`, which reads only catalog views)
+ * after flushing the counters of `pool`'s connections (flushPoolStats) and 1.5 s more for anything
+ * else to land (parallel workers flush as they exit). Approximate: index-only scans fetch no heap
+ * rows and are not counted, and whatever else runs against the database meanwhile is.
+ */
+export async function rowsReadSoFar(client, pool) {
+  await flushPoolStats(pool);
   await sleep(1_500);
   await client.query('SELECT pg_stat_clear_snapshot()');
   const { rows } = await client.query(
@@ -72,11 +93,11 @@ export async function rowsReadSoFar(client) {
   return Number(rows[0].n);
 }
 
-/** Rows read from user tables by one run of `work` (see rowsReadSoFar). */
-export async function rowsScanned(client, work) {
-  const before = await rowsReadSoFar(client);
+/** Rows read from user tables by one run of `work` on `pool` (see rowsReadSoFar). */
+export async function rowsScanned(client, pool, work) {
+  const before = await rowsReadSoFar(client, pool);
   await work();
-  return (await rowsReadSoFar(client)) - before;
+  return (await rowsReadSoFar(client, pool)) - before;
 }
 
 /**
