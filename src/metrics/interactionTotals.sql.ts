@@ -41,28 +41,21 @@ export interface InteractionGroup {
   aiAgents: number;
 }
 
+/** Measures whose total is simply their sum over the groups. */
+const SUMMED = ['withSentiment', 'positive', 'negative', 'topics', 'resolvedTopics', 'csatResponses', 'csatPositive', 'csatNegative', 'inboundMessages', 'outboundMessages'] as const;
+
 /**
  * Everything performance, health, audience and the outcome, CSAT and sentiment drill-downs need
  * that adds up over interactions: one statement over the facts (rollups of whole days, raw rows
  * at the edges), grouped by handling and type.
  */
-export interface InteractionTotals {
+export interface InteractionTotals extends Pick<InteractionGroup, (typeof SUMMED)[number]> {
   total: OutcomeTotals;
   contained: OutcomeTotals;
   escalated: OutcomeTotals;
   groups: InteractionGroup[];
   averageDurationSeconds: number | null;
-  withSentiment: number;
-  positive: number;
-  negative: number;
-  topics: number;
-  resolvedTopics: number;
-  csatResponses: number;
-  csatPositive: number;
-  csatNegative: number;
   csatAverage: number | null;
-  inboundMessages: number;
-  outboundMessages: number;
   agentSeconds: number;
   byAutomationType: { JOURNEY: number; CHATBOT: number; AI_AGENT: number };
 }
@@ -78,24 +71,15 @@ function outcomes(groups: InteractionGroup[]): OutcomeTotals {
 /** Totals from the groups: integer sums, so the same whichever path (and order) produced the groups. */
 export function totalsOf(groups: InteractionGroup[]): InteractionTotals {
   const ended = add(groups, 'ended');
-  const csatResponses = add(groups, 'csatResponses');
+  const summed = Object.fromEntries(SUMMED.map((m) => [m, add(groups, m)])) as Pick<InteractionGroup, (typeof SUMMED)[number]>;
   return {
+    ...summed,
     total: outcomes(groups),
     contained: outcomes(groups.filter((g) => !g.escalated)),
     escalated: outcomes(groups.filter((g) => g.escalated)),
     groups,
     averageDurationSeconds: ended === 0 ? null : add(groups, 'durationMs') / ended / 1000,
-    withSentiment: add(groups, 'withSentiment'),
-    positive: add(groups, 'positive'),
-    negative: add(groups, 'negative'),
-    topics: add(groups, 'topics'),
-    resolvedTopics: add(groups, 'resolvedTopics'),
-    csatResponses,
-    csatPositive: add(groups, 'csatPositive'),
-    csatNegative: add(groups, 'csatNegative'),
-    csatAverage: csatResponses === 0 ? null : add(groups, 'csatSum') / csatResponses,
-    inboundMessages: add(groups, 'inboundMessages'),
-    outboundMessages: add(groups, 'outboundMessages'),
+    csatAverage: summed.csatResponses === 0 ? null : add(groups, 'csatSum') / summed.csatResponses,
     agentSeconds: add(groups, 'agentMs') / 1000,
     byAutomationType: { JOURNEY: add(groups, 'journeys'), CHATBOT: add(groups, 'chatbots'), AI_AGENT: add(groups, 'aiAgents') },
   };
