@@ -38,7 +38,7 @@ export function channelTotals(ctx: Context, filter: Filter): Promise<ChannelTota
     // Raw rows count their own straddling messages; straddling rollup rows add none here (see below).
     const lapsed = { name: 'lapsed', rollup: allLapsed('r'), raw: `CASE WHEN ${straddles('ic')} THEN ${counted('ic')} ELSE ${allLapsed('ic')} END` };
 
-    const { days, edges } = ctx.useRollups ? splitRange(filter.from, filter.to) : { days: null, edges: [filter] };
+    const { days, edges } = splitRange(filter.from, filter.to, ctx.useRollups);
     const parts = edges.map((edge) => rawRows(params, accountId, filter, CHANNELS, edge, [lapsed]));
     let straddling = '';
     if (days) {

@@ -4,13 +4,14 @@ import { DIMENSIONS, keyNames, projection, type RollupTable } from './rollupTabl
 
 const DAY_MS = 86_400_000;
 
-/** A filter's range as whole UTC days (read from rollups) and the partial days at its edges (read raw). */
+/** A filter's range as whole UTC days (read from rollups) and the partial days at its edges (read raw); all raw without rollups. */
 export interface RangeParts {
   days: { from: Date; to: Date } | null;
   edges: Array<{ from: Date; to: Date }>;
 }
 
-export function splitRange(from: Date, to: Date): RangeParts {
+export function splitRange(from: Date, to: Date, useRollups = true): RangeParts {
+  if (!useRollups) return { days: null, edges: [{ from, to }] };
   const firstDay = new Date(Math.ceil(from.getTime() / DAY_MS) * DAY_MS);
   const endDay = new Date(Math.floor(to.getTime() / DAY_MS) * DAY_MS);
   if (firstDay >= endDay) return { days: null, edges: [{ from, to }] };
@@ -57,8 +58,7 @@ export function rawRows(params: SqlParams, accountId: string, filter: Filter, t:
  * rollups are being rebuilt).
  */
 export function facts(params: SqlParams, accountId: string, filter: Filter, t: RollupTable, useRollups: boolean): string {
-  if (!useRollups) return rawRows(params, accountId, filter, t, filter);
-  const { days, edges } = splitRange(filter.from, filter.to);
+  const { days, edges } = splitRange(filter.from, filter.to, useRollups);
   const parts = edges.map((edge) => rawRows(params, accountId, filter, t, edge));
   if (days) parts.unshift(rollupRows(params, accountId, filter, t, days));
   return parts.join('\n    UNION ALL\n    ');
