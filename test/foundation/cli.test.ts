@@ -242,6 +242,9 @@ describe('embedded PostgreSQL shared between the server and the CLI (DATABASE_UR
     //    request with the database still up, stops the postmaster it owns, and exits 0 within 10 s.
     const inFlight = startSlowRequest(url, account.apiKey, '{ rateCard { currency } }');
     await inFlight.started;
+    // "started" means the bytes left this process; until the server has read the headers, the
+    // connection is idle to it and rightly closed on SIGTERM (the flake this wait removes).
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const signalled = Date.now();
     child.kill('SIGTERM');
     await until(() => serveOut.includes('SIGTERM'), 5_000, () => `serve did not react to SIGTERM:\n${serveOut}`);
