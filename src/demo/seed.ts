@@ -1,8 +1,9 @@
 import type pg from 'pg';
 import { ingestBatch, type IngestResult } from '../ingest/ingest';
+import { refreshUserBitmaps } from '../rollups/userBitmaps';
 import { demoRecords, type DemoOptions } from './generator';
 
-/** Writes the demo dataset through the ingest module, in batches; returns the totals. */
+/** Writes the demo dataset through the ingest module, in batches, then builds its days' user bitmaps; returns the totals. */
 export async function seedDemoData(
   pool: pg.Pool,
   accountId: string,
@@ -24,5 +25,6 @@ export async function seedDemoData(
     if (batch.length >= 2000) await flush();
   }
   if (batch.length > 0) await flush();
+  await refreshUserBitmaps(pool, accountId);
   return total;
 }

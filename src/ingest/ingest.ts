@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import { inTransaction } from '../db/transaction';
+import { isoDay } from '../rollups/facts';
 import { applyToRollups } from '../rollups/rollupWrites';
+import { markStale, storedDays } from '../rollups/userBitmaps';
 import { FieldError } from './fieldReader';
 import { applyLateRecord, type InteractionState } from './fold';
 import { loadInteractionStates, lockInteractions } from './load';
@@ -110,9 +112,13 @@ async function applyInOrder(
     }
   }
   // The rollups follow the raw rows in this transaction: out with the old state, in with the new.
+  // User bitmaps are only marked stale, on the days the interactions leave and the days they land on.
   const written = [...states.keys()].sort();
-  await applyToRollups(client, accountId, written.filter((id) => existing.has(id)), -1);
+  const replaced = written.filter((id) => existing.has(id));
+  const daysLeft = await storedDays(client, accountId, replaced);
+  await applyToRollups(client, accountId, replaced, -1);
   await writeInteractions(client, accountId, [...states.values()], refs);
   await applyToRollups(client, accountId, written, 1);
+  await markStale(client, accountId, [...daysLeft, ...[...states.values()].map((s) => isoDay(s.startedAt))]);
   return rejected;
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import type pg from 'pg';
 import { FieldError } from './fieldReader';
+import { refreshUserBitmaps } from '../rollups/userBitmaps';
 import { ingestBatch, type PositionedRecord } from './ingest';
 
 export interface ImportProgress {
@@ -43,6 +44,7 @@ function parseLine(text: string): unknown {
  * whatever the file's size). Batches are applied in file order; while one is written, the next
  * is read and parsed. Rejected lines go to FILE.rejected.ndjson with their line number and reason.
  * Blank lines are skipped (they still count in line numbers); a byte order mark opening the file is ignored.
+ * At the end the user bitmaps of the days it changed are rebuilt.
  */
 export async function importNdjson(pool: pg.Pool, accountId: string, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
   const batchSize = options.batchSize ?? 2000;
@@ -100,6 +102,8 @@ export async function importNdjson(pool: pg.Pool, accountId: string, file: strin
     const out = rejectedOut as fs.WriteStream | null;
     if (out) await new Promise((resolve) => out.end(resolve));
   }
+  // Built once here rather than by the first dashboard query after a large import.
+  await refreshUserBitmaps(pool, accountId);
   const interrupted = options.signal?.aborted ?? false;
   if (!interrupted) progress.bytesRead = totalBytes;
   return { ...progress, rejectedFile: progress.rejected > 0 ? rejectedPath : null, interrupted };

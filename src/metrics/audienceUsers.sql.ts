@@ -1,6 +1,8 @@
 import { SqlParams } from '../common/sql';
+import { isoDay, splitRange } from '../rollups/facts';
+import { CHUNK_BITS, refreshUserBitmaps } from '../rollups/userBitmaps';
 import type { Context } from '../server/context';
-import { filterConditions, filterKey, type Filter } from './filter';
+import { filterConditions, filterKey, narrowsByList, type Filter } from './filter';
 
 export interface UserTotals {
   uniqueUsers: number;
@@ -8,20 +10,83 @@ export interface UserTotals {
   engagedUsers: number;
 }
 
-/** Distinct, returning (2+ interactions) and engaged end users: one grouping by end user. */
+/** Bitmap reads that find a stale day refresh it and read again; past this, the raw path answers. */
+const BITMAP_ATTEMPTS = 3;
+
+/**
+ * Distinct, returning (2+ interactions) and engaged end users. Unfiltered ranges that hold whole
+ * UTC days read those days from the daily user bitmaps (rollups/userBitmaps.ts) and only the
+ * partial days at the edges from raw rows; everything else groups the raw rows by end user.
+ */
 export function userTotals(ctx: Context, filter: Filter): Promise<UserTotals> {
   return ctx.memo(`userTotals:${filterKey(filter)}`, async () => {
-    const params = new SqlParams();
-    const where = filterConditions(params, ctx.caller.accountId, filter);
-    const { rows } = await ctx.db.pool.query<UserTotals>(
-      `SELECT count(*) AS "uniqueUsers",
-              count(*) FILTER (WHERE u.interactions >= 2) AS "returningUsers",
-              count(*) FILTER (WHERE u.engaged) AS "engagedUsers"
-         FROM (SELECT i."endUserId", count(*) AS interactions, bool_or(i.engaged) AS engaged
-                 FROM "Interaction" i WHERE ${where}
-                GROUP BY i."endUserId") u`,
-      params.values,
-    );
-    return rows[0]!;
+    const { days, edges } = splitRange(filter.from, filter.to, ctx.useRollups && !narrowsByList(filter));
+    if (days) {
+      const range = { from: isoDay(days.from), to: isoDay(days.to) };
+      for (let attempt = 1; attempt <= BITMAP_ATTEMPTS; attempt++) {
+        const totals = await bitmapUserTotals(ctx, range, edges);
+        if (totals) return totals;
+        await refreshUserBitmaps(ctx.db.pool, ctx.caller.accountId, range);
+      }
+    }
+    return rawUserTotals(ctx, filter);
   });
+}
+
+async function rawUserTotals(ctx: Context, filter: Filter): Promise<UserTotals> {
+  const params = new SqlParams();
+  const where = filterConditions(params, ctx.caller.accountId, filter);
+  const { rows } = await ctx.db.pool.query<UserTotals>(
+    `SELECT count(*) AS "uniqueUsers",
+            count(*) FILTER (WHERE u.interactions >= 2) AS "returningUsers",
+            count(*) FILTER (WHERE u.engaged) AS "engagedUsers"
+       FROM (SELECT i."endUserId", count(*) AS interactions, bool_or(i.engaged) AS engaged
+               FROM "Interaction" i WHERE ${where}
+              GROUP BY i."endUserId") u`,
+    params.values,
+  );
+  return rows[0]!;
+}
+
+/**
+ * Whole days OR-ed per chunk: users, engaged users, and returning users, who came twice on one
+ * day or on a day after an earlier one (the window ORs the days before each day). Users of the
+ * edges (raw rows) are then counted where the whole days do not already count them: a user is
+ * returning when the edges hold two of their interactions or one plus one on the whole days.
+ * Null when a day of the range is stale (its bitmaps must be refreshed first).
+ */
+async function bitmapUserTotals(ctx: Context, days: { from: string; to: string }, edges: Array<{ from: Date; to: Date }>): Promise<UserTotals | null> {
+  const params = new SqlParams();
+  const account = params.add(ctx.caller.accountId);
+  const [from, to] = [params.add(days.from, 'date'), params.add(days.to, 'date')];
+  const edgeRows = edges.map(
+    (edge) => `SELECT i."endUserId", i.engaged FROM "Interaction" i
+                WHERE i."accountId" = ${account} AND i."startedAt" >= ${params.add(edge.from, 'timestamptz')} AND i."startedAt" < ${params.add(edge.to, 'timestamptz')}`,
+  );
+  const bit = (column: string, id: string) => `coalesce(get_bit(w.${column}, ${id} % ${CHUNK_BITS}), 0) = 1`;
+  const { rows } = await ctx.db.pool.query<UserTotals & { stale: boolean }>(
+    `WITH day_bits AS (
+       SELECT b.chunk, b.users, b.engaged,
+              b.repeat | (b.users & coalesce(bit_or(b.users) OVER (PARTITION BY b.chunk ORDER BY b.day ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
+                                             B'0'::bit(${CHUNK_BITS}))) AS again
+         FROM "DailyUserBitmap" b WHERE b."accountId" = ${account} AND b.day >= ${from} AND b.day < ${to}
+     ), whole AS (
+       SELECT chunk, bit_or(users) AS users, bit_or(engaged) AS engaged, bit_or(again) AS again FROM day_bits GROUP BY chunk
+     ), edge_users AS (
+       SELECT e."endUserId" AS id, count(*) AS interactions, bool_or(e.engaged) AS engaged
+         FROM (${edgeRows.length > 0 ? edgeRows.join(' UNION ALL ') : 'SELECT NULL::int AS "endUserId", NULL::bool AS engaged WHERE false'}) e
+        GROUP BY e."endUserId"
+     ), edge AS (
+       SELECT e.interactions, e.engaged, ${bit('users', 'e.id')} AS "inUsers", ${bit('engaged', 'e.id')} AS "inEngaged", ${bit('again', 'e.id')} AS "inReturning"
+         FROM edge_users e LEFT JOIN whole w ON w.chunk = e.id / ${CHUNK_BITS}
+     )
+     SELECT EXISTS (SELECT 1 FROM "StaleUserDay" s WHERE s."accountId" = ${account} AND s.day >= ${from} AND s.day < ${to}) AS stale,
+            (SELECT coalesce(sum(bit_count(users)), 0) FROM whole) + (SELECT count(*) FILTER (WHERE NOT "inUsers") FROM edge) AS "uniqueUsers",
+            (SELECT coalesce(sum(bit_count(again)), 0) FROM whole)
+              + (SELECT count(*) FILTER (WHERE NOT "inReturning" AND (interactions >= 2 OR "inUsers")) FROM edge) AS "returningUsers",
+            (SELECT coalesce(sum(bit_count(engaged)), 0) FROM whole) + (SELECT count(*) FILTER (WHERE engaged AND NOT "inEngaged") FROM edge) AS "engagedUsers"`,
+    params.values,
+  );
+  const { stale, ...totals } = rows[0]!;
+  return stale ? null : totals;
 }

@@ -49,6 +49,11 @@ export function checkFilter(input: Pick<InsightsFilter, 'from' | 'to'> & Partial
   return filter;
 }
 
+/** Whether any list narrows the filter (an unfiltered account has precomputed figures that lists cannot use). */
+export function narrowsByList(filter: Filter): boolean {
+  return LISTS.some((list) => filter[list].length > 0);
+}
+
 /** A stable key for per-request caches of work done for one filter. */
 export function filterKey(filter: Filter): string {
   return JSON.stringify(filter);

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { rebuildUserBitmaps } from './userBitmaps';
 import { DIMENSIONS, keyNames, projection, ROLLUPS, type RollupTable } from './rollupTables';
 
 const quote = (name: string) => `"${name}"`;
@@ -44,7 +45,8 @@ export async function applyToRollups(client: pg.PoolClient, accountId: string, e
 /**
  * Recomputes every rollup of an account from the raw tables. The exclusive table locks let
  * figures be read meanwhile but make concurrent ingest wait, so no batch lands between the
- * delete and the recount. Returns the rollup rows written per table.
+ * delete and the recount. The user bitmaps of every day are rebuilt too. Returns the rollup rows
+ * written per table.
  */
 export async function rebuildRollups(client: pg.PoolClient, accountId: string): Promise<Record<string, number>> {
   await client.query(`LOCK TABLE ${ROLLUPS.map((t) => quote(t.table)).join(', ')} IN EXCLUSIVE MODE`);
@@ -54,5 +56,6 @@ export async function rebuildRollups(client: pg.PoolClient, accountId: string): 
     const result = await client.query(addToRollup(t, `${t.alias}."accountId" = $1`, 1), [accountId]);
     written[t.table] = result.rowCount ?? 0;
   }
+  written.DailyUserBitmap = (await rebuildUserBitmaps(client, accountId)).rows;
   return written;
 }

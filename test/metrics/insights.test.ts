@@ -168,11 +168,16 @@ describe('SQL work', () => {
       channel: 'SMS', endUserId: `x-${n}`, messages: [{ id: 'm', direction: 'OUTBOUND', author: 'BOT', channel: 'SMS', sentAt: new Date(T0.getTime()).toISOString() }],
     }));
     await ingest(a.apiKey, more);
+    // The first read after ingest rebuilds the user bitmaps of the day the batch marked stale:
+    // BEGIN, delete the mark, delete and rebuild the day's bitmaps, COMMIT, then read users again.
+    const refreshing = await countStatements(() => t.request(DASHBOARD, { filter: RANGE }, a.apiKey));
+    expect(refreshing.statements).toBe(full.statements + 6);
+    expect(refreshing.texts.filter((text) => text.includes('INSERT INTO "DailyUserBitmap"'))).toHaveLength(1);
     const bigger = await countStatements(() => t.request(DASHBOARD, { filter: RANGE }, a.apiKey));
     expect(bigger.statements).toBe(full.statements);
     expect(bigger.result.data!.insights.performance.total.interactions).toBe(156);
     // totals, users, channels: one statement per section, over the rollups or the raw rows
-    const aggregates = bigger.texts.filter((text) => /"startedAt" >=|Rollup"/.test(text));
+    const aggregates = bigger.texts.filter((text) => /"startedAt" >=|Rollup"|UserBitmap"/.test(text));
     expect(aggregates).toHaveLength(3);
   });
 });

@@ -17,6 +17,7 @@ import { ingestBatch } from '../../src/ingest/ingest';
 import { channelTotals } from '../../src/metrics/channelTotals.sql';
 import { checkFilter, type Filter } from '../../src/metrics/filter';
 import { interactionTotals } from '../../src/metrics/interactionTotals.sql';
+import { userTotals } from '../../src/metrics/audienceUsers.sql';
 import { inTransaction } from '../../src/db/transaction';
 import { ROLLUPS } from '../../src/rollups/rollupTables';
 import { rebuildRollups } from '../../src/rollups/rollupWrites';
@@ -142,6 +143,7 @@ async function figures(useRollups: boolean, filter: Filter) {
     sums,
     groups: [...groups].sort((a, b) => `${a.escalated}${a.type}`.localeCompare(`${b.escalated}${b.type}`)),
     channels: await channelTotals(ctx, filter),
+    users: await userTotals(ctx, filter),
     outcomes: await Promise.all(tabs.flatMap((h) => outcomes.map((o) => outcomeSummary(ctx, filter, o, h)))),
     topicCounts: await Promise.all(tabs.flatMap((h) => outcomes.map((o) => topicCounts(ctx, { filter, handling: h, outcome: o }, 10)))),
     issues: await Promise.all(tabs.map((h) => unsuccessfulIssues(ctx, filter, h, 10))),

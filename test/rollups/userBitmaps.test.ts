@@ -1,0 +1,156 @@
+/**
+ * Distinct, returning and engaged users from the daily user bitmaps: a hand-worked fixture whose
+ * users come across day boundaries, at the raw edges and on both sides of a bitmap chunk, then
+ * random data and ranges compared with the raw path while batches keep changing days.
+ */
+import 'reflect-metadata';
+import { createAccount } from '../../src/accounts/accountStore';
+import { Random } from '../../src/demo/random';
+import { ingestBatch } from '../../src/ingest/ingest';
+import { userTotals } from '../../src/metrics/audienceUsers.sql';
+import { checkFilter } from '../../src/metrics/filter';
+import { inTransaction } from '../../src/db/transaction';
+import { rebuildRollups } from '../../src/rollups/rollupWrites';
+import { CHUNK_BITS } from '../../src/rollups/userBitmaps';
+import { createMemo, type Context } from '../../src/server/context';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { countStatements } from '../helpers/statements';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const D1 = Date.UTC(2026, 8, 1);
+const D2 = D1 + DAY;
+const D3 = D2 + DAY;
+const D4 = D3 + DAY;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+let db: TestDatabase;
+let accountId: string;
+
+function context(useRollups: boolean): Context {
+  return { caller: { accountId, keyId: 'test', scopes: ['read'] }, db, requestId: 'users', now: new Date(D4 + 30 * DAY), memo: createMemo(), useRollups };
+}
+
+const users = (useRollups: boolean, from: number, to: number, senders: string[] = []) =>
+  userTotals(context(useRollups), checkFilter({ from: new Date(from), to: new Date(to), senders }));
+
+/** Engaged: the end user answered the opening outbound message. */
+function interaction(id: string, user: string, at: number, engaged = false): Record<string, unknown> {
+  const messages = [{ id: 'm0', direction: 'OUTBOUND', author: 'BOT', channel: 'SMS', sentAt: iso(at) }];
+  if (engaged) messages.push({ id: 'm1', direction: 'INBOUND', author: 'END_USER', channel: 'SMS', sentAt: iso(at + 60_000) });
+  return { record: 'interaction', id, type: 'CONVERSATIONAL', startedAt: iso(at), channel: 'SMS', sender: 'S1', endUserId: user, messages };
+}
+
+async function ingest(account: string, records: Record<string, unknown>[]) {
+  const result = await ingestBatch(db.pool, account, records.map((value, index) => ({ index, value })));
+  expect(result.rejected).toEqual([]);
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  accountId = (await createAccount(db.prisma, 'Users', 'users')).id;
+  // End-user IDs from here on straddle the first chunk boundary.
+  await db.pool.query(`SELECT setval(pg_get_serial_sequence('"EndUser"', 'id'), ${CHUNK_BITS - 4})`);
+}, 60_000);
+
+afterAll(async () => {
+  await db.drop();
+});
+
+describe('hand-worked: range D1 12:00 → D4 12:00 (whole days D2 and D3, raw edges on D1 and D4)', () => {
+  const from = D1 + 12 * HOUR;
+  const to = D4 + 12 * HOUR;
+
+  beforeAll(async () => {
+    await ingest(accountId, [
+      interaction('a1', 'u1', D2 + HOUR), interaction('a2', 'u1', D3 + HOUR), //     returning across whole days
+      interaction('b1', 'u2', D2 + HOUR), interaction('b2', 'u2', D2 + 2 * HOUR), // returning within one day
+      interaction('c1', 'u3', D2 + HOUR), interaction('c2', 'u3', D1 + 20 * HOUR), // whole day + edge
+      interaction('d1', 'u4', D1 + 13 * HOUR), interaction('d2', 'u4', D4 + HOUR), // both edges only
+      interaction('e1', 'u5', D4 + 2 * HOUR), //                                     one edge visit
+      interaction('f1', 'u6', D3 + HOUR, true), //                                    engaged, whole day
+      interaction('g1', 'u7', D1 + HOUR), interaction('g2', 'u7', D2 + 3 * HOUR), //  the first one is outside the range
+      interaction('h1', 'u8', D4 + 3 * HOUR, true), interaction('h2', 'u8', D2 + 4 * HOUR), // engaged at an edge
+      interaction('k1', 'u9', D4 + 13 * HOUR), //                                     after the range
+    ]);
+    // The ten users got IDs on both sides of a chunk boundary.
+    const { rows } = await db.pool.query('SELECT min(id) AS low, max(id) AS high FROM "EndUser" WHERE "accountId" = $1', [accountId]);
+    expect(Math.floor(rows[0].low / CHUNK_BITS)).toBe(0);
+    expect(Math.floor(rows[0].high / CHUNK_BITS)).toBe(1);
+  });
+
+  it('counts users, returning users (2+ interactions in the range) and engaged users', async () => {
+    // unique u1..u8; returning u1, u2, u3, u4, u8; engaged u6, u8
+    const expected = { uniqueUsers: 8, returningUsers: 5, engagedUsers: 2 };
+    expect(await users(false, from, to)).toEqual(expected);
+    expect(await users(true, from, to)).toEqual(expected);
+    // Whole days only: D2..D4. u1, u2 return; u3, u7, u8 came once.
+    expect(await users(true, D2, D4)).toEqual({ uniqueUsers: 6, returningUsers: 2, engagedUsers: 1 });
+  });
+
+  it('reads the whole days from bitmaps, and only the edges from raw rows', async () => {
+    await users(true, from, to); // refreshed already
+    const read = await countStatements(() => users(true, from, to));
+    expect(read.statements).toBe(1);
+    expect(read.texts[0]).toContain('"DailyUserBitmap"');
+    // A list filter cannot use them: the raw grouping answers.
+    const listed = await countStatements(() => users(true, from, to, ['S1']));
+    expect(listed.texts.join()).not.toContain('"DailyUserBitmap"');
+    expect(listed.result).toEqual({ uniqueUsers: 8, returningUsers: 5, engagedUsers: 2 });
+  });
+
+  it('follows an upsert that moves an interaction off a whole day, then a new engaged user', async () => {
+    // Only the day the interaction leaves (D3) holds a changed bitmap; D1 is outside the whole days.
+    await ingest(accountId, [interaction('a2', 'u1', D1 + 2 * HOUR)]);
+    const moved = await countStatements(() => users(true, from, to));
+    expect(moved.result).toEqual({ uniqueUsers: 8, returningUsers: 4, engagedUsers: 2 }); // u1 came once
+    expect(moved.texts.filter((text) => text.includes('INSERT INTO "DailyUserBitmap"'))).toHaveLength(1);
+    await ingest(accountId, [interaction('x1', 'u10', D3 + 5 * HOUR, true)]);
+    const expected = { uniqueUsers: 9, returningUsers: 4, engagedUsers: 3 };
+    expect(await users(true, from, to)).toEqual(expected);
+    expect(await users(false, from, to)).toEqual(expected);
+    const { rows } = await db.pool.query('SELECT count(*) AS n FROM "StaleUserDay" WHERE "accountId" = $1 AND day >= $2 AND day < $3', [accountId, iso(D2), iso(D4)]);
+    expect(rows[0].n).toBe(0);
+  });
+});
+
+describe('random data and ranges', () => {
+  let other: string;
+
+  beforeAll(async () => {
+    other = (await createAccount(db.prisma, 'Other', 'other-users')).id;
+  });
+
+  it('matches the raw path after every batch, with upserts moving interactions between days', async () => {
+    const r = new Random(424242);
+    const start = D1 + 10 * DAY;
+    const ids = Array.from({ length: 300 }, (_, n) => `r-${n}`);
+    let compared = 0;
+    for (let batch = 0; batch < 6; batch++) {
+      const records = Array.from({ length: 120 }, () =>
+        interaction(r.pick(ids), `ru${r.int(1, 150)}`, start + r.int(0, 5 * DAY - 1), r.chance(0.3)),
+      );
+      await ingest(accountId, records);
+      await ingest(other, records.slice(0, 30)); // the same users in another account never count
+      for (let n = 0; n < 12; n++) {
+        const whole = r.chance(0.3);
+        const from = whole ? start + r.int(0, 3) * DAY : start + r.int(-DAY, 3 * DAY);
+        const to = whole ? from + r.int(1, 3) * DAY : from + r.int(DAY, 4 * DAY);
+        const raw = await users(false, from, to);
+        expect({ from: iso(from), to: iso(to), users: await users(true, from, to) }).toEqual({ from: iso(from), to: iso(to), users: raw });
+        if (raw.returningUsers > 0 && raw.returningUsers < raw.uniqueUsers) compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(40);
+  }, 120_000);
+
+  it('rebuilds to the same bitmaps it maintained', async () => {
+    const bitmaps = async () =>
+      (await db.pool.query('SELECT day::text, chunk, users::text, repeat::text, engaged::text FROM "DailyUserBitmap" WHERE "accountId" = $1 ORDER BY day, chunk', [accountId])).rows;
+    await users(true, D1, D1 + 20 * DAY); // refreshes every stale day in the range
+    const maintained = await bitmaps();
+    expect(maintained.length).toBeGreaterThan(5);
+    await inTransaction(db.pool, (client) => rebuildRollups(client, accountId));
+    expect(await bitmaps()).toEqual(maintained);
+  });
+});
