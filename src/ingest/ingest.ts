@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { inTransaction } from '../db/transaction';
-import { isoDay } from '../rollups/facts';
+import { isoDay } from '../rollups/rollupTables';
 import { applyToRollups } from '../rollups/rollupWrites';
 import { markStale, storedDays } from '../rollups/userBitmaps';
 import { FieldError } from './fieldReader';

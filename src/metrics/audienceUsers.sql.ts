@@ -1,5 +1,6 @@
 import { SqlParams } from '../common/sql';
-import { isoDay, splitRange } from '../rollups/facts';
+import { splitRange } from '../rollups/facts';
+import { isoDay } from '../rollups/rollupTables';
 import { CHUNK_BITS, refreshUserBitmaps } from '../rollups/userBitmaps';
 import type { Context } from '../server/context';
 import { filterConditions, filterKey, narrowsByList, type Filter } from './filter';

@@ -1,5 +1,6 @@
 import { SqlParams } from '../common/sql';
-import { isoDay, rawRows, rollupRows, splitRange } from '../rollups/facts';
+import { rawRows, rollupRows, splitRange } from '../rollups/facts';
+import { isoDay } from '../rollups/rollupTables';
 import { CHANNELS, dayOf, segmentOf } from '../rollups/rollupTables';
 import type { Context } from '../server/context';
 import { dimensionConditions, filterKey, type Filter } from './filter';

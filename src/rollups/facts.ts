@@ -1,6 +1,6 @@
 import type { SqlParams } from '../common/sql';
 import { dimensionConditions, type Filter } from '../metrics/filter';
-import { DIMENSIONS, keyNames, projection, type RollupTable } from './rollupTables';
+import { DIMENSIONS, isoDay, keyNames, projection, type RollupTable } from './rollupTables';
 
 const DAY_MS = 86_400_000;
 
@@ -21,8 +21,6 @@ export function splitRange(from: Date, to: Date, useRollups = true): RangeParts 
   ].filter((edge) => edge.from < edge.to);
   return { days: { from: firstDay, to: endDay }, edges };
 }
-
-export const isoDay = (instant: Date) => instant.toISOString().slice(0, 10);
 
 /** Extra columns of the facts, with their expression on rollup rows (alias r) and on raw rows. */
 export interface ExtraColumn {

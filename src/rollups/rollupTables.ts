@@ -31,6 +31,9 @@ export const DIMENSIONS = ['automationId', 'automationVersionId', 'versionId', '
 /** The UTC day of an interaction's start: rollups are per UTC day; other edges are read raw. */
 export const dayOf = (alias: string) => `(${alias}."startedAt" AT TIME ZONE 'UTC')::date`;
 
+/** The same UTC day of an instant, as YYYY-MM-DD. */
+export const isoDay = (instant: Date) => instant.toISOString().slice(0, 10);
+
 /** The filter dimensions as one key (JSON keeps NULL and '' apart, and needs no separator). */
 export const segmentOf = (alias: string) =>
   `json_build_array(${DIMENSIONS.map((d) => `${alias}."${d}"`).join(', ')})::text`;
