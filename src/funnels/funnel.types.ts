@@ -1,17 +1,7 @@
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { FunnelStepKind } from './funnelStepKind';
 
-export enum FunnelStepKind {
-  JOURNEY_ELEMENT = 'JOURNEY_ELEMENT',
-  STARTING_DIALOG = 'STARTING_DIALOG',
-  ENDING_DIALOG = 'ENDING_DIALOG',
-  SESSION_START = 'SESSION_START',
-  SESSION_END = 'SESSION_END',
-  AI_AGENT_TOOL = 'AI_AGENT_TOOL',
-}
-registerEnumType(FunnelStepKind, {
-  name: 'FunnelStepKind',
-  description: 'STARTING_DIALOG / ENDING_DIALOG: the first / last DIALOG step of an interaction.',
-});
+export { FunnelStepKind };
 
 export enum FunnelStatus {
   OK = 'OK',

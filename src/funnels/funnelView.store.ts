@@ -6,6 +6,7 @@ import { badUserInput, notFound } from '../common/errors';
 import type { AutomationType } from '../common/enums';
 import type { Context } from '../server/context';
 import { FunnelView, type FunnelViewInput } from './funnel.types';
+import { rebuildViewReach } from './funnelReach';
 import { checkSteps, checkViewName } from './funnelSteps';
 
 const COLUMNS = `id, name, "automationId" AS "automationInternalId", "versionId", steps, "createdAt"`;
@@ -62,10 +63,20 @@ async function checkInput(client: pg.PoolClient, accountId: string, input: Funne
   return { name, automationId: rows[0].id, versionId, steps: JSON.stringify(steps) };
 }
 
-/** Creates a view; the account's first view becomes its default. */
+/**
+ * Taken by every view write: serialises them per account, and waits for ingest batches in flight
+ * (which share the row while they update the views' reach, funnelReach.ts) so that the reach a
+ * write computes sees them.
+ */
+async function lockAccount(client: pg.PoolClient, accountId: string): Promise<void> {
+  await client.query(`SELECT 1 FROM "Account" WHERE id = $1 FOR UPDATE`, [accountId]);
+}
+
+/** Creates a view and computes its reach; the account's first view becomes its default. */
 export function createView(ctx: Context, input: FunnelViewInput): Promise<FunnelView> {
   const accountId = ctx.caller.accountId;
   return movingDefault(ctx, inTransaction(ctx.db.pool, async (client) => {
+    await lockAccount(client, accountId);
     const view = await checkInput(client, accountId, input);
     const { rows } = await client.query(
       `INSERT INTO "FunnelView" ("accountId", id, name, "automationId", "versionId", steps, "updatedAt")
@@ -73,13 +84,16 @@ export function createView(ctx: Context, input: FunnelViewInput): Promise<Funnel
       [accountId, randomUUID(), view.name, view.automationId, view.versionId, view.steps],
     );
     await client.query(`INSERT INTO "DefaultFunnelView" ("accountId", "viewId") VALUES ($1, $2) ON CONFLICT ("accountId") DO NOTHING`, [accountId, rows[0].id]);
+    await rebuildViewReach(client, accountId, rows[0]);
     return toView(rows[0]);
   }));
 }
 
+/** Changes a view and recomputes its reach. */
 export function updateView(ctx: Context, id: string, input: FunnelViewInput): Promise<FunnelView> {
   const accountId = ctx.caller.accountId;
   return inTransaction(ctx.db.pool, async (client) => {
+    await lockAccount(client, accountId);
     const view = await checkInput(client, accountId, input);
     const { rows } = await client.query(
       `UPDATE "FunnelView" SET name = $3, "automationId" = $4, "versionId" = $5, steps = $6, "updatedAt" = now()
@@ -87,6 +101,7 @@ export function updateView(ctx: Context, id: string, input: FunnelViewInput): Pr
       [accountId, id, view.name, view.automationId, view.versionId, view.steps],
     );
     if (!rows[0]) throw notFound(`No funnel view "${id}" in this account (see funnelViews)`);
+    await rebuildViewReach(client, accountId, rows[0]);
     return toView(rows[0]);
   });
 }
@@ -95,10 +110,10 @@ export function updateView(ctx: Context, id: string, input: FunnelViewInput): Pr
 export function deleteView(ctx: Context, id: string): Promise<boolean> {
   const accountId = ctx.caller.accountId;
   return movingDefault(ctx, inTransaction(ctx.db.pool, async (client) => {
-    // Serialises with setDefault and other deletes of this account.
-    await client.query(`SELECT 1 FROM "Account" WHERE id = $1 FOR UPDATE`, [accountId]);
+    await lockAccount(client, accountId);
     const { rowCount } = await client.query(`DELETE FROM "FunnelView" WHERE "accountId" = $1 AND id = $2`, [accountId, id]);
     if (rowCount === 0) return false;
+    await client.query(`DELETE FROM "FunnelReach" WHERE "accountId" = $1 AND "viewId" = $2`, [accountId, id]);
     const { rowCount: wasDefault } = await client.query(`DELETE FROM "DefaultFunnelView" WHERE "accountId" = $1 AND "viewId" = $2`, [accountId, id]);
     if (wasDefault) {
       await client.query(
@@ -115,7 +130,7 @@ export function deleteView(ctx: Context, id: string): Promise<boolean> {
 export function setDefaultView(ctx: Context, id: string): Promise<FunnelView> {
   const accountId = ctx.caller.accountId;
   return movingDefault(ctx, inTransaction(ctx.db.pool, async (client) => {
-    await client.query(`SELECT 1 FROM "Account" WHERE id = $1 FOR UPDATE`, [accountId]);
+    await lockAccount(client, accountId);
     const { rows } = await client.query(`SELECT ${COLUMNS} FROM "FunnelView" WHERE "accountId" = $1 AND id = $2`, [accountId, id]);
     if (!rows[0]) throw notFound(`No funnel view "${id}" in this account (see funnelViews)`);
     await client.query(

@@ -3,6 +3,7 @@ import { inTransaction } from '../db/transaction';
 import { isoDay } from '../rollups/rollupTables';
 import { applyToRollups } from '../rollups/rollupWrites';
 import { markStale, storedDays } from '../rollups/userBitmaps';
+import { updateFunnelReach } from '../funnels/funnelReach';
 import { FieldError } from './fieldReader';
 import { applyLateRecord, type InteractionState } from './fold';
 import { loadInteractionStates, lockInteractions } from './load';
@@ -120,5 +121,6 @@ async function applyInOrder(
   await writeInteractions(client, accountId, [...states.values()], refs);
   await applyToRollups(client, accountId, written, 1);
   await markStale(client, accountId, [...daysLeft, ...[...states.values()].map((s) => isoDay(s.startedAt))]);
+  await updateFunnelReach(client, accountId, written, replaced);
   return rejected;
 }

@@ -10,10 +10,13 @@ export async function rebuildAccounts(pool: pg.Pool, accountIds?: string[]): Pro
   return written;
 }
 
+/** Migrations that create tables derived from the raw rows (the funnel reach needs each view's steps, so SQL alone cannot fill it). */
+const FILLED_BY_REBUILD = ['_rollups', '_funnel_reach'];
+
 /**
- * Fills the rollups of data stored before they existed: run after migrations, when the one that
+ * Fills the rollups (and funnel reach) of data stored before they existed: run after migrations, when the one that
  * created them was just applied to a database that already holds accounts.
  */
 export async function backfillRollups(pool: pg.Pool, appliedMigrations: string[]): Promise<void> {
-  if (appliedMigrations.some((name) => name.endsWith('_rollups'))) await rebuildAccounts(pool);
+  if (appliedMigrations.some((name) => FILLED_BY_REBUILD.some((suffix) => name.endsWith(suffix)))) await rebuildAccounts(pool);
 }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { rebuildAccountReach } from '../funnels/funnelReach';
 import { rebuildUserBitmaps } from './userBitmaps';
 import { DIMENSIONS, keyNames, projection, ROLLUPS, type RollupTable } from './rollupTables';
 
@@ -45,7 +46,7 @@ export async function applyToRollups(client: pg.PoolClient, accountId: string, e
 /**
  * Recomputes every rollup of an account from the raw tables. The exclusive table locks let
  * figures be read meanwhile but make concurrent ingest wait, so no batch lands between the
- * delete and the recount. The user bitmaps of every day are rebuilt too. Returns the rollup rows
+ * delete and the recount. The user bitmaps of every day and the funnel views' reach are rebuilt too. Returns the rollup rows
  * written per table.
  */
 export async function rebuildRollups(client: pg.PoolClient, accountId: string): Promise<Record<string, number>> {
@@ -57,5 +58,6 @@ export async function rebuildRollups(client: pg.PoolClient, accountId: string): 
     written[t.table] = result.rowCount ?? 0;
   }
   written.DailyUserBitmap = (await rebuildUserBitmaps(client, accountId)).rows;
+  await rebuildAccountReach(client, accountId);
   return written;
 }

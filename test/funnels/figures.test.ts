@@ -256,10 +256,11 @@ describe('funnel figures', () => {
 });
 
 describe('one statement per funnel', () => {
-  it.each([['C1', 'chatbot view with dialog steps'], ['J1', 'journey view']])('%s (%s) reads InteractionStep in exactly one statement', async (key) => {
+  it.each([['C1', 'chatbot view with dialog steps'], ['J1', 'journey view']])('%s (%s) counts its stored reach in exactly one statement', async (key) => {
     const { result, texts } = await countStatements(() => t.request(FUNNEL, { ...RANGE, viewId: views[key] }, a.apiKey));
     expect(result.errors).toBeUndefined();
     expect(result.data!.funnel.status).toBe('OK');
-    expect(texts.filter((text) => text.includes('"InteractionStep"'))).toHaveLength(1);
+    expect(texts.filter((text) => text.includes('"FunnelReach"'))).toHaveLength(1);
+    expect(texts.filter((text) => text.includes('"InteractionStep"'))).toHaveLength(0);
   });
 });
