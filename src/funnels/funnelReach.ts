@@ -108,8 +108,18 @@ export async function rebuildViewReach(client: pg.PoolClient, accountId: string,
 
 const VIEWS = `SELECT id, "automationId" AS "automationInternalId", "versionId", steps FROM "FunnelView" WHERE "accountId" = $1 ORDER BY id`;
 
+/**
+ * Taken by every view write and by rebuilds: serialises them per account, and waits for ingest
+ * batches in flight (which share the row while they update the views' reach) so that the reach a
+ * write computes sees them.
+ */
+export async function lockViews(client: pg.PoolClient, accountId: string): Promise<void> {
+  await client.query('SELECT 1 FROM "Account" WHERE id = $1 FOR UPDATE', [accountId]);
+}
+
 /** Recomputes the reach of every view of an account. */
 export async function rebuildAccountReach(client: pg.PoolClient, accountId: string): Promise<void> {
+  await lockViews(client, accountId);
   const { rows } = await client.query<ReachView>(VIEWS, [accountId]);
   for (const view of rows) await rebuildViewReach(client, accountId, view);
 }

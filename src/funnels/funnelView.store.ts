@@ -6,7 +6,7 @@ import { badUserInput, notFound } from '../common/errors';
 import type { AutomationType } from '../common/enums';
 import type { Context } from '../server/context';
 import { FunnelView, type FunnelViewInput } from './funnel.types';
-import { rebuildViewReach } from './funnelReach';
+import { lockViews, rebuildViewReach } from './funnelReach';
 import { checkSteps, checkViewName } from './funnelSteps';
 
 const COLUMNS = `id, name, "automationId" AS "automationInternalId", "versionId", steps, "createdAt"`;
@@ -63,20 +63,11 @@ async function checkInput(client: pg.PoolClient, accountId: string, input: Funne
   return { name, automationId: rows[0].id, versionId, steps: JSON.stringify(steps) };
 }
 
-/**
- * Taken by every view write: serialises them per account, and waits for ingest batches in flight
- * (which share the row while they update the views' reach, funnelReach.ts) so that the reach a
- * write computes sees them.
- */
-async function lockAccount(client: pg.PoolClient, accountId: string): Promise<void> {
-  await client.query(`SELECT 1 FROM "Account" WHERE id = $1 FOR UPDATE`, [accountId]);
-}
-
 /** Creates a view and computes its reach; the account's first view becomes its default. */
 export function createView(ctx: Context, input: FunnelViewInput): Promise<FunnelView> {
   const accountId = ctx.caller.accountId;
   return movingDefault(ctx, inTransaction(ctx.db.pool, async (client) => {
-    await lockAccount(client, accountId);
+    await lockViews(client, accountId);
     const view = await checkInput(client, accountId, input);
     const { rows } = await client.query(
       `INSERT INTO "FunnelView" ("accountId", id, name, "automationId", "versionId", steps, "updatedAt")
@@ -93,7 +84,7 @@ export function createView(ctx: Context, input: FunnelViewInput): Promise<Funnel
 export function updateView(ctx: Context, id: string, input: FunnelViewInput): Promise<FunnelView> {
   const accountId = ctx.caller.accountId;
   return inTransaction(ctx.db.pool, async (client) => {
-    await lockAccount(client, accountId);
+    await lockViews(client, accountId);
     const view = await checkInput(client, accountId, input);
     const { rows } = await client.query(
       `UPDATE "FunnelView" SET name = $3, "automationId" = $4, "versionId" = $5, steps = $6, "updatedAt" = now()
@@ -110,7 +101,7 @@ export function updateView(ctx: Context, id: string, input: FunnelViewInput): Pr
 export function deleteView(ctx: Context, id: string): Promise<boolean> {
   const accountId = ctx.caller.accountId;
   return movingDefault(ctx, inTransaction(ctx.db.pool, async (client) => {
-    await lockAccount(client, accountId);
+    await lockViews(client, accountId);
     const { rowCount } = await client.query(`DELETE FROM "FunnelView" WHERE "accountId" = $1 AND id = $2`, [accountId, id]);
     if (rowCount === 0) return false;
     await client.query(`DELETE FROM "FunnelReach" WHERE "accountId" = $1 AND "viewId" = $2`, [accountId, id]);
@@ -130,7 +121,7 @@ export function deleteView(ctx: Context, id: string): Promise<boolean> {
 export function setDefaultView(ctx: Context, id: string): Promise<FunnelView> {
   const accountId = ctx.caller.accountId;
   return movingDefault(ctx, inTransaction(ctx.db.pool, async (client) => {
-    await lockAccount(client, accountId);
+    await lockViews(client, accountId);
     const { rows } = await client.query(`SELECT ${COLUMNS} FROM "FunnelView" WHERE "accountId" = $1 AND id = $2`, [accountId, id]);
     if (!rows[0]) throw notFound(`No funnel view "${id}" in this account (see funnelViews)`);
     await client.query(

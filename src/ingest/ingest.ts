@@ -23,7 +23,13 @@ export interface IngestResult {
   rejected: Rejection[];
 }
 
-const MAX_ATTEMPTS = 6;
+// Deadlocks and races between batches sharing new IDs (both retried) grow with concurrent writers.
+const MAX_ATTEMPTS = 10;
+
+/** Retried by inTransaction like a serialization failure (SQLSTATE 40001), which it is. */
+function raceWithConcurrentBatch(): Error {
+  return Object.assign(new Error('a concurrent batch stored an interaction of this batch first; retrying'), { code: '40001' });
+}
 
 /**
  * The one way records get into Touchpoint (GraphQL `ingest`, `touchpoint import` and `touchpoint
@@ -118,7 +124,10 @@ async function applyInOrder(
   const replaced = written.filter((id) => existing.has(id));
   const daysLeft = await storedDays(client, accountId, replaced);
   await applyToRollups(client, accountId, replaced, -1);
-  await writeInteractions(client, accountId, [...states.values()], refs);
+  const overwritten = await writeInteractions(client, accountId, [...states.values()], refs);
+  // A concurrent batch stored one of these new IDs after lockInteractions looked (the insert waited
+  // for it): its state was not subtracted. Running again sees it stored.
+  if ([...overwritten].some((id) => !existing.has(id))) throw raceWithConcurrentBatch();
   await applyToRollups(client, accountId, written, 1);
   await markStale(client, accountId, [...daysLeft, ...[...states.values()].map((s) => isoDay(s.startedAt))]);
   await updateFunnelReach(client, accountId, written, replaced);

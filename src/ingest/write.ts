@@ -115,10 +115,11 @@ export async function upsertReferences(client: pg.PoolClient, accountId: string,
 /**
  * Writes the final state of each interaction: the row with its derived columns (replacing a
  * stored one, which keeps its internal ID) and all its child rows. States must be distinct by ID;
- * their rows must be locked already (lockInteractions).
+ * their rows must be locked already (lockInteractions). Returns the external IDs of the rows that
+ * replaced stored ones.
  */
-export async function writeInteractions(client: pg.PoolClient, accountId: string, unsorted: InteractionState[], refs: References): Promise<void> {
-  if (unsorted.length === 0) return;
+export async function writeInteractions(client: pg.PoolClient, accountId: string, unsorted: InteractionState[], refs: References): Promise<Set<string>> {
+  if (unsorted.length === 0) return new Set();
   const states = [...unsorted].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const automationId = (s: InteractionState) => (s.automation ? (s.stored ? s.stored.automationId : refs.automationIds.get(s.automation.id)) : null);
   const endUserIds = refs.endUserIds;
@@ -143,7 +144,8 @@ export async function writeInteractions(client: pg.PoolClient, accountId: string
     REPLACE_INTERACTION,
   );
   const idOf = new Map(written.map((row) => [row.externalId, row.id]));
-  const replaced = written.filter((row) => !row.inserted).map((row) => row.id);
+  const replacedRows = written.filter((row) => !row.inserted);
+  const replaced = replacedRows.map((row) => row.id);
   if (replaced.length > 0) {
     for (const table of CHILD_TABLES) {
       await client.query(`DELETE FROM "${table}" WHERE "accountId" = $1 AND "interactionId" = ANY($2::int8[])`, [accountId, replaced]);
@@ -184,4 +186,5 @@ export async function writeInteractions(client: pg.PoolClient, accountId: string
   await copyRows(client, 'InteractionStep', accountId, ['interactionId', 'seq', 'kind', 'name', 'at', ...FILTER_COLUMNS], steps);
   await copyRows(client, 'InteractionTopic', accountId, ['interactionId', 'name', 'resolved', 'handleTimeSeconds', 'seq', ...FILTER_COLUMNS, 'type', 'escalated', 'outcome', 'sentimentScore', 'csatScore'], topics);
   await copyRows(client, 'InteractionIssue', accountId, ['interactionId', 'issue', 'seq', ...FILTER_COLUMNS, 'escalated', 'outcome'], issues);
+  return new Set(replacedRows.map((row) => row.externalId));
 }

@@ -231,3 +231,16 @@ it('keeps the maintained rollups equal to rollups rebuilt from the raw rows', as
   await inTransaction(db.pool, (client) => rebuildRollups(client, accountId));
   expect(await rollupRows()).toEqual(maintained);
 });
+
+it('stays exact when concurrent batches store the same new interactions', async () => {
+  const r = new Random(31);
+  const fresh = Array.from({ length: 30 }, (_, n) => `race-${n}`);
+  // Each batch holds every new ID: all but the first to insert one must subtract what it replaces.
+  const results = await Promise.all(
+    Array.from({ length: 4 }, () => ingestBatch(db.pool, accountId, fresh.map((id, index) => ({ index, value: interaction(r, id) })))),
+  );
+  expect(results.map((result) => result.rejected)).toEqual([[], [], [], []]);
+  const maintained = await rollupRows();
+  await inTransaction(db.pool, (client) => rebuildRollups(client, accountId));
+  expect(await rollupRows()).toEqual(maintained);
+}, 60_000);
