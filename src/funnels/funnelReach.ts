@@ -125,28 +125,22 @@ export async function rebuildAccountReach(client: pg.PoolClient, accountId: stri
 }
 
 /**
- * Ingest's part, at the end of a batch's transaction: the reach of the interactions it wrote, for
- * every view (the replaced ones' rows go first). The account row is shared with other batches and
- * taken exclusively by view writes, so a view written meanwhile either sees this batch's rows or
- * is seen by this batch.
+ * Ingest's part, at the end of a batch's transaction: the reach of the interactions it wrote
+ * (internal IDs; a replaced interaction keeps its ID, so its old rows go first), for every view.
+ * The account row is shared with other batches and taken exclusively by view writes
+ * (lockViews), so a view written meanwhile either sees this batch's rows or is seen by this batch.
  */
-export async function updateFunnelReach(client: pg.PoolClient, accountId: string, written: string[], replaced: string[]): Promise<void> {
-  if (written.length === 0) return;
+export async function updateFunnelReach(client: pg.PoolClient, accountId: string, internalIds: number[]): Promise<void> {
+  if (internalIds.length === 0) return;
   await client.query('SELECT 1 FROM "Account" WHERE id = $1 FOR SHARE', [accountId]);
   const { rows: views } = await client.query<ReachView>(VIEWS, [accountId]);
   if (views.length === 0) return;
-  const internalIds = (params: SqlParams, externalIds: string[]) =>
-    `(SELECT id FROM "Interaction" WHERE "accountId" = ${params.add(accountId)} AND "externalId" = ANY(${params.add(externalIds, 'text[]')}))`;
-  if (replaced.length > 0) {
-    const params = new SqlParams();
-    await client.query(
-      `DELETE FROM "FunnelReach" WHERE "accountId" = ${params.add(accountId)} AND "viewId" = ANY(${params.add(views.map((view) => view.id), 'text[]')})
-          AND "interactionId" IN ${internalIds(params, replaced)}`,
-      params.values,
-    );
-  }
+  await client.query(
+    'DELETE FROM "FunnelReach" WHERE "accountId" = $1 AND "viewId" = ANY($2::text[]) AND "interactionId" = ANY($3::int8[])',
+    [accountId, views.map((view) => view.id), internalIds],
+  );
   await client.query(HASH_JOINS_ONLY);
   for (const view of views) {
-    await insertReach(client, accountId, view, (params) => [`s."interactionId" IN ${internalIds(params, written)}`]);
+    await insertReach(client, accountId, view, (params) => [`s."interactionId" = ANY(${params.add(internalIds, 'int8[]')})`]);
   }
 }

@@ -124,12 +124,12 @@ async function applyInOrder(
   const replaced = written.filter((id) => existing.has(id));
   const daysLeft = await storedDays(client, accountId, replaced);
   await applyToRollups(client, accountId, replaced, -1);
-  const overwritten = await writeInteractions(client, accountId, [...states.values()], refs);
+  const { internalIds, overwritten } = await writeInteractions(client, accountId, [...states.values()], refs);
   // A concurrent batch stored one of these new IDs after lockInteractions looked (the insert waited
   // for it): its state was not subtracted. Running again sees it stored.
   if ([...overwritten].some((id) => !existing.has(id))) throw raceWithConcurrentBatch();
   await applyToRollups(client, accountId, written, 1);
   await markStale(client, accountId, [...daysLeft, ...[...states.values()].map((s) => isoDay(s.startedAt))]);
-  await updateFunnelReach(client, accountId, written, replaced);
+  await updateFunnelReach(client, accountId, internalIds);
   return rejected;
 }

@@ -27,6 +27,12 @@ const FILTER_COLUMNS = ['startedAt', 'automationId', 'automationVersionId', 'ver
 
 const CHILD_TABLES = ['Message', 'InteractionChannel', 'InteractionLog', 'InteractionStep', 'InteractionTopic', 'InteractionIssue'];
 
+/** What writeInteractions wrote: the rows' internal IDs, and the external IDs of rows that replaced stored ones. */
+export interface WrittenInteractions {
+  internalIds: number[];
+  overwritten: Set<string>;
+}
+
 /** Integer IDs of the automations and end users that fresh interaction records name. */
 export interface References {
   automationIds: Map<string, number>;
@@ -115,11 +121,10 @@ export async function upsertReferences(client: pg.PoolClient, accountId: string,
 /**
  * Writes the final state of each interaction: the row with its derived columns (replacing a
  * stored one, which keeps its internal ID) and all its child rows. States must be distinct by ID;
- * their rows must be locked already (lockInteractions). Returns the external IDs of the rows that
- * replaced stored ones.
+ * their rows must be locked already (lockInteractions).
  */
-export async function writeInteractions(client: pg.PoolClient, accountId: string, unsorted: InteractionState[], refs: References): Promise<Set<string>> {
-  if (unsorted.length === 0) return new Set();
+export async function writeInteractions(client: pg.PoolClient, accountId: string, unsorted: InteractionState[], refs: References): Promise<WrittenInteractions> {
+  if (unsorted.length === 0) return { internalIds: [], overwritten: new Set() };
   const states = [...unsorted].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const automationId = (s: InteractionState) => (s.automation ? (s.stored ? s.stored.automationId : refs.automationIds.get(s.automation.id)) : null);
   const endUserIds = refs.endUserIds;
@@ -186,5 +191,5 @@ export async function writeInteractions(client: pg.PoolClient, accountId: string
   await copyRows(client, 'InteractionStep', accountId, ['interactionId', 'seq', 'kind', 'name', 'at', ...FILTER_COLUMNS], steps);
   await copyRows(client, 'InteractionTopic', accountId, ['interactionId', 'name', 'resolved', 'handleTimeSeconds', 'seq', ...FILTER_COLUMNS, 'type', 'escalated', 'outcome', 'sentimentScore', 'csatScore'], topics);
   await copyRows(client, 'InteractionIssue', accountId, ['interactionId', 'issue', 'seq', ...FILTER_COLUMNS, 'escalated', 'outcome'], issues);
-  return new Set(replacedRows.map((row) => row.externalId));
+  return { internalIds: written.map((row) => row.id), overwritten: new Set(replacedRows.map((row) => row.externalId)) };
 }
