@@ -2,12 +2,13 @@ import type pg from 'pg';
 import { inTransaction } from '../db/transaction';
 import { isoDay } from '../rollups/rollupTables';
 import { applyToRollups } from '../rollups/rollupWrites';
-import { markStale, storedDays } from '../rollups/userBitmaps';
+import { markStale } from '../rollups/userBitmaps';
 import { updateFunnelReach } from '../funnels/funnelReach';
 import { FieldError } from './fieldReader';
 import { applyLateRecord, type InteractionState } from './fold';
 import { loadInteractionStates, lockInteractions } from './load';
 import type { IngestRecord, InteractionRecord, Rejection } from './records';
+import { keepStatisticsFresh } from './tableStatistics';
 import { validateRecord } from './validate';
 import { upsertReferences, writeInteractions } from './write';
 
@@ -55,6 +56,7 @@ export async function ingestBatch(pool: pg.Pool, accountId: string, batch: Posit
 
   const late = await inTransaction(pool, (client) => applyInOrder(client, accountId, valid), { attempts: MAX_ATTEMPTS });
   rejected.push(...late);
+  await keepStatisticsFresh(pool, valid.reduce((n, { record }) => n + (record.record === 'interaction' ? 1 : 0), 0));
   rejected.sort((a, b) => a.index - b.index);
   return { stored: valid.length - late.length, rejected };
 }
@@ -120,16 +122,14 @@ async function applyInOrder(
   }
   // The rollups follow the raw rows in this transaction: out with the old state, in with the new.
   // User bitmaps are only marked stale, on the days the interactions leave and the days they land on.
-  const written = [...states.keys()].sort();
-  const replaced = written.filter((id) => existing.has(id));
-  const daysLeft = await storedDays(client, accountId, replaced);
-  await applyToRollups(client, accountId, replaced, -1);
+  const replaced = [...states.keys()].flatMap((id) => existing.get(id) ?? []);
+  await applyToRollups(client, accountId, replaced.map((r) => r.id), -1);
   const { internalIds, overwritten } = await writeInteractions(client, accountId, [...states.values()], refs);
   // A concurrent batch stored one of these new IDs after lockInteractions looked (the insert waited
   // for it): its state was not subtracted. Running again sees it stored.
   if ([...overwritten].some((id) => !existing.has(id))) throw raceWithConcurrentBatch();
-  await applyToRollups(client, accountId, written, 1);
-  await markStale(client, accountId, [...daysLeft, ...[...states.values()].map((s) => isoDay(s.startedAt))]);
+  await applyToRollups(client, accountId, internalIds, 1);
+  await markStale(client, accountId, [...replaced.map((r) => r.day), ...[...states.values()].map((s) => isoDay(s.startedAt))]);
   await updateFunnelReach(client, accountId, internalIds);
   return rejected;
 }

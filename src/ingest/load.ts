@@ -1,19 +1,29 @@
 import type pg from 'pg';
+import { dayOf } from '../rollups/rollupTables';
 import type { AnalysisRecord } from './records';
 import type { InteractionState } from './fold';
+
+/** A stored interaction a batch rewrites: its internal ID and the UTC day (YYYY-MM-DD) it started on. */
+export interface LockedInteraction {
+  id: number;
+  day: string;
+}
 
 /**
  * Locks the stored interactions a batch will write, in ID order, until the batch commits. Without
  * joins: a lock that waits for a concurrent rewrite must not re-check join conditions against the
- * new row (which would drop it when its end user changed). Returns the IDs that are stored.
+ * new row (which would drop it when its end user changed). Returns the stored ones by external ID.
  */
-export async function lockInteractions(client: pg.PoolClient, accountId: string, externalIds: string[]): Promise<Set<string>> {
-  if (externalIds.length === 0) return new Set();
-  const { rows } = await client.query<{ externalId: string }>(
-    `SELECT "externalId" FROM "Interaction" WHERE "accountId" = $1 AND "externalId" = ANY($2::text[]) ORDER BY "externalId" FOR UPDATE`,
+export async function lockInteractions(client: pg.PoolClient, accountId: string, externalIds: string[]): Promise<Map<string, LockedInteraction>> {
+  const locked = new Map<string, LockedInteraction>();
+  if (externalIds.length === 0) return locked;
+  const { rows } = await client.query<{ externalId: string; id: string; day: string }>(
+    `SELECT "externalId", id, to_char(${dayOf('i')}, 'YYYY-MM-DD') AS day
+       FROM "Interaction" i WHERE "accountId" = $1 AND "externalId" = ANY($2::text[]) ORDER BY "externalId" FOR UPDATE`,
     [accountId, [...new Set(externalIds)].sort()],
   );
-  return new Set(rows.map((row) => row.externalId));
+  for (const row of rows) locked.set(row.externalId, { id: Number(row.id), day: row.day });
+  return locked;
 }
 
 /** Reads stored interactions back into their record form (lock them first: lockInteractions). */

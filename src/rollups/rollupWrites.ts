@@ -30,16 +30,15 @@ function addToRollup(t: RollupTable, where: string, sign: 1 | -1): string {
 }
 
 /**
- * Adds (sign 1) or subtracts (sign -1) the stored state of these interactions to every rollup.
+ * Adds (sign 1) or subtracts (sign -1) the stored state of these interactions (internal IDs) to every rollup.
  * Ingest subtracts the interactions a batch rewrites before it writes them and adds them after,
  * in the batch's transaction: the rollups change exactly when the raw rows do.
  */
-export async function applyToRollups(client: pg.PoolClient, accountId: string, externalIds: string[], sign: 1 | -1): Promise<void> {
-  if (externalIds.length === 0) return;
+export async function applyToRollups(client: pg.PoolClient, accountId: string, interactionIds: number[], sign: 1 | -1): Promise<void> {
+  if (interactionIds.length === 0) return;
   for (const t of ROLLUPS) {
-    const where = `${t.alias}."accountId" = $1 AND ${t.alias}."${t.interactionColumn}" IN
-      (SELECT id FROM "Interaction" WHERE "accountId" = $1 AND "externalId" = ANY($2::text[]))`;
-    await client.query(addToRollup(t, where, sign), [accountId, externalIds]);
+    const where = `${t.alias}."accountId" = $1 AND ${t.alias}."${t.interactionColumn}" = ANY($2::int8[])`;
+    await client.query(addToRollup(t, where, sign), [accountId, interactionIds]);
   }
 }
 

@@ -15,17 +15,6 @@ import { dayOf } from './rollupTables';
  */
 export const CHUNK_BITS = 8192;
 
-/** The UTC days (YYYY-MM-DD) on which these stored interactions started. */
-export async function storedDays(client: pg.PoolClient, accountId: string, externalIds: string[]): Promise<string[]> {
-  if (externalIds.length === 0) return [];
-  const { rows } = await client.query<{ day: string }>(
-    `SELECT DISTINCT to_char(${dayOf('i')}, 'YYYY-MM-DD') AS day
-       FROM "Interaction" i WHERE i."accountId" = $1 AND i."externalId" = ANY($2::text[])`,
-    [accountId, externalIds],
-  );
-  return rows.map((row) => row.day);
-}
-
 /** Marks days whose user bitmaps no longer match the raw rows; in day order, so concurrent batches lock marks in one order. */
 export async function markStale(client: pg.PoolClient, accountId: string, days: Iterable<string>): Promise<void> {
   const sorted = [...new Set(days)].sort();

@@ -1,0 +1,54 @@
+import type pg from 'pg';
+
+/**
+ * The tables a batch writes into and later looks rows up in by key (the interaction by external
+ * ID, its child rows by internal ID, end users by external ID).
+ */
+const INGEST_TABLES = ['Interaction', 'Message', 'InteractionChannel', 'InteractionLog', 'InteractionStep', 'InteractionTopic', 'InteractionIssue', 'EndUser'];
+
+/** Below this many rows a table's statistics hardly matter; above it they are refreshed as it doubles. */
+const MIN_ROWS = 20_000;
+
+interface Tracker {
+  /** Interactions in the table when its statistics were last taken (from pg_class), or null before the first look. */
+  analyzedRows: number | null;
+  writtenSince: number;
+  running: Promise<void> | null;
+}
+
+const trackers = new WeakMap<pg.Pool, Tracker>();
+
+/**
+ * Keeps the planner's statistics of the ingest tables in step with a bulk load. A table that was
+ * never analyzed looks tiny to the planner, which then finds a batch's rows by scanning the
+ * account's whole table instead of its key index: every batch gets slower as the table grows.
+ * Autovacuum analyzes only once a minute at best, and a large import outruns it, so ingest
+ * analyzes the tables itself whenever they have doubled since the statistics were taken
+ * (a logarithmic number of times over a load; ANALYZE samples a fixed number of rows).
+ * Called after a batch commits, with the number of interactions it wrote.
+ */
+export async function keepStatisticsFresh(pool: pg.Pool, interactionsWritten: number): Promise<void> {
+  let tracker = trackers.get(pool);
+  if (!tracker) trackers.set(pool, (tracker = { analyzedRows: null, writtenSince: 0, running: null }));
+  tracker.writtenSince += interactionsWritten;
+  if (tracker.running) return tracker.running;
+  if (tracker.analyzedRows === null) {
+    const { rows } = await pool.query<{ rows: number }>(`SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = '"Interaction"'::regclass`);
+    // -1: never analyzed (PostgreSQL 14+).
+    tracker.analyzedRows = Math.max(rows[0]?.rows ?? -1, 0);
+    tracker.writtenSince = interactionsWritten;
+  }
+  if (tracker.writtenSince < Math.max(MIN_ROWS, tracker.analyzedRows)) return;
+  const t = tracker;
+  t.running = (async () => {
+    try {
+      await pool.query(`ANALYZE ${INGEST_TABLES.map((table) => `"${table}"`).join(', ')}`);
+      const { rows } = await pool.query<{ rows: number }>(`SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = '"Interaction"'::regclass`);
+      t.analyzedRows = Math.max(rows[0]?.rows ?? 0, 0);
+      t.writtenSince = 0;
+    } finally {
+      t.running = null;
+    }
+  })();
+  return t.running;
+}
