@@ -4,9 +4,27 @@
 // which `npm install` runs.
 const path = require('node:path');
 const fs = require('node:fs');
+const os = require('node:os');
+const { spawn } = require('node:child_process');
 const entry = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
 if (!fs.existsSync(entry)) {
   console.error('touchpoint: not built yet. Run `npm install` (or `npm run build`) in ' + path.dirname(__dirname));
   process.exit(1);
 }
-require(entry).main(process.argv.slice(2)).then((code) => process.exit(code));
+
+// `import` holds a few batches at a time whatever the file's size, but V8 lets its heap grow far
+// past that before it collects (over 400 MB RSS on a large file). It runs in a child process with
+// a capped heap instead, so its memory stays flat; a cap the user sets is left alone.
+const IMPORT_HEAP_MB = 256;
+const heapCapped = [...process.execArgv, process.env.NODE_OPTIONS || ''].some((arg) => arg.includes('--max-old-space-size'));
+if (process.argv[2] === 'import' && !heapCapped) {
+  const child = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${IMPORT_HEAP_MB}`, __filename, ...process.argv.slice(2)], { stdio: 'inherit' });
+  // A terminal sends SIGINT and SIGHUP to the whole process group (the child has them already);
+  // SIGTERM is usually sent to this process alone.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGHUP', () => undefined);
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  child.on('exit', (code, signal) => process.exit(code ?? 128 + (os.constants.signals[signal] || 0)));
+} else {
+  require(entry).main(process.argv.slice(2)).then((code) => process.exit(code));
+}

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { ingestBatch, type IngestResult } from '../ingest/ingest';
+import { batchPipeline } from '../ingest/batchPipeline';
+import type { IngestResult, PositionedRecord } from '../ingest/ingest';
 import { refreshUserBitmaps } from '../rollups/userBitmaps';
 import { demoRecords, type DemoOptions } from './generator';
 
@@ -11,20 +12,22 @@ export async function seedDemoData(
   onProgress?: (done: number) => void,
 ): Promise<IngestResult> {
   const total: IngestResult = { stored: 0, rejected: [] };
-  let batch: Array<{ index: number; value: unknown }> = [];
-  let index = 0;
-  const flush = async () => {
-    const result = await ingestBatch(pool, accountId, batch);
+  const pipeline = batchPipeline(pool, accountId, (result) => {
     total.stored += result.stored;
     total.rejected.push(...result.rejected);
-    batch = [];
     onProgress?.(total.stored);
-  };
+  });
+  let batch: PositionedRecord[] = [];
+  let index = 0;
   for (const record of demoRecords(options)) {
     batch.push({ index: index++, value: record });
-    if (batch.length >= 2000) await flush();
+    if (batch.length >= 2000) {
+      await pipeline.push(batch);
+      batch = [];
+    }
   }
-  if (batch.length > 0) await flush();
+  if (batch.length > 0) await pipeline.push(batch);
+  await pipeline.drain();
   await refreshUserBitmaps(pool, accountId);
   return total;
 }

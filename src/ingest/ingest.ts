@@ -32,14 +32,16 @@ function raceWithConcurrentBatch(): Error {
   return Object.assign(new Error('a concurrent batch stored an interaction of this batch first; retrying'), { code: '40001' });
 }
 
-/**
- * The one way records get into Touchpoint (GraphQL `ingest`, `touchpoint import` and `touchpoint
- * seed` all call this). A batch is applied in its order inside one transaction: every valid
- * record is stored, every invalid one is rejected with its position and changes nothing.
- */
-export async function ingestBatch(pool: pg.Pool, accountId: string, batch: PositionedRecord[]): Promise<IngestResult> {
+/** A batch checked record by record: the records to apply in order, and the ones already rejected. */
+export interface ValidatedBatch {
+  valid: Array<{ index: number; record: IngestRecord }>;
+  rejected: Rejection[];
+}
+
+/** Checks every record of a batch on its own (no database): the first half of ingestBatch. */
+export function validateBatch(batch: PositionedRecord[]): ValidatedBatch {
   const rejected: Rejection[] = [];
-  const valid: Array<{ index: number; record: IngestRecord }> = [];
+  const valid: ValidatedBatch['valid'] = [];
   for (const { index, value } of batch) {
     if (value instanceof FieldError) {
       rejected.push({ index, path: value.path, reason: value.message });
@@ -52,8 +54,22 @@ export async function ingestBatch(pool: pg.Pool, accountId: string, batch: Posit
       rejected.push({ index, path: error.path, reason: error.message });
     }
   }
-  if (valid.length === 0) return { stored: 0, rejected };
+  return { valid, rejected };
+}
 
+/**
+ * The one way records get into Touchpoint (GraphQL `ingest`, `touchpoint import` and `touchpoint
+ * seed` all call this). A batch is applied in its order inside one transaction: every valid
+ * record is stored, every invalid one is rejected with its position and changes nothing.
+ */
+export function ingestBatch(pool: pg.Pool, accountId: string, batch: PositionedRecord[]): Promise<IngestResult> {
+  return storeBatch(pool, accountId, validateBatch(batch));
+}
+
+/** Applies a validated batch in one transaction: the second half of ingestBatch. */
+export async function storeBatch(pool: pg.Pool, accountId: string, { valid, rejected: invalid }: ValidatedBatch): Promise<IngestResult> {
+  const rejected = [...invalid];
+  if (valid.length === 0) return { stored: 0, rejected };
   const late = await inTransaction(pool, (client) => applyInOrder(client, accountId, valid), { attempts: MAX_ATTEMPTS });
   rejected.push(...late);
   await keepStatisticsFresh(pool, valid.reduce((n, { record }) => n + (record.record === 'interaction' ? 1 : 0), 0));

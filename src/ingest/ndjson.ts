@@ -3,7 +3,8 @@ import readline from 'node:readline';
 import type pg from 'pg';
 import { FieldError } from './fieldReader';
 import { refreshUserBitmaps } from '../rollups/userBitmaps';
-import { ingestBatch, type PositionedRecord } from './ingest';
+import { batchPipeline } from './batchPipeline';
+import type { IngestResult, PositionedRecord } from './ingest';
 
 export interface ImportProgress {
   lines: number;
@@ -21,11 +22,15 @@ export interface ImportSummary extends ImportProgress {
 }
 
 export interface ImportOptions {
+  /** Records per batch (at most; a batch also ends after MAX_BATCH_BYTES of lines). */
   batchSize?: number;
   onProgress?: (progress: ImportProgress) => void;
   /** Stops reading: the batch being written is finished (committed), nothing after it is started. */
   signal?: AbortSignal;
 }
+
+/** Large records (long transcripts) make smaller batches, so memory stays bounded whatever their size. */
+const MAX_BATCH_BYTES = 8 << 20;
 
 export function rejectedFilePath(file: string): string {
   return `${file}.rejected.ndjson`;
@@ -57,9 +62,10 @@ export async function importNdjson(pool: pg.Pool, accountId: string, file: strin
   const lines = readline.createInterface({ input, crlfDelay: Infinity });
   const progress: ImportProgress = { lines: 0, stored: 0, rejected: 0, bytesRead: 0, totalBytes };
   let texts = new Map<number, string>();
+  const textsInFlight: Array<Map<number, string>> = [];
 
-  const write = async (batch: PositionedRecord[], batchTexts: Map<number, string>) => {
-    const result = await ingestBatch(pool, accountId, batch);
+  const pipeline = batchPipeline(pool, accountId, async (result: IngestResult) => {
+    const batchTexts = textsInFlight.shift()!;
     progress.stored += result.stored;
     progress.rejected += result.rejected.length;
     for (const rejection of result.rejected) {
@@ -69,13 +75,19 @@ export async function importNdjson(pool: pg.Pool, accountId: string, file: strin
     }
     progress.bytesRead = input.bytesRead;
     options.onProgress?.({ ...progress });
+  });
+  const push = (batch: PositionedRecord[]) => {
+    textsInFlight.push(texts);
+    texts = new Map();
+    return pipeline.push(batch);
   };
 
   let batch: PositionedRecord[] = [];
-  let inFlight: Promise<void> = Promise.resolve();
+  let batchBytes = 0;
   try {
     let lineNumber = 0;
     for await (const line of lines) {
+      if (options.signal?.aborted) break;
       lineNumber++;
       // A byte order mark at the start of the file (editors on Windows write one) is not part of
       // the first record; RFC 8259 lets a JSON parser ignore it.
@@ -84,19 +96,21 @@ export async function importNdjson(pool: pg.Pool, accountId: string, file: strin
       progress.lines++;
       batch.push({ index: lineNumber, value: parseLine(text) });
       texts.set(lineNumber, text);
-      if (batch.length >= batchSize) {
+      batchBytes += text.length;
+      if (batch.length >= batchSize || batchBytes >= MAX_BATCH_BYTES) {
         const full = batch;
-        const fullTexts = texts;
-        texts = new Map();
         batch = [];
-        await inFlight;
-        inFlight = write(full, fullTexts);
+        batchBytes = 0;
+        await push(full);
       }
     }
-    await inFlight;
-    if (batch.length > 0 && !options.signal?.aborted) await write(batch, texts);
+    await pipeline.drain();
+    if (batch.length > 0 && !options.signal?.aborted) {
+      await push(batch);
+      await pipeline.drain();
+    }
   } finally {
-    await inFlight.catch(() => undefined);
+    await pipeline.drain().catch(() => undefined);
     lines.close();
     input.destroy();
     const out = rejectedOut as fs.WriteStream | null;

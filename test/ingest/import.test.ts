@@ -143,6 +143,36 @@ describe('with DATABASE_URL', () => {
     });
   });
 
+  it('a batch also ends after 8 MB of lines, so files of long transcripts keep memory bounded', async () => {
+    const file = path.join(tmp, 'long.ndjson');
+    // Ten lines of just over 1 MiB each (12 messages of 90,000 characters): the eighth takes a batch past 8 MiB.
+    const text = 'x'.repeat(90_000);
+    const messages = Array.from({ length: 12 }, (_, m) => outbound(`m${m}`, m, { text }));
+    fs.writeFileSync(file, Array.from({ length: 10 }, (_, i) => line(interaction(`long-${i}`, { messages }))).join('\n') + '\n');
+    await createAccount(db.prisma, 'Long', 'long');
+    const progress: ImportProgress[] = [];
+    await importNdjson(db.pool, 'long', file, { onProgress: (p) => progress.push(p) });
+    expect(progress.map((p) => p.stored)).toEqual([8, 10]);
+    expect((await stored(db.pool, 'long', 'long-9'))!.messages.map((m: { text: string }) => m.text.length)).toEqual(Array(12).fill(90_000));
+  });
+
+  it('runs the import in a child process whose heap is capped (256 MB), so RSS stays flat on large files', async () => {
+    const probe = path.join(tmp, 'probe.cjs');
+    const out = path.join(tmp, 'probe.ndjson');
+    fs.writeFileSync(probe, `process.on('exit', () => require('fs').appendFileSync(${JSON.stringify(out)}, JSON.stringify({ execArgv: process.execArgv, limitMb: require('v8').getHeapStatistics().heap_size_limit / 2 ** 20, main: require.main?.filename }) + '\\n'));`);
+    const file = path.join(tmp, 'capped.ndjson');
+    fs.writeFileSync(file, line(interaction('cap-1')) + '\n');
+    const run = await cli(['import', file, '--account', 'imp'], { ...env, NODE_OPTIONS: `--require ${probe}` });
+    expect(run.code).toBe(0);
+    const processes = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    // The launcher, then the capped child that did the import.
+    expect(processes).toHaveLength(2);
+    const child = processes.find((p) => p.execArgv.includes('--max-old-space-size=256'));
+    expect(child).toBeDefined();
+    expect(child.limitMb).toBeLessThan(400);
+    expect((await stored(db.pool, 'imp', 'cap-1'))!.row).toMatchObject({ type: 'CONVERSATIONAL' });
+  });
+
   it('a byte order mark at the start of the file is not part of the first record', async () => {
     const file = path.join(tmp, 'bom.ndjson');
     fs.writeFileSync(file, '\uFEFF' + line(interaction('bom-1')) + '\n' + line(csat('bom-1', 2, 5)) + '\n');
