@@ -6,8 +6,13 @@ import type pg from 'pg';
  */
 const INGEST_TABLES = ['Interaction', 'Message', 'InteractionChannel', 'InteractionLog', 'InteractionStep', 'InteractionTopic', 'InteractionIssue', 'EndUser'];
 
-/** Below this many rows a table's statistics hardly matter; above it they are refreshed as it doubles. */
+/** Below this many rows a table's statistics hardly matter. */
 const MIN_ROWS = 20_000;
+/**
+ * Once analyzed, the planner scales its row estimates by the table's current size on its own;
+ * the statistics are taken again when the table has grown this many times over.
+ */
+const GROWTH = 10;
 
 interface Tracker {
   /** Interactions in the table when its statistics were last taken (from pg_class), or null before the first look. */
@@ -23,8 +28,8 @@ const trackers = new WeakMap<pg.Pool, Tracker>();
  * never analyzed looks tiny to the planner, which then finds a batch's rows by scanning the
  * account's whole table instead of its key index: every batch gets slower as the table grows.
  * Autovacuum analyzes only once a minute at best, and a large import outruns it, so ingest
- * analyzes the tables itself whenever they have doubled since the statistics were taken
- * (a logarithmic number of times over a load; ANALYZE samples a fixed number of rows).
+ * analyzes the tables itself once 20,000 interactions are in, and again whenever they have grown
+ * tenfold since (a logarithmic number of times over a load; ANALYZE samples a fixed number of rows).
  * Called after a batch commits, with the number of interactions it wrote.
  */
 export async function keepStatisticsFresh(pool: pg.Pool, interactionsWritten: number): Promise<void> {
@@ -38,7 +43,7 @@ export async function keepStatisticsFresh(pool: pg.Pool, interactionsWritten: nu
     tracker.analyzedRows = Math.max(rows[0]?.rows ?? -1, 0);
     tracker.writtenSince = interactionsWritten;
   }
-  if (tracker.writtenSince < Math.max(MIN_ROWS, tracker.analyzedRows)) return;
+  if (tracker.writtenSince < Math.max(MIN_ROWS, (GROWTH - 1) * tracker.analyzedRows)) return;
   const t = tracker;
   t.running = (async () => {
     try {

@@ -29,7 +29,7 @@ async function estimates(): Promise<Record<string, number>> {
 const batch = (from: number) =>
   Array.from({ length: 20 }, (_, i) => interaction(`s${from + i}`, { messages: [outbound('a', 0), outbound('b', 1)] }));
 
-test('small batches leave the statistics alone; a load as large as the table (and at least 20,000) refreshes them', async () => {
+test('small batches leave the statistics alone; a load as large as the table (and at least 20,000) refreshes them (later, nine times the analyzed size when that is more)', async () => {
   await ingestOk(db.pool, accountId, batch(0));
   expect(await estimates()).toEqual({ Interaction: -1, Message: -1, EndUser: -1 });
 
