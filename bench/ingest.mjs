@@ -1,8 +1,10 @@
 // npm run bench:ingest [-- --interactions N]: generates an NDJSON file of demo records, imports it
-// into a fresh embedded database with the import command's code path, then sends a part of it
-// through the GraphQL mutation, and prints interactions/s, messages/s and peak RSS.
+// into a fresh embedded database with the `touchpoint import` command (a child process, as users
+// run it), then sends a part of it through the GraphQL mutation, and prints interactions/s,
+// messages/s and the peak RSS of the import command and of this process.
 import fs from 'node:fs';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { dist, openBenchDatabase, peakRssMb, requireBuilt, root } from './lib.mjs';
 
@@ -10,7 +12,6 @@ requireBuilt();
 const { values } = parseArgs({ options: { interactions: { type: 'string', default: '200000' }, graphql: { type: 'string', default: '20000' } } });
 const interactions = Number(values.interactions);
 const { demoRecords } = await import(dist('demo/generator.js'));
-const { importNdjson } = await import(dist('ingest/ndjson.js'));
 const { createAccount } = await import(dist('accounts/accountStore.js'));
 
 const file = path.join(root, '.bench', `ingest-${interactions}.ndjson`);
@@ -30,10 +31,28 @@ console.log(`file: ${records} records (${interactions} interactions, ${messages}
 
 const open = await openBenchDatabase('ingest', { fresh: true });
 const account = await createAccount(open.db.prisma, 'bench', 'bench');
+// The command connects to this process's embedded database (TOUCHPOINT_DATA_DIR is set) or to
+// DATABASE_URL. A probe preloaded into each of its Node processes (the launcher and the
+// heap-capped importer it starts) records that process's peak RSS.
+const probe = path.join(root, '.bench', 'rss-probe.cjs');
+const rssFile = path.join(root, '.bench', 'import-rss.txt');
+fs.writeFileSync(probe, `process.on('exit', () => require('fs').appendFileSync(${JSON.stringify(rssFile)}, process.resourceUsage().maxRSS + '\\n'));`);
+fs.rmSync(rssFile, { force: true });
 let started = Date.now();
-const summary = await importNdjson(open.db.pool, account.id, file);
+const output = await new Promise((resolve, reject) => {
+  const child = spawn(process.execPath, [path.join(root, 'bin', 'touchpoint.js'), 'import', file, '--account', account.id], {
+    env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${probe}` },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.on('error', reject);
+  child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`touchpoint import exited ${code}: ${stdout}`))));
+});
 let seconds = (Date.now() - started) / 1000;
-console.log(`import:  ${summary.stored} stored, ${summary.rejected} rejected in ${seconds.toFixed(1)} s`);
+const summary = JSON.parse(output.trim().split('\n').at(-1));
+const importRssMb = Math.max(...fs.readFileSync(rssFile, 'utf8').trim().split('\n').map(Number)) / 1024;
+console.log(`import:  ${summary.stored} stored, ${summary.rejected} rejected in ${seconds.toFixed(1)} s (touchpoint import, peak RSS ${Math.round(importRssMb)} MB)`);
 console.log(`         ${Math.round(interactions / seconds)} interactions/s, ${Math.round(messages / seconds)} messages/s`);
 
 // The GraphQL path: the same records as mutation calls of 1,000 records over HTTP.
@@ -60,6 +79,6 @@ for (const records of batches) {
 }
 seconds = (Date.now() - started) / 1000;
 console.log(`graphql: ${gqlInteractions} interactions in ${seconds.toFixed(1)} s = ${Math.round(gqlInteractions / seconds)} interactions/s`);
-console.log(`peak RSS: ${peakRssMb()} MB (this process: generator, importer and server)`);
+console.log(`peak RSS: ${peakRssMb()} MB (this process: generator and server)`);
 await server.stop();
 await open.close();

@@ -18,7 +18,8 @@ if (!fs.existsSync(entry)) {
 const IMPORT_HEAP_MB = 256;
 const heapCapped = [...process.execArgv, process.env.NODE_OPTIONS || ''].some((arg) => arg.includes('--max-old-space-size'));
 if (process.argv[2] === 'import' && !heapCapped) {
-  const child = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${IMPORT_HEAP_MB}`, __filename, ...process.argv.slice(2)], { stdio: 'inherit' });
+  // The IPC channel is only there so that the child notices when this process dies.
+  const child = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${IMPORT_HEAP_MB}`, __filename, ...process.argv.slice(2)], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
   // A terminal sends SIGINT and SIGHUP to the whole process group (the child has them already);
   // SIGTERM is usually sent to this process alone.
   process.on('SIGINT', () => undefined);
@@ -26,5 +27,11 @@ if (process.argv[2] === 'import' && !heapCapped) {
   process.on('SIGTERM', () => child.kill('SIGTERM'));
   child.on('exit', (code, signal) => process.exit(code ?? 128 + (os.constants.signals[signal] || 0)));
 } else {
+  if (process.argv[2] === 'import' && process.channel) {
+    // The launcher is gone (SIGKILL cannot be forwarded): stop at once as it did, leaving the
+    // batch in flight uncommitted, instead of importing on unseen.
+    process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
+    process.channel.unref();
+  }
   require(entry).main(process.argv.slice(2)).then((code) => process.exit(code));
 }
