@@ -37,23 +37,27 @@ export async function keepStatisticsFresh(pool: pg.Pool, interactionsWritten: nu
   if (!tracker) trackers.set(pool, (tracker = { analyzedRows: null, writtenSince: 0, running: null }));
   tracker.writtenSince += interactionsWritten;
   if (tracker.running) return tracker.running;
-  if (tracker.analyzedRows === null) {
-    const { rows } = await pool.query<{ rows: number }>(`SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = '"Interaction"'::regclass`);
-    // -1: never analyzed (PostgreSQL 14+).
-    tracker.analyzedRows = Math.max(rows[0]?.rows ?? -1, 0);
-    tracker.writtenSince = interactionsWritten;
-  }
-  if (tracker.writtenSince < Math.max(MIN_ROWS, (GROWTH - 1) * tracker.analyzedRows)) return;
   const t = tracker;
   t.running = (async () => {
     try {
+      t.analyzedRows ??= await estimatedInteractions(pool);
+      if (t.writtenSince < Math.max(MIN_ROWS, (GROWTH - 1) * t.analyzedRows)) return;
       await pool.query(`ANALYZE ${INGEST_TABLES.map((table) => `"${table}"`).join(', ')}`);
-      const { rows } = await pool.query<{ rows: number }>(`SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = '"Interaction"'::regclass`);
-      t.analyzedRows = Math.max(rows[0]?.rows ?? 0, 0);
+      t.analyzedRows = await estimatedInteractions(pool);
       t.writtenSince = 0;
-    } finally {
-      t.running = null;
+    } catch {
+      // Statistics only speed the next batches up; the batch that got here is committed, so a
+      // failed ANALYZE (a connection lost meanwhile) must not fail it. Autovacuum analyzes later.
     }
-  })();
+    // Cleared once settled (a callback, so never before the assignment below has happened).
+  })().finally(() => {
+    t.running = null;
+  });
   return t.running;
+}
+
+/** The planner's row count of the interaction table: 0 until it is first analyzed (reltuples -1). */
+async function estimatedInteractions(pool: pg.Pool): Promise<number> {
+  const { rows } = await pool.query<{ rows: number }>(`SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = '"Interaction"'::regclass`);
+  return Math.max(rows[0]?.rows ?? 0, 0);
 }
