@@ -104,11 +104,8 @@ export async function importNdjson(pool: pg.Pool, accountId: string, file: strin
         await push(full);
       }
     }
+    if (batch.length > 0 && !options.signal?.aborted) await push(batch);
     await pipeline.drain();
-    if (batch.length > 0 && !options.signal?.aborted) {
-      await push(batch);
-      await pipeline.drain();
-    }
   } finally {
     await pipeline.drain().catch(() => undefined);
     lines.close();

@@ -15,16 +15,16 @@ import { dayOf } from './rollupTables';
  */
 export const CHUNK_BITS = 8192;
 
+/** The upsert of stale marks for the (accountId, day) rows `select` yields: it locks each mark row. */
+const markDays = (select: string) =>
+  `INSERT INTO "StaleUserDay" ("accountId", day) ${select}
+   ON CONFLICT ("accountId", day) DO UPDATE SET marks = "StaleUserDay".marks + 1`;
+
 /** Marks days whose user bitmaps no longer match the raw rows; in day order, so concurrent batches lock marks in one order. */
 export async function markStale(client: pg.PoolClient, accountId: string, days: Iterable<string>): Promise<void> {
   const sorted = [...new Set(days)].sort();
   if (sorted.length === 0) return;
-  await client.query(
-    `INSERT INTO "StaleUserDay" ("accountId", day)
-     SELECT $1::text, d FROM unnest($2::date[]) AS d ORDER BY d
-     ON CONFLICT ("accountId", day) DO UPDATE SET marks = "StaleUserDay".marks + 1`,
-    [accountId, sorted],
-  );
+  await client.query(markDays(`SELECT $1::text, d FROM unnest($2::date[]) AS d ORDER BY d`), [accountId, sorted]);
 }
 
 /** The bitmap rows of the given days, from the raw rows: one grouping by user, then one by chunk. */
@@ -71,12 +71,7 @@ export function refreshUserBitmaps(pool: pg.Pool, accountId: string, range?: { f
 
 /** Rebuilds every day of an account (rollups rebuild): all its days are marked, then refreshed. */
 export async function rebuildUserBitmaps(client: pg.PoolClient, accountId: string): Promise<Refreshed> {
-  await client.query(
-    `INSERT INTO "StaleUserDay" ("accountId", day)
-     SELECT DISTINCT $1::text, ${dayOf('i')} FROM "Interaction" i WHERE i."accountId" = $1
-     ON CONFLICT ("accountId", day) DO UPDATE SET marks = "StaleUserDay".marks + 1`,
-    [accountId],
-  );
+  await client.query(markDays(`SELECT DISTINCT $1::text, ${dayOf('i')} FROM "Interaction" i WHERE i."accountId" = $1`), [accountId]);
   await client.query('DELETE FROM "DailyUserBitmap" WHERE "accountId" = $1', [accountId]);
   return refreshStaleDays(client, accountId);
 }
