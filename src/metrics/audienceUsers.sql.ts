@@ -1,9 +1,9 @@
 import { SqlParams } from '../common/sql';
 import { splitRange } from '../rollups/facts';
 import { isoDay } from '../rollups/rollupTables';
-import { CHUNK_BITS, refreshUserBitmaps } from '../rollups/userBitmaps';
+import { CHUNK_BITS, EVERY_SEGMENT, refreshUserBitmaps } from '../rollups/userBitmaps';
 import type { Context } from '../server/context';
-import { filterConditions, filterKey, narrowsByList, type Filter } from './filter';
+import { dimensionConditions, filterConditions, filterKey, narrowsByList, type Filter } from './filter';
 
 export interface UserTotals {
   uniqueUsers: number;
@@ -15,17 +15,18 @@ export interface UserTotals {
 const BITMAP_ATTEMPTS = 3;
 
 /**
- * Distinct, returning (2+ interactions) and engaged end users. Unfiltered ranges that hold whole
- * UTC days read those days from the daily user bitmaps (rollups/userBitmaps.ts) and only the
- * partial days at the edges from raw rows; everything else groups the raw rows by end user.
+ * Distinct, returning (2+ interactions) and engaged end users. Ranges that hold whole UTC days
+ * read those days from the daily user bitmaps (rollups/userBitmaps.ts: all interactions, or the
+ * filter's segments) and only the partial days at the edges from raw rows; ranges within one day
+ * (and the raw path) group the raw rows by end user.
  */
 export function userTotals(ctx: Context, filter: Filter): Promise<UserTotals> {
   return ctx.memo(`userTotals:${filterKey(filter)}`, async () => {
-    const { days, edges } = splitRange(filter.from, filter.to, ctx.useRollups && !narrowsByList(filter));
+    const { days, edges } = splitRange(filter.from, filter.to, ctx.useRollups);
     if (days) {
       const range = { from: isoDay(days.from), to: isoDay(days.to) };
       for (let attempt = 1; attempt <= BITMAP_ATTEMPTS; attempt++) {
-        const totals = await bitmapUserTotals(ctx, range, edges);
+        const totals = await bitmapUserTotals(ctx, filter, range, edges);
         if (totals) return totals;
         await refreshUserBitmaps(ctx.db.pool, ctx.caller.accountId, range);
       }
@@ -50,27 +51,38 @@ async function rawUserTotals(ctx: Context, filter: Filter): Promise<UserTotals> 
 }
 
 /**
- * Whole days OR-ed per chunk: users, engaged users, and returning users, who came twice on one
- * day or on a day after an earlier one (the window ORs the days before each day). Users of the
- * edges (raw rows) are then counted where the whole days do not already count them: a user is
- * returning when the edges hold two of their interactions or one plus one on the whole days.
- * Null when a day of the range is stale (its bitmaps must be refreshed first).
+ * Whole days OR-ed per chunk: users, engaged users, and returning users, who came twice in one
+ * cell (a day, or a day and segment) or in a cell after an earlier one (the window ORs the cells
+ * before each cell). A filtered range reads the cells of the segments its lists select (found in
+ * the interaction rollup of those days), an unfiltered one the whole-day cells. Users of the
+ * edges (raw rows, filtered) are then counted where the whole days do not already count them: a
+ * user is returning when the edges hold two of their interactions or one plus one on the whole
+ * days. Null when a day of the range is stale (its bitmaps must be refreshed first).
  */
-async function bitmapUserTotals(ctx: Context, days: { from: string; to: string }, edges: Array<{ from: Date; to: Date }>): Promise<UserTotals | null> {
+async function bitmapUserTotals(
+  ctx: Context,
+  filter: Filter,
+  days: { from: string; to: string },
+  edges: Array<{ from: Date; to: Date }>,
+): Promise<UserTotals | null> {
   const params = new SqlParams();
   const account = params.add(ctx.caller.accountId);
   const [from, to] = [params.add(days.from, 'date'), params.add(days.to, 'date')];
+  const segments = narrowsByList(filter)
+    ? `ANY(ARRAY(SELECT DISTINCT r.segment FROM "DailyInteractionRollup" r
+                  WHERE ${dimensionConditions(params, ctx.caller.accountId, filter, 'r')} AND r.day >= ${from} AND r.day < ${to}))`
+    : `'${EVERY_SEGMENT}'`;
   const edgeRows = edges.map(
     (edge) => `SELECT i."endUserId", i.engaged FROM "Interaction" i
-                WHERE i."accountId" = ${account} AND i."startedAt" >= ${params.add(edge.from, 'timestamptz')} AND i."startedAt" < ${params.add(edge.to, 'timestamptz')}`,
+                WHERE ${filterConditions(params, ctx.caller.accountId, { ...filter, ...edge })}`,
   );
   const bit = (column: string, id: string) => `coalesce(get_bit(w.${column}, ${id} % ${CHUNK_BITS}), 0) = 1`;
   const { rows } = await ctx.db.pool.query<UserTotals & { stale: boolean }>(
     `WITH day_bits AS (
        SELECT b.chunk, b.users, b.engaged,
-              b.repeat | (b.users & coalesce(bit_or(b.users) OVER (PARTITION BY b.chunk ORDER BY b.day ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
+              b.repeat | (b.users & coalesce(bit_or(b.users) OVER (PARTITION BY b.chunk ORDER BY b.day, b.segment ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
                                              B'0'::bit(${CHUNK_BITS}))) AS again
-         FROM "DailyUserBitmap" b WHERE b."accountId" = ${account} AND b.day >= ${from} AND b.day < ${to}
+         FROM "DailyUserBitmap" b WHERE b."accountId" = ${account} AND b.segment = ${segments} AND b.day >= ${from} AND b.day < ${to}
      ), whole AS (
        SELECT chunk, bit_or(users) AS users, bit_or(engaged) AS engaged, bit_or(again) AS again FROM day_bits GROUP BY chunk
      ), edge_users AS (

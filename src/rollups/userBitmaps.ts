@@ -1,11 +1,13 @@
 import type pg from 'pg';
 import { inTransaction } from '../db/transaction';
-import { dayOf } from './rollupTables';
+import { dayOf, segmentOf } from './rollupTables';
 
 /**
  * Distinct users are not additive, so they get their own daily rollup: per UTC day, bitmaps over
  * the end users' internal IDs (who came, who came twice or more, who was engaged), in chunks of
- * CHUNK_BITS IDs so that every bitmap has one width and OR-ing days is plain `bit_or`.
+ * CHUNK_BITS IDs so that every bitmap has one width and OR-ing days is plain `bit_or`. They are
+ * kept for all of the day's interactions and for each filter segment (as the other rollups), so
+ * that a filtered range ORs the cells of the segments it selects.
  *
  * They are kept exact lazily. Ingest only marks the days it changes (StaleUserDay, in its own
  * transaction); a reader about to use a stale day rebuilds that day from the raw rows first. The
@@ -27,20 +29,35 @@ export async function markStale(client: pg.PoolClient, accountId: string, days: 
   await client.query(markDays(`SELECT $1::text, d FROM unnest($2::date[]) AS d ORDER BY d`), [accountId, sorted]);
 }
 
-/** The bitmap rows of the given days, from the raw rows: one grouping by user, then one by chunk. */
+/** The segment of the bitmaps over all of a day's interactions (the others are rollups' segment keys). */
+export const EVERY_SEGMENT = '*';
+
+/** The chunk's bitmap of the users `u` for whom `condition` holds: their single bits OR-ed (a shift is far cheaper than parsing a bit string). */
+const bits = (condition = 'true') =>
+  `coalesce(bit_or(B'1'::bit(${CHUNK_BITS}) >> (u.id % ${CHUNK_BITS})) FILTER (WHERE ${condition}), B'0'::bit(${CHUNK_BITS}))`;
+
+/**
+ * The bitmap rows of the given days, from the raw rows: one grouping of the days' interactions by
+ * segment and user (a filtered reader ORs the cells of its segments), one more of those cells by
+ * user for the whole day, then one by chunk.
+ */
 const BUILD_BITMAPS = `
-  INSERT INTO "DailyUserBitmap" ("accountId", day, chunk, users, repeat, engaged)
-  SELECT $1::text, u.day, u.id / ${CHUNK_BITS},
-         touchpoint_bits(array_agg(u.id % ${CHUNK_BITS}), ${CHUNK_BITS}),
-         touchpoint_bits(array_agg(u.id % ${CHUNK_BITS}) FILTER (WHERE u.interactions >= 2), ${CHUNK_BITS}),
-         touchpoint_bits(array_agg(u.id % ${CHUNK_BITS}) FILTER (WHERE u.engaged), ${CHUNK_BITS})
-    FROM (SELECT d.day, i."endUserId" AS id, count(*) AS interactions, bool_or(i.engaged) AS engaged
-            FROM unnest($2::date[]) AS d(day)
-            JOIN "Interaction" i ON i."accountId" = $1
-             AND i."startedAt" >= d.day::timestamp AT TIME ZONE 'UTC'
-             AND i."startedAt" < (d.day + 1)::timestamp AT TIME ZONE 'UTC'
-           GROUP BY d.day, i."endUserId") u
-   GROUP BY u.day, u.id / ${CHUNK_BITS}`;
+  WITH cells AS (
+    SELECT d.day, ${segmentOf('i')} AS segment, i."endUserId" AS id, count(*) AS interactions, bool_or(i.engaged) AS engaged
+      FROM unnest($2::date[]) AS d(day)
+      JOIN "Interaction" i ON i."accountId" = $1
+       AND i."startedAt" >= d.day::timestamp AT TIME ZONE 'UTC'
+       AND i."startedAt" < (d.day + 1)::timestamp AT TIME ZONE 'UTC'
+     GROUP BY d.day, 2, i."endUserId"
+  ), u AS (
+    SELECT day, segment, id, interactions, engaged FROM cells
+    UNION ALL
+    SELECT day, '${EVERY_SEGMENT}', id, sum(interactions), bool_or(engaged) FROM cells GROUP BY day, id
+  )
+  INSERT INTO "DailyUserBitmap" ("accountId", segment, day, chunk, users, repeat, engaged)
+  SELECT $1::text, u.segment, u.day, u.id / ${CHUNK_BITS}, ${bits()}, ${bits('u.interactions >= 2')}, ${bits('u.engaged')}
+    FROM u
+   GROUP BY u.segment, u.day, u.id / ${CHUNK_BITS}`;
 
 /**
  * Rebuilds the bitmaps of the account's stale days in [from, to) (every stale day without a

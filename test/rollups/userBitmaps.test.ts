@@ -23,6 +23,8 @@ const D2 = D1 + DAY;
 const D3 = D2 + DAY;
 const D4 = D3 + DAY;
 const iso = (ms: number) => new Date(ms).toISOString();
+const SENDERS = ['S1', 'S2', 'S3'];
+const AUTOMATIONS = ['bot-a', 'bot-b'];
 
 let db: TestDatabase;
 let accountId: string;
@@ -31,14 +33,17 @@ function context(useRollups: boolean): Context {
   return { caller: { accountId, keyId: 'test', scopes: ['read'] }, db, requestId: 'users', now: new Date(D4 + 30 * DAY), memo: createMemo(), useRollups };
 }
 
-const users = (useRollups: boolean, from: number, to: number, senders: string[] = []) =>
-  userTotals(context(useRollups), checkFilter({ from: new Date(from), to: new Date(to), senders }));
+const users = (useRollups: boolean, from: number, to: number, senders: string[] = [], automationIds: string[] = []) =>
+  userTotals(context(useRollups), checkFilter({ from: new Date(from), to: new Date(to), senders, automationIds }));
 
-/** Engaged: the end user answered the opening outbound message. */
-function interaction(id: string, user: string, at: number, engaged = false): Record<string, unknown> {
+/** Engaged: the end user answered the opening outbound message. Sender S1 and no automation unless `segment` says otherwise. */
+function interaction(id: string, user: string, at: number, engaged = false, segment: { sender?: string; automation?: string } = {}): Record<string, unknown> {
   const messages = [{ id: 'm0', direction: 'OUTBOUND', author: 'BOT', channel: 'SMS', sentAt: iso(at) }];
   if (engaged) messages.push({ id: 'm1', direction: 'INBOUND', author: 'END_USER', channel: 'SMS', sentAt: iso(at + 60_000) });
-  return { record: 'interaction', id, type: 'CONVERSATIONAL', startedAt: iso(at), channel: 'SMS', sender: 'S1', endUserId: user, messages };
+  const automation = segment.automation
+    ? { automation: { id: segment.automation, type: 'CHATBOT', name: segment.automation, automationVersionId: `${segment.automation}-v1`, versionId: '1' } }
+    : {};
+  return { record: 'interaction', id, type: 'CONVERSATIONAL', startedAt: iso(at), channel: 'SMS', sender: segment.sender ?? 'S1', endUserId: user, messages, ...automation };
 }
 
 async function ingest(account: string, records: Record<string, unknown>[]) {
@@ -93,10 +98,12 @@ describe('hand-worked: range D1 12:00 → D4 12:00 (whole days D2 and D3, raw ed
     const read = await countStatements(() => users(true, from, to));
     expect(read.statements).toBe(1);
     expect(read.texts[0]).toContain('"DailyUserBitmap"');
-    // A list filter cannot use them: the raw grouping answers.
+    // A list filter reads its segments' bitmaps (every interaction here is in one segment, sender S1).
     const listed = await countStatements(() => users(true, from, to, ['S1']));
-    expect(listed.texts.join()).not.toContain('"DailyUserBitmap"');
+    expect(listed.statements).toBe(1);
+    expect(listed.texts[0]).toContain('"DailyUserBitmap"');
     expect(listed.result).toEqual({ uniqueUsers: 8, returningUsers: 5, engagedUsers: 2 });
+    expect(await users(true, from, to, ['S2'])).toEqual({ uniqueUsers: 0, returningUsers: 0, engagedUsers: 0 });
   });
 
   it('follows an upsert that moves an interaction off a whole day, then a new engaged user', async () => {
@@ -114,6 +121,46 @@ describe('hand-worked: range D1 12:00 → D4 12:00 (whole days D2 and D3, raw ed
   });
 });
 
+describe('hand-worked: filtered ranges read the bitmaps of their segments', () => {
+  let account: string;
+  const from = D1 + 12 * HOUR;
+  const to = D4 + 12 * HOUR;
+  const filtered = (useRollups: boolean, senders: string[], automationIds: string[] = []) =>
+    userTotals({ ...context(useRollups), caller: { accountId: account, keyId: 'test', scopes: ['read'] } },
+      checkFilter({ from: new Date(from), to: new Date(to), senders, automationIds }));
+
+  beforeAll(async () => {
+    account = (await createAccount(db.prisma, 'Segments', 'segment-users')).id;
+    const A = { sender: 'A' };
+    const B = { sender: 'B' };
+    await ingest(account, [
+      interaction('v1a', 'v1', D2 + HOUR, false, A), interaction('v1b', 'v1', D2 + 2 * HOUR, false, B), // two segments, one day
+      interaction('v2a', 'v2', D2 + HOUR, false, A), interaction('v2b', 'v2', D3 + HOUR, false, A), //       one segment, two days
+      interaction('v3a', 'v3', D2 + HOUR, false, A), interaction('v3b', 'v3', D2 + 3 * HOUR, false, A), // twice in one cell
+      interaction('v4a', 'v4', D3 + HOUR, false, B), interaction('v4b', 'v4', D4 + HOUR, false, A), //       whole day B, edge A
+      interaction('v5a', 'v5', D2 + 5 * HOUR, true, { sender: 'A', automation: 'X' }), //                   engaged with X
+      interaction('v5b', 'v5', D3 + 5 * HOUR, false, { sender: 'A', automation: 'Y' }),
+    ]);
+  });
+
+  it.each([
+    // senders, automations: expected (worked out from the records above)
+    [['A'], [], { uniqueUsers: 5, returningUsers: 3, engagedUsers: 1 }], //       v1 v4 once in A; v2 v3 v5 twice
+    [['A', 'B'], [], { uniqueUsers: 5, returningUsers: 5, engagedUsers: 1 }], //  v1 across cells of a day, v4 whole day + edge
+    [['B'], [], { uniqueUsers: 2, returningUsers: 0, engagedUsers: 0 }], //       v1, v4 once each
+    [[], ['X'], { uniqueUsers: 1, returningUsers: 0, engagedUsers: 1 }], //       v5 once with X
+    [[], ['X', 'Y'], { uniqueUsers: 1, returningUsers: 1, engagedUsers: 1 }], //  v5 with X then Y
+    [['A'], ['Y'], { uniqueUsers: 1, returningUsers: 0, engagedUsers: 0 }], //    v5b only
+    [['B'], ['Y'], { uniqueUsers: 0, returningUsers: 0, engagedUsers: 0 }], //    Y only sends from A
+    [[], [], { uniqueUsers: 5, returningUsers: 5, engagedUsers: 1 }],
+  ])('senders %j, automations %j', async (senders, automationIds, expected) => {
+    expect(await filtered(false, senders, automationIds)).toEqual(expected);
+    const read = await countStatements(() => filtered(true, senders, automationIds));
+    expect(read.result).toEqual(expected);
+    expect(read.texts.some((text) => text.includes('FROM "DailyUserBitmap"'))).toBe(true);
+  });
+});
+
 describe('random data and ranges', () => {
   let other: string;
 
@@ -128,16 +175,23 @@ describe('random data and ranges', () => {
     let compared = 0;
     for (let batch = 0; batch < 6; batch++) {
       const records = Array.from({ length: 120 }, () =>
-        interaction(r.pick(ids), `ru${r.int(1, 150)}`, start + r.int(0, 5 * DAY - 1), r.chance(0.3)),
+        interaction(r.pick(ids), `ru${r.int(1, 150)}`, start + r.int(0, 5 * DAY - 1), r.chance(0.3), {
+          sender: r.pick(SENDERS),
+          automation: r.chance(0.5) ? r.pick(AUTOMATIONS) : undefined,
+        }),
       );
       await ingest(accountId, records);
       await ingest(other, records.slice(0, 30)); // the same users in another account never count
-      for (let n = 0; n < 12; n++) {
+      for (let n = 0; n < 16; n++) {
         const whole = r.chance(0.3);
         const from = whole ? start + r.int(0, 3) * DAY : start + r.int(-DAY, 3 * DAY);
         const to = whole ? from + r.int(1, 3) * DAY : from + r.int(DAY, 4 * DAY);
-        const raw = await users(false, from, to);
-        expect({ from: iso(from), to: iso(to), users: await users(true, from, to) }).toEqual({ from: iso(from), to: iso(to), users: raw });
+        // Half the ranges narrow by a random choice of senders and automations.
+        const senders = r.chance(0.5) ? SENDERS.filter(() => r.chance(0.5)) : [];
+        const automations = r.chance(0.5) ? AUTOMATIONS.filter(() => r.chance(0.5)) : [];
+        const raw = await users(false, from, to, senders, automations);
+        const range = { from: iso(from), to: iso(to), senders, automations };
+        expect({ ...range, users: await users(true, from, to, senders, automations) }).toEqual({ ...range, users: raw });
         if (raw.returningUsers > 0 && raw.returningUsers < raw.uniqueUsers) compared++;
       }
     }
@@ -146,7 +200,7 @@ describe('random data and ranges', () => {
 
   it('rebuilds to the same bitmaps it maintained', async () => {
     const bitmaps = async () =>
-      (await db.pool.query('SELECT day::text, chunk, users::text, repeat::text, engaged::text FROM "DailyUserBitmap" WHERE "accountId" = $1 ORDER BY day, chunk', [accountId])).rows;
+      (await db.pool.query('SELECT segment, day::text, chunk, users::text, repeat::text, engaged::text FROM "DailyUserBitmap" WHERE "accountId" = $1 ORDER BY segment, day, chunk', [accountId])).rows;
     await users(true, D1, D1 + 20 * DAY); // refreshes every stale day in the range
     const maintained = await bitmaps();
     expect(maintained.length).toBeGreaterThan(5);
