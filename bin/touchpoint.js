@@ -14,12 +14,16 @@ if (!fs.existsSync(entry)) {
 
 // `import` holds a few batches at a time whatever the file's size, but V8 lets its heap grow far
 // past that before it collects (over 400 MB RSS on a large file). It runs in a child process with
-// a capped heap instead, so its memory stays flat; a cap the user sets is left alone.
+// a capped heap instead, so its memory stays flat; a cap the user sets is left alone. Under a cap
+// that small V8 also starts a full collection once the old space outgrows its live objects by
+// about a third, which cost 60 % more CPU on an import; letting it grow 75 % first keeps the CPU
+// of an uncapped import and the RSS under 300 MB (measured on 100k interactions: 14 s CPU, 280 MB).
 const IMPORT_HEAP_MB = 256;
+const IMPORT_HEAP_GROWING_PERCENT = 75;
 const heapCapped = [...process.execArgv, process.env.NODE_OPTIONS || ''].some((arg) => arg.includes('--max-old-space-size'));
 if (process.argv[2] === 'import' && !heapCapped) {
   // The IPC channel is only there so that the child notices when this process dies.
-  const child = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${IMPORT_HEAP_MB}`, __filename, ...process.argv.slice(2)], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
+  const child = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${IMPORT_HEAP_MB}`, `--heap-growing-percent=${IMPORT_HEAP_GROWING_PERCENT}`, __filename, ...process.argv.slice(2)], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
   // A terminal sends SIGINT and SIGHUP to the whole process group (the child has them already);
   // SIGTERM is usually sent to this process alone.
   process.on('SIGINT', () => undefined);
