@@ -55,7 +55,7 @@ let account = await db.prisma.account.findUnique({ where: { id: 'bench' } });
 const stored = account ? (await db.pool.query('SELECT count(*) AS n FROM "Interaction" WHERE "accountId" = $1', ['bench'])).rows[0].n : 0;
 if (stored !== interactions) {
   if (account) await db.pool.query(`DELETE FROM "Account" WHERE id = 'bench'`);
-  for (const table of ['Interaction', 'Message', 'InteractionChannel', 'InteractionLog', 'InteractionStep', 'InteractionTopic', 'InteractionIssue', 'EndUser', 'Automation', 'AutomationVersion', 'ApiKey', 'RateCard', 'RateCardChannel', 'RateCardAutomation',
+  for (const table of ['Interaction', 'InteractionTranscript', 'InteractionChannel', 'InteractionStep', 'InteractionTopic', 'InteractionIssue', 'EndUser', 'Automation', 'AutomationVersion', 'ApiKey', 'RateCard', 'RateCardChannel', 'RateCardAutomation',
     'DailyInteractionRollup', 'DailyTopicRollup', 'DailyIssueRollup', 'DailyChannelRollup']) {
     await db.pool.query(`DELETE FROM "${table}" WHERE "accountId" = 'bench'`);
   }
@@ -112,11 +112,13 @@ async function rawSql(filter) {
            FROM "Interaction" i JOIN "EndUser" u ON u."accountId" = i."accountId" AND u.id = i."endUserId"
            LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE direction = 'INBOUND') inbound,
                                      (array_agg(direction ORDER BY "sentAt", id))[1] = 'INBOUND' first_inbound
-                                FROM "Message" m WHERE m."accountId" = i."accountId" AND m."interactionId" = i.id) m ON true
+                                FROM "InteractionTranscript" t, json_to_recordset(t.messages) AS m(id text, direction text, "sentAt" timestamptz)
+                               WHERE t."accountId" = i."accountId" AND t."interactionId" = i.id) m ON true
           WHERE ${where} GROUP BY u."externalId") x`),
     q(`SELECT m.channel, count(*) FILTER (WHERE direction = 'OUTBOUND'), count(*) FILTER (WHERE status IN ('DELIVERED','SEEN')),
               count(*) FILTER (WHERE status = 'EXPIRED' OR (status IN ('PENDING','SENT') AND m."sentAt" + m."validityHours" * interval '1 hour' < now()))
-         FROM "Interaction" i JOIN "Message" m ON m."accountId" = i."accountId" AND m."interactionId" = i.id
+         FROM "Interaction" i JOIN "InteractionTranscript" t ON t."accountId" = i."accountId" AND t."interactionId" = i.id
+              CROSS JOIN json_to_recordset(t.messages) AS m(channel text, direction text, status text, "sentAt" timestamptz, "validityHours" int)
         WHERE ${where} GROUP BY m.channel`),
   ]);
 }

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { dayOf } from '../rollups/rollupTables';
 import type { AnalysisRecord } from './records';
 import type { InteractionState } from './fold';
+import { LOG_ROWS, MESSAGE_ROWS } from '../interactions/transcriptRows';
 
 /** A stored interaction a batch rewrites: its internal ID and the UTC day (YYYY-MM-DD) it started on. */
 export interface LockedInteraction {
@@ -81,13 +82,13 @@ export async function loadInteractionStates(
   const ids = [...byId.keys()];
   const children = async (sql: string) => (await client.query(sql, [accountId, ids])).rows;
   const where = `WHERE "accountId" = $1 AND "interactionId" = ANY($2::bigint[])`;
-  for (const m of await children(`SELECT * FROM "Message" ${where}`)) {
+  for (const m of await children(`SELECT t."interactionId", m.* FROM "InteractionTranscript" t, ${MESSAGE_ROWS} ${where}`)) {
     byId.get(String(m.interactionId))!.messages.push({
       id: m.id, direction: m.direction, author: m.author, channel: m.channel, sentAt: m.sentAt,
       text: m.text, status: m.status, statusAt: m.statusAt, validityHours: m.validityHours,
     });
   }
-  for (const l of await children(`SELECT * FROM "InteractionLog" ${where} ORDER BY seq`)) {
+  for (const l of await children(`SELECT t."interactionId", l.* FROM "InteractionTranscript" t, ${LOG_ROWS} ${where} ORDER BY l.seq`)) {
     byId.get(String(l.interactionId))!.logs.push({ at: l.at, level: l.level, message: l.message });
   }
   for (const s of await children(`SELECT * FROM "InteractionStep" ${where} ORDER BY seq`)) {

@@ -25,7 +25,7 @@ const REPLACE_INTERACTION =
 /** Columns of the interaction copied into its summary rows so that figures over them need no join. */
 const FILTER_COLUMNS = ['startedAt', 'automationId', 'automationVersionId', 'versionId', 'sender'];
 
-const CHILD_TABLES = ['Message', 'InteractionChannel', 'InteractionLog', 'InteractionStep', 'InteractionTopic', 'InteractionIssue'];
+const CHILD_TABLES = ['InteractionTranscript', 'InteractionChannel', 'InteractionStep', 'InteractionTopic', 'InteractionIssue'];
 
 /** What writeInteractions wrote: the rows' internal IDs, and the external IDs of rows that replaced stored ones. */
 export interface WrittenInteractions {
@@ -157,17 +157,15 @@ export async function writeInteractions(client: pg.PoolClient, accountId: string
     }
   }
 
-  const messages: unknown[][] = [];
+  const transcripts: unknown[][] = [];
   const channels: unknown[][] = [];
-  const logs: unknown[][] = [];
   const steps: unknown[][] = [];
   const topics: unknown[][] = [];
   const issues: unknown[][] = [];
   states.forEach((s, i) => {
     const id = idOf.get(s.id)!;
-    for (const m of s.messages) {
-      messages.push([id, m.id, m.direction, m.author, m.channel, m.sentAt, m.text, m.status, m.statusAt, m.validityHours]);
-    }
+    // As the records sent them (InteractionTranscript, read back by interactions/transcriptRows.ts).
+    transcripts.push([id, JSON.stringify(s.messages), JSON.stringify(s.logs)]);
     const d = derived[i]!;
     // The copies of the interaction's filter columns that summary rows carry (FILTER_COLUMNS).
     const filterValues = [s.startedAt, automationId(s), s.automation?.automationVersionId ?? null, s.automation?.versionId ?? null, s.sender];
@@ -178,16 +176,14 @@ export async function writeInteractions(client: pg.PoolClient, accountId: string
         expiries, expiries[0] ?? null, expiries.at(-1) ?? null, ...filterValues,
       ]);
     }
-    s.logs.forEach((l, seq) => logs.push([id, seq, l.at, l.level, l.message]));
     s.steps.forEach((st, seq) => steps.push([id, seq, st.kind, st.name, st.at, ...filterValues]));
     s.analysis?.topics.forEach((t, seq) =>
       topics.push([id, t.name, t.resolved, t.handleTimeSeconds, seq, ...filterValues, s.type, d.escalated, d.outcome, s.analysis!.sentimentScore, s.csat?.score ?? null]),
     );
     s.analysis?.issues.forEach((issue, seq) => issues.push([id, issue, seq, ...filterValues, d.escalated, d.outcome]));
   });
-  await copyRows(client, 'Message', accountId, ['interactionId', 'id', 'direction', 'author', 'channel', 'sentAt', 'text', 'status', 'statusAt', 'validityHours'], messages);
+  await copyRows(client, 'InteractionTranscript', accountId, ['interactionId', 'messages', 'logs'], transcripts);
   await copyRows(client, 'InteractionChannel', accountId, ['interactionId', 'channel', 'inbound', 'outbound', 'delivered', 'rejected', 'undeliverable', 'expired', 'pending', 'pendingExpiries', 'pendingExpiresMin', 'pendingExpiresMax', ...FILTER_COLUMNS], channels);
-  await copyRows(client, 'InteractionLog', accountId, ['interactionId', 'seq', 'at', 'level', 'message'], logs);
   await copyRows(client, 'InteractionStep', accountId, ['interactionId', 'seq', 'kind', 'name', 'at', ...FILTER_COLUMNS], steps);
   await copyRows(client, 'InteractionTopic', accountId, ['interactionId', 'name', 'resolved', 'handleTimeSeconds', 'seq', ...FILTER_COLUMNS, 'type', 'escalated', 'outcome', 'sentimentScore', 'csatScore'], topics);
   await copyRows(client, 'InteractionIssue', accountId, ['interactionId', 'issue', 'seq', ...FILTER_COLUMNS, 'escalated', 'outcome'], issues);

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Context } from '../server/context';
 import type { InteractionLog, InteractionTopic, Message } from './interaction.type';
+import { LOG_ROWS, MESSAGE_ROWS } from './transcriptRows';
 
 /**
  * Per-request loaders of an interaction's child rows, by internal interaction ID, always inside
@@ -29,9 +30,10 @@ export const issuesLoader = (ctx: Context) =>
 /** Transcript order: sentAt, then ID by code point (the tie-break `engaged` uses in src/ingest/derive.ts). */
 export const messagesLoader = (ctx: Context) =>
   childLoader<Message>(ctx, 'messages',
-    `SELECT "interactionId", id, direction, author, channel, "sentAt", text, status, "statusAt" FROM "Message" ${WHERE} ORDER BY "sentAt", id COLLATE "C"`,
+    `SELECT t."interactionId", m.id, m.direction, m.author, m.channel, m."sentAt", m.text, m.status, m."statusAt"
+       FROM "InteractionTranscript" t, ${MESSAGE_ROWS} ${WHERE} ORDER BY m."sentAt", m.id COLLATE "C"`,
     ({ interactionId: _i, ...message }) => message);
 
 export const logsLoader = (ctx: Context) =>
-  childLoader<InteractionLog>(ctx, 'logs', `SELECT "interactionId", at, level, message FROM "InteractionLog" ${WHERE} ORDER BY at, seq`,
+  childLoader<InteractionLog>(ctx, 'logs', `SELECT t."interactionId", l.at, l.level, l.message FROM "InteractionTranscript" t, ${LOG_ROWS} ${WHERE} ORDER BY l.at, l.seq`,
     ({ at, level, message }) => ({ at, level, message }));

@@ -87,6 +87,60 @@ describe('migrate()', () => {
   });
 });
 
+describe('upgrading a database that holds data', () => {
+  it('folds stored messages and log lines into one transcript row per interaction, and marks every day for new user bitmaps', async () => {
+    // The database as it was before transcripts: migrations up to the funnel reach one.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-migrations-'));
+    tempDirs.push(dir);
+    const before = migrationsOnDisk().map((m) => m.name).filter((name) => name <= '20261124171816_funnel_reach');
+    for (const name of before) fs.cpSync(path.join(MIGRATIONS, name), path.join(dir, name), { recursive: true });
+    const { pool } = await freshDatabase();
+    expect(await migrate(pool, dir)).toEqual(before);
+
+    const interaction = (id: number, externalId: string, startedAt: string) =>
+      pool.query(
+        `INSERT INTO "Interaction" ("accountId", id, "externalId", type, "startedAt", channel, "endUserId", escalated, engaged, "inboundCount", "outboundCount")
+         VALUES ('acc', $1, $2, 'CONVERSATIONAL', $3, 'SMS', 1, false, true, 1, 1)`,
+        [id, externalId, startedAt],
+      );
+    await interaction(1, 'with-messages', '2026-10-01T10:00:00Z');
+    await interaction(2, 'without', '2026-10-02T23:30:00+02:00');
+    // Message IDs out of order, a tie on sentAt, a text with a quote and a newline.
+    await pool.query(
+      `INSERT INTO "Message" ("accountId", "interactionId", id, direction, author, channel, "sentAt", text, status, "statusAt", "validityHours") VALUES
+         ('acc', 1, 'm2', 'OUTBOUND', 'BOT', 'SMS', '2026-10-01T10:00:05.250Z', 'Say "hi"\nthere', 'DELIVERED', '2026-10-01T10:00:06Z', 24),
+         ('acc', 1, 'm10', 'OUTBOUND', 'BOT', 'SMS', '2026-10-01T10:00:05.250Z', NULL, NULL, NULL, 48),
+         ('acc', 1, 'm1', 'INBOUND', 'END_USER', 'SMS', '2026-10-01T10:00:00Z', 'Hello', NULL, NULL, 48)`,
+    );
+    await pool.query(
+      `INSERT INTO "InteractionLog" ("accountId", "interactionId", seq, at, level, message) VALUES
+         ('acc', 1, 1, '2026-10-01T10:00:01Z', 'WARN', 'second'), ('acc', 1, 0, '2026-10-01T10:00:02Z', 'INFO', 'first')`,
+    );
+
+    await migrate(pool);
+    const { rows } = await pool.query(`SELECT "interactionId", messages, logs FROM "InteractionTranscript" WHERE "accountId" = 'acc' ORDER BY 1`);
+    expect(rows).toEqual([
+      {
+        interactionId: 1,
+        // In transcript order: sentAt, then ID by code point ("m10" < "m2").
+        messages: [
+          { id: 'm1', direction: 'INBOUND', author: 'END_USER', channel: 'SMS', sentAt: '2026-10-01T10:00:00.000Z', text: 'Hello', status: null, statusAt: null, validityHours: 48 },
+          { id: 'm10', direction: 'OUTBOUND', author: 'BOT', channel: 'SMS', sentAt: '2026-10-01T10:00:05.250Z', text: null, status: null, statusAt: null, validityHours: 48 },
+          { id: 'm2', direction: 'OUTBOUND', author: 'BOT', channel: 'SMS', sentAt: '2026-10-01T10:00:05.250Z', text: 'Say "hi"\nthere', status: 'DELIVERED', statusAt: '2026-10-01T10:00:06.000Z', validityHours: 24 },
+        ],
+        // In record order (seq), whatever their times.
+        logs: [{ at: '2026-10-01T10:00:02.000Z', level: 'INFO', message: 'first' }, { at: '2026-10-01T10:00:01.000Z', level: 'WARN', message: 'second' }],
+      },
+      { interactionId: 2, messages: [], logs: [] },
+    ]);
+    const tables = await pool.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname IN ('Message', 'InteractionLog')`);
+    expect(tables.rows[0].n).toBe(0);
+    // Both UTC days (2026-10-02 23:30 at +02:00 is 21:30 UTC) await their per-segment bitmaps.
+    const stale = await pool.query(`SELECT to_char(day, 'YYYY-MM-DD') AS day FROM "StaleUserDay" WHERE "accountId" = 'acc' ORDER BY day`);
+    expect(stale.rows.map((row) => row.day)).toEqual(['2026-10-01', '2026-10-02']);
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // Drift: the checked-in migrations must build exactly the database prisma/schema.prisma describes.
 

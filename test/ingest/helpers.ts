@@ -42,9 +42,8 @@ export const TABLES: Record<string, string[]> = {
   AutomationVersion: ['accountId', 'automationId', 'automationVersionId'],
   EndUser: ['accountId', 'id'],
   Interaction: ['accountId', 'id'],
-  Message: ['accountId', 'interactionId', 'id'],
+  InteractionTranscript: ['accountId', 'interactionId'],
   InteractionChannel: ['accountId', 'interactionId', 'channel'],
-  InteractionLog: ['accountId', 'interactionId', 'seq'],
   InteractionStep: ['accountId', 'interactionId', 'seq'],
   InteractionTopic: ['accountId', 'interactionId', 'name'],
   InteractionIssue: ['accountId', 'interactionId', 'issue'],
@@ -74,15 +73,23 @@ export async function stored(pool: pg.Pool, accountId: string, externalId: strin
     );
     return result.rows.map(({ accountId: _a, interactionId: _i, ...rest }) => rest);
   };
+  // Messages and log lines are stored as JSON arrays in one transcript row; as rows here.
+  const transcript = async (items: string, order: string) =>
+    (await pool.query(`SELECT x.* FROM "InteractionTranscript" t, ${items} WHERE t."accountId" = $1 AND t."interactionId" = $2 ORDER BY ${order}`, [accountId, row.id])).rows;
   return {
     row,
-    messages: await children('Message', 'id'),
+    messages: await transcript(
+      `json_to_recordset(t.messages) AS x(id text, direction text, author text, channel text, "sentAt" timestamptz, text text, status text, "statusAt" timestamptz, "validityHours" int)`,
+      'x.id',
+    ),
     // The counts only: the summary rows also copy filter columns of the interaction (not ingest.md's concern).
     channels: (await children('InteractionChannel', 'channel')).map(
       ({ channel, inbound, outbound, delivered, rejected, undeliverable, expired, pending }) =>
         ({ channel, inbound, outbound, delivered, rejected, undeliverable, expired, pending }),
     ),
-    logs: await children('InteractionLog', 'seq'),
+    // seq: the line's position in the record, from 0.
+    logs: (await transcript(`json_array_elements(t.logs) WITH ORDINALITY AS e(log, n), json_to_record(e.log) AS x(at timestamptz, level text, message text)`, 'e.n'))
+      .map((log, seq) => ({ seq, ...log })),
     // The step itself: step rows also copy filter columns of the interaction (checked by summaryCopiesMismatches).
     steps: (await children('InteractionStep', 'seq')).map(({ seq, kind, name, at }) => ({ seq, kind, name, at })),
     topics: (await children('InteractionTopic', 'seq')).map(({ name, resolved, handleTimeSeconds, seq }) => ({ name, resolved, handleTimeSeconds, seq })),
@@ -101,7 +108,7 @@ export async function summaryCopiesMismatches(pool: pg.Pool): Promise<Json[]> {
   const interactionColumns = new Set(
     (await pool.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'Interaction'`)).rows.map((r) => r.column_name as string),
   );
-  for (const table of ['InteractionChannel', 'InteractionTopic', 'InteractionIssue', 'Message', 'InteractionLog', 'InteractionStep']) {
+  for (const table of ['InteractionChannel', 'InteractionTopic', 'InteractionIssue', 'InteractionTranscript', 'InteractionStep']) {
     const { rows: columns } = await pool.query(`SELECT column_name FROM information_schema.columns WHERE table_name = $1`, [table]);
     const shared = columns
       .map((r) => r.column_name as string)
@@ -110,7 +117,7 @@ export async function summaryCopiesMismatches(pool: pg.Pool): Promise<Json[]> {
       `SELECT t.* FROM "${table}" t LEFT JOIN "Interaction" i ON i."accountId" = t."accountId" AND i.id = t."interactionId" WHERE i.id IS NULL`,
     );
     problems.push(...orphans.map((row) => ({ table, orphan: row })));
-    if (shared.length === 0 || ['Message', 'InteractionLog'].includes(table)) continue;
+    if (shared.length === 0 || table === 'InteractionTranscript') continue;
     const list = (alias: string) => shared.map((c) => `${alias}."${c}"`).join(', ');
     const { rows } = await pool.query(
       `SELECT '${table}' AS "table", t."interactionId", ROW(${list('t')})::text AS copy, ROW(${list('i')})::text AS interaction

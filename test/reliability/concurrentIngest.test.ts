@@ -242,15 +242,19 @@ describe('8 concurrent streams over 400 shared interaction IDs', () => {
     );
     const byInteraction = async (table: string, order: string) => {
       const map = new Map<number, Json[]>();
-      for (const row of await q(`SELECT * FROM "${table}" WHERE "accountId" = $1 ORDER BY "interactionId", ${order}`)) {
+      const from = table.startsWith('(') ? table : `"${table}"`;
+      for (const row of await q(`SELECT * FROM ${from} t WHERE "accountId" = $1 ORDER BY "interactionId", ${order}`)) {
         if (!map.has(row.interactionId)) map.set(row.interactionId, []);
         map.get(row.interactionId)!.push(row);
       }
       return map;
     };
-    const messages = await byInteraction('Message', 'id');
+    // Messages and logs are JSON arrays of one transcript row per interaction.
+    const messages = await byInteraction(
+      `(SELECT t."accountId", t."interactionId", m.* FROM "InteractionTranscript" t, json_to_recordset(t.messages) AS m(id text, direction text, status text))`, 'id');
     const channels = await byInteraction('InteractionChannel', 'channel');
-    const logs = await byInteraction('InteractionLog', 'seq');
+    const logs = await byInteraction(
+      `(SELECT t."accountId", t."interactionId", l.* FROM "InteractionTranscript" t, json_array_elements(t.logs) WITH ORDINALITY AS l(log, seq))`, 'seq');
     const steps = await byInteraction('InteractionStep', 'seq');
     const topics = await byInteraction('InteractionTopic', 'seq');
     const issues = await byInteraction('InteractionIssue', 'seq');
@@ -300,7 +304,7 @@ describe('8 concurrent streams over 400 shared interaction IDs', () => {
         },
         messages: (messages.get(row.id) ?? []).map((m) => `${m.id}:${m.direction}:${m.status ?? '-'}`).sort(),
         channels: (channels.get(row.id) ?? []).map((c) => ({ channel: c.channel, inbound: c.inbound, outbound: c.outbound, delivered: c.delivered, pending: c.pending })),
-        logs: (logs.get(row.id) ?? []).map((l) => l.message),
+        logs: (logs.get(row.id) ?? []).map((l) => l.log.message),
         steps: (steps.get(row.id) ?? []).map((st) => ({ name: st.name, startedAt: st.startedAt, automationId: st.automationId, sender: st.sender })),
         topics: (topics.get(row.id) ?? []).map((t) => ({
           name: t.name, resolved: t.resolved, handleTimeSeconds: t.handleTimeSeconds, startedAt: t.startedAt, automationId: t.automationId,
@@ -327,7 +331,7 @@ describe('8 concurrent streams over 400 shared interaction IDs', () => {
     expect(problems.slice(0, 3)).toEqual([]);
     expect(problems).toHaveLength(0);
     // No child row of an interaction that does not exist (or of an overwritten internal ID).
-    for (const table of ['Message', 'InteractionChannel', 'InteractionLog', 'InteractionStep', 'InteractionTopic', 'InteractionIssue']) {
+    for (const table of ['InteractionTranscript', 'InteractionChannel', 'InteractionStep', 'InteractionTopic', 'InteractionIssue']) {
       const orphans = await q(
         `SELECT count(*)::int AS n FROM "${table}" t WHERE t."accountId" = $1
             AND NOT EXISTS (SELECT 1 FROM "Interaction" i WHERE i."accountId" = t."accountId" AND i.id = t."interactionId")`,
