@@ -1,7 +1,8 @@
 // npm run bench:ingest [-- --interactions N]: generates an NDJSON file of demo records, imports it
 // into a fresh embedded database with the `touchpoint import` command (a child process, as users
-// run it), then sends a part of it through the GraphQL mutation, and prints interactions/s,
-// messages/s and the peak RSS of the import command and of this process.
+// run it), then sends demo records through the GraphQL mutation from one caller and from two at
+// once, and prints interactions/s, messages/s and the peak RSS of the import command and of this
+// process.
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
@@ -55,30 +56,46 @@ const importRssMb = Math.max(...fs.readFileSync(rssFile, 'utf8').trim().split('\
 console.log(`import:  ${summary.stored} stored, ${summary.rejected} rejected in ${seconds.toFixed(1)} s (touchpoint import, peak RSS ${Math.round(importRssMb)} MB)`);
 console.log(`         ${Math.round(interactions / seconds)} interactions/s, ${Math.round(messages / seconds)} messages/s`);
 
-// The GraphQL path: the same records as mutation calls of 1,000 records over HTTP.
+// The GraphQL path: demo records as mutation calls of 1,000 records over HTTP, from one caller
+// (each call waits for the previous one), then from two callers at once (a partner's parallel
+// uploads: one call's validation overlaps the other's writes). Each run has an account of its own.
 const { startServer } = await import(dist('server/app.js'));
 const server = await startServer({ db: open.db, port: 0 });
-const gqlAccount = await createAccount(open.db.prisma, 'bench-graphql', 'bench-graphql');
 const gqlInteractions = Number(values.graphql);
-const batches = [];
-let batch = [];
-for (const record of demoRecords({ interactions: gqlInteractions, days: 30, seed: 8, end: new Date('2026-11-01T00:00:00Z') })) {
-  batch.push(record);
-  if (batch.length === 1000) (batches.push(batch), (batch = []));
+
+function mutationCalls(seed) {
+  const calls = [];
+  let batch = [];
+  for (const record of demoRecords({ interactions: gqlInteractions, days: 30, seed, end: new Date('2026-11-01T00:00:00Z') })) {
+    batch.push(record);
+    if (batch.length === 1000) (calls.push(batch), (batch = []));
+  }
+  if (batch.length) calls.push(batch);
+  return calls;
 }
-if (batch.length) batches.push(batch);
-started = Date.now();
-for (const records of batches) {
-  const res = await fetch(`${server.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${gqlAccount.apiKey}` },
-    body: JSON.stringify({ query: 'mutation($r:[JSONObject!]!){ingest(records:$r){stored rejected{index reason}}}', variables: { r: records } }),
-  });
-  const body = await res.json();
-  if (body.errors || body.data.ingest.rejected.length) throw new Error(JSON.stringify(body).slice(0, 500));
+
+async function sendAll(name, calls, callers) {
+  const account = await createAccount(open.db.prisma, name, name);
+  const started = Date.now();
+  let next = 0;
+  await Promise.all(Array.from({ length: callers }, async () => {
+    while (next < calls.length) {
+      const records = calls[next++];
+      const res = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${account.apiKey}` },
+        body: JSON.stringify({ query: 'mutation($r:[JSONObject!]!){ingest(records:$r){stored rejected{index reason}}}', variables: { r: records } }),
+      });
+      const body = await res.json();
+      if (body.errors || body.data.ingest.rejected.length) throw new Error(JSON.stringify(body).slice(0, 500));
+    }
+  }));
+  const seconds = (Date.now() - started) / 1000;
+  console.log(`graphql: ${gqlInteractions} interactions from ${callers === 1 ? 'one caller' : `${callers} callers at once`} in ${seconds.toFixed(1)} s = ${Math.round(gqlInteractions / seconds)} interactions/s`);
 }
-seconds = (Date.now() - started) / 1000;
-console.log(`graphql: ${gqlInteractions} interactions in ${seconds.toFixed(1)} s = ${Math.round(gqlInteractions / seconds)} interactions/s`);
+
+await sendAll('bench-graphql', mutationCalls(8), 1);
+await sendAll('bench-graphql-2', mutationCalls(9), 2);
 console.log(`peak RSS: ${peakRssMb()} MB (this process: generator and server)`);
 await server.stop();
 await open.close();
