@@ -153,6 +153,24 @@ describe('sending the same data twice leaves exactly the same data, internal IDs
   });
 });
 
+describe('end users', () => {
+  it('get dense internal IDs: a batch of known users takes no number from the sequence', async () => {
+    const account = (await createAccount(db.prisma, 'Dense', 'dense-users')).id;
+    const sent = (ids: string[], users: string[]) => ingestOk(db.pool, account, ids.map((id, n) => interaction(id, { endUserId: users[n] })));
+    const idsOf = async () =>
+      Object.fromEntries((await db.pool.query('SELECT "externalId", id FROM "EndUser" WHERE "accountId" = $1', [account])).rows.map((r) => [r.externalId, Number(r.id)]));
+    await sent(['d1', 'd2', 'd3'], ['du-a', 'du-b', 'du-c']);
+    const first = await idsOf();
+    // Three batches that only name known users, then one new user: the next number.
+    await sent(['d4', 'd5'], ['du-a', 'du-b']);
+    await sent(['d6'], ['du-c']);
+    await sent(['d1', 'd2', 'd3', 'd7'], ['du-c', 'du-b', 'du-a', 'du-d']);
+    const after = await idsOf();
+    const highest = Math.max(first['du-a']!, first['du-b']!, first['du-c']!);
+    expect(after).toEqual({ ...first, 'du-d': highest + 1 });
+  });
+});
+
 describe('delivery reports: the latest time wins', () => {
   // m2: SENT at 10 s; m3: no status at all (PENDING, no statusAt); m4: SENT without statusAt
   const record = interaction('dr-1', {
