@@ -3,6 +3,8 @@ import { CsatRating, type Handling, type InteractionType, type Outcome, type Sen
 import { badUserInput } from '../common/errors';
 import { SqlParams } from '../common/sql';
 import { filterConditions, handlingCondition, type Filter } from '../metrics/filter';
+import { facts } from '../rollups/facts';
+import { ISSUES, TOPICS, type RollupTable } from '../rollups/rollupTables';
 import type { Context } from '../server/context';
 import { INTERACTION_COLUMNS, INTERACTION_FROM, toInteraction, type Interaction } from './interaction.type';
 
@@ -91,27 +93,40 @@ export async function interactionPage(ctx: Context, filter: Filter, narrowing: N
 }
 
 /**
- * The summary table that can count a narrowing by itself: topic and issue rows are one per
- * interaction and carry its filter columns, handling and outcome (topic rows also its type).
+ * The rollup that can count a narrowing by itself: topic and issue rows are one per interaction
+ * and their rollups are keyed by handling, outcome and the topic or issue (not by type, so a
+ * topic narrowed by type is counted on the raw topic rows, which carry it).
  */
-function summaryCount(n: Narrowing): { table: string; alias: string; match: [column: string, value: string] } | null {
+function summaryCount(n: Narrowing): { rollup: RollupTable; match: [key: string, value: string] } | null {
   const others = n.sentiment || n.hasSentiment || n.csat || n.hasCsat;
-  if (n.topic && !n.issue && !others) return { table: 'InteractionTopic', alias: 't', match: ['name', n.topic] };
-  if (n.issue && !n.topic && !n.type && !others) return { table: 'InteractionIssue', alias: 'x', match: ['issue', n.issue] };
+  if (n.topic && !n.issue && !others) return { rollup: TOPICS, match: ['name', n.topic] };
+  if (n.issue && !n.topic && !n.type && !others) return { rollup: ISSUES, match: ['issue', n.issue] };
   return null;
 }
 
 export async function interactionCount(ctx: Context, filter: Filter, narrowing: Narrowing): Promise<number> {
   const params = new SqlParams();
   const summary = summaryCount(narrowing);
+  if (summary && !narrowing.type) {
+    // The topic or issue rollup's whole days and raw edges (rollups/facts.ts): no probe of every filtered interaction.
+    const { rollup, match } = summary;
+    const conditions = [`f."${match[0]}" = ${params.add(match[1])}`];
+    if (narrowing.outcome) conditions.push(`f.outcome = ${params.add(narrowing.outcome)}`);
+    if (narrowing.handling) conditions.push(handlingCondition('f', narrowing.handling));
+    const { rows } = await ctx.db.pool.query(
+      `SELECT coalesce(sum(f.interactions), 0)::int8 AS n FROM (${facts(params, ctx.caller.accountId, filter, rollup, ctx.useRollups)}) f
+        WHERE ${conditions.join(' AND ')}`,
+      params.values,
+    );
+    return rows[0].n;
+  }
   if (summary) {
-    // Counted on the topic or issue rows: no probe of every filtered interaction.
-    const { table, alias: a, match } = summary;
-    const conditions = [filterConditions(params, ctx.caller.accountId, filter, a), `${a}."${match[0]}" = ${params.add(match[1])}`];
-    if (narrowing.outcome) conditions.push(`${a}.outcome = ${params.add(narrowing.outcome)}::"Outcome"`);
-    if (narrowing.handling) conditions.push(handlingCondition(a, narrowing.handling));
-    if (narrowing.type) conditions.push(`${a}.type = ${params.add(narrowing.type)}::"InteractionType"`);
-    const { rows } = await ctx.db.pool.query(`SELECT count(*) AS n FROM "${table}" ${a} WHERE ${conditions.join(' AND ')}`, params.values);
+    // A topic narrowed by type: counted on the raw topic rows, which carry the interaction's type.
+    const conditions = [filterConditions(params, ctx.caller.accountId, filter, 't'), `t.name = ${params.add(summary.match[1])}`];
+    if (narrowing.outcome) conditions.push(`t.outcome = ${params.add(narrowing.outcome)}::"Outcome"`);
+    if (narrowing.handling) conditions.push(handlingCondition('t', narrowing.handling));
+    conditions.push(`t.type = ${params.add(narrowing.type)}::"InteractionType"`);
+    const { rows } = await ctx.db.pool.query(`SELECT count(*) AS n FROM "InteractionTopic" t WHERE ${conditions.join(' AND ')}`, params.values);
     return rows[0].n;
   }
   const conditions = [filterConditions(params, ctx.caller.accountId, filter), ...narrowingConditions(params, narrowing)];

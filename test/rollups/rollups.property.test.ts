@@ -14,6 +14,7 @@ import { outcomeSummary } from '../../src/drilldowns/outcomeBreakdown.sql';
 import { lowestPerformingTopics, topicCounts, topicDetails, topicPage, topicTotal } from '../../src/drilldowns/topicStats.sql';
 import { Random } from '../../src/demo/random';
 import { ingestBatch } from '../../src/ingest/ingest';
+import { interactionCount } from '../../src/interactions/interactionList.sql';
 import { channelTotals } from '../../src/metrics/channelTotals.sql';
 import { checkFilter, type Filter } from '../../src/metrics/filter';
 import { interactionTotals } from '../../src/metrics/interactionTotals.sql';
@@ -151,6 +152,11 @@ async function figures(useRollups: boolean, filter: Filter) {
     pages: await Promise.all(Object.values(TopicOrder).map(async (order) => (await topicPage(ctx, { filter }, order, 4, null)).edges.map((e) => e.node))),
     topicTotal: await topicTotal(ctx, { filter }),
     details: await Promise.all(TOPICS.map((name) => topicDetails(ctx, { filter, name }))),
+    // How many examples a topic or issue list holds (its totalCount), per tab and outcome.
+    exampleCounts: await Promise.all(tabs.flatMap((handling) => [null, ...outcomes].flatMap((outcome) => [
+      ...TOPICS.map((topic) => interactionCount(ctx, filter, { topic, handling, outcome })),
+      ...ISSUES.map((issue) => interactionCount(ctx, filter, { issue, handling, outcome })),
+    ]))),
   };
 }
 
