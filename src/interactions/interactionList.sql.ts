@@ -94,20 +94,20 @@ export async function interactionPage(ctx: Context, filter: Filter, narrowing: N
 
 /**
  * The rollup that can count a narrowing by itself: topic and issue rows are one per interaction
- * and their rollups are keyed by handling, outcome and the topic or issue (not by type, so a
- * topic narrowed by type is counted on the raw topic rows, which carry it).
+ * and their rollups are keyed by handling, outcome and the topic or issue (not by type: a
+ * narrowing by type is counted on the interactions).
  */
 function summaryCount(n: Narrowing): { rollup: RollupTable; match: [key: string, value: string] } | null {
-  const others = n.sentiment || n.hasSentiment || n.csat || n.hasCsat;
-  if (n.topic && !n.issue && !others) return { rollup: TOPICS, match: ['name', n.topic] };
-  if (n.issue && !n.topic && !n.type && !others) return { rollup: ISSUES, match: ['issue', n.issue] };
+  if (n.type || n.sentiment || n.hasSentiment || n.csat || n.hasCsat) return null;
+  if (n.topic && !n.issue) return { rollup: TOPICS, match: ['name', n.topic] };
+  if (n.issue && !n.topic) return { rollup: ISSUES, match: ['issue', n.issue] };
   return null;
 }
 
 export async function interactionCount(ctx: Context, filter: Filter, narrowing: Narrowing): Promise<number> {
   const params = new SqlParams();
   const summary = summaryCount(narrowing);
-  if (summary && !narrowing.type) {
+  if (summary) {
     // The topic or issue rollup's whole days and raw edges (rollups/facts.ts): no probe of every filtered interaction.
     const { rollup, match } = summary;
     const conditions = [`f."${match[0]}" = ${params.add(match[1])}`];
@@ -118,15 +118,6 @@ export async function interactionCount(ctx: Context, filter: Filter, narrowing: 
         WHERE ${conditions.join(' AND ')}`,
       params.values,
     );
-    return rows[0].n;
-  }
-  if (summary) {
-    // A topic narrowed by type: counted on the raw topic rows, which carry the interaction's type.
-    const conditions = [filterConditions(params, ctx.caller.accountId, filter, 't'), `t.name = ${params.add(summary.match[1])}`];
-    if (narrowing.outcome) conditions.push(`t.outcome = ${params.add(narrowing.outcome)}::"Outcome"`);
-    if (narrowing.handling) conditions.push(handlingCondition('t', narrowing.handling));
-    conditions.push(`t.type = ${params.add(narrowing.type)}::"InteractionType"`);
-    const { rows } = await ctx.db.pool.query(`SELECT count(*) AS n FROM "InteractionTopic" t WHERE ${conditions.join(' AND ')}`, params.values);
     return rows[0].n;
   }
   const conditions = [filterConditions(params, ctx.caller.accountId, filter), ...narrowingConditions(params, narrowing)];
