@@ -1,7 +1,7 @@
 import { SqlParams } from '../common/sql';
 import { splitRange } from '../rollups/facts';
 import { isoDay } from '../rollups/rollupTables';
-import { CHUNK_BITS, EVERY_SEGMENT, refreshUserBitmaps } from '../rollups/userBitmaps';
+import { cellRanges, CHUNK_BITS, EVERY_SEGMENT, refreshUserBitmaps, returningBits } from '../rollups/userBitmaps';
 import type { Context } from '../server/context';
 import { dimensionConditions, filterConditions, filterKey, narrowsByList, type Filter } from './filter';
 
@@ -16,8 +16,8 @@ const BITMAP_ATTEMPTS = 3;
 
 /**
  * Distinct, returning (2+ interactions) and engaged end users. Ranges that hold whole UTC days
- * read those days from the daily user bitmaps (rollups/userBitmaps.ts: all interactions, or the
- * filter's segments) and only the partial days at the edges from raw rows; ranges within one day
+ * read those days from the user bitmaps (rollups/userBitmaps.ts: whole weeks from the weekly ones,
+ * the other days from the daily ones; all interactions, or the filter's segments) and only the partial days at the edges from raw rows; ranges within one day
  * (and the raw path) group the raw rows by end user.
  */
 export function userTotals(ctx: Context, filter: Filter): Promise<UserTotals> {
@@ -52,9 +52,10 @@ async function rawUserTotals(ctx: Context, filter: Filter): Promise<UserTotals> 
 
 /**
  * Whole days OR-ed per chunk: users, engaged users, and returning users, who came twice in one
- * cell (a day, or a day and segment) or in a cell after an earlier one (the window ORs the cells
- * before each cell). A filtered range reads the cells of the segments its lists select (found in
- * the interaction rollup of those days), an unfiltered one the whole-day cells. Users of the
+ * cell (a week or a day, or one of a segment) or in a cell after an earlier one (the window ORs
+ * the cells before each cell; cells do not overlap in time, so their start orders them). A
+ * filtered range reads the cells of the segments its lists select (found in the interaction
+ * rollup of those days), an unfiltered one the cells of all interactions. Users of the
  * edges (raw rows, filtered) are then counted where the whole days do not already count them: a
  * user is returning when the edges hold two of their interactions or one plus one on the whole
  * days. Null when a day of the range is stale (its bitmaps must be refreshed first).
@@ -68,23 +69,33 @@ async function bitmapUserTotals(
   const params = new SqlParams();
   const account = params.add(ctx.caller.accountId);
   const [from, to] = [params.add(days.from, 'date'), params.add(days.to, 'date')];
-  const segments = narrowsByList(filter)
-    ? `ANY(ARRAY(SELECT DISTINCT r.segment FROM "DailyInteractionRollup" r
-                  WHERE ${dimensionConditions(params, ctx.caller.accountId, filter, 'r')} AND r.day >= ${from} AND r.day < ${to}))`
-    : `'${EVERY_SEGMENT}'`;
+  // The segments' list is worked out once for the three reads of cells.
+  const segments = narrowsByList(filter) ? 'ANY((SELECT list FROM segments)::text[])' : `'${EVERY_SEGMENT}'`;
+  const segmentList = narrowsByList(filter)
+    ? `segments AS MATERIALIZED (
+         SELECT ARRAY(SELECT DISTINCT r.segment FROM "DailyInteractionRollup" r
+                       WHERE ${dimensionConditions(params, ctx.caller.accountId, filter, 'r')} AND r.day >= ${from} AND r.day < ${to}) AS list
+       ), `
+    : '';
+  const ranges = cellRanges(days);
+  const cells = (table: string, column: string, range: { from: string; to: string }) =>
+    `SELECT c.${column} AS start, c.segment, c.chunk, c.users, c.repeat, c.engaged FROM "${table}" c
+      WHERE c."accountId" = ${account} AND c.segment = ${segments}
+        AND c.${column} >= ${params.add(range.from, 'date')} AND c.${column} < ${params.add(range.to, 'date')}`;
   const edgeRows = edges.map(
     (edge) => `SELECT i."endUserId", i.engaged FROM "Interaction" i
                 WHERE ${filterConditions(params, ctx.caller.accountId, { ...filter, ...edge })}`,
   );
   const bit = (column: string, id: string) => `coalesce(get_bit(w.${column}, ${id} % ${CHUNK_BITS}), 0) = 1`;
   const { rows } = await ctx.db.pool.query<UserTotals & { stale: boolean }>(
-    `WITH day_bits AS (
-       SELECT b.chunk, b.users, b.engaged,
-              b.repeat | (b.users & coalesce(bit_or(b.users) OVER (PARTITION BY b.chunk ORDER BY b.day, b.segment ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
-                                             B'0'::bit(${CHUNK_BITS}))) AS again
-         FROM "DailyUserBitmap" b WHERE b."accountId" = ${account} AND b.segment = ${segments} AND b.day >= ${from} AND b.day < ${to}
+    `WITH ${segmentList}cells AS (
+       ${cells('DailyUserBitmap', 'day', ranges.before)}
+       UNION ALL ${cells('WeeklyUserBitmap', 'week', ranges.weeks)}
+       UNION ALL ${cells('DailyUserBitmap', 'day', ranges.after)}
+     ), cell_bits AS (
+       SELECT c.chunk, c.users, c.engaged, ${returningBits('c', 'c.chunk', 'c.start, c.segment')} AS again FROM cells c
      ), whole AS (
-       SELECT chunk, bit_or(users) AS users, bit_or(engaged) AS engaged, bit_or(again) AS again FROM day_bits GROUP BY chunk
+       SELECT chunk, bit_or(users) AS users, bit_or(engaged) AS engaged, bit_or(again) AS again FROM cell_bits GROUP BY chunk
      ), edge_users AS (
        SELECT e."endUserId" AS id, count(*) AS interactions, bool_or(e.engaged) AS engaged
          FROM (${edgeRows.length > 0 ? edgeRows.join(' UNION ALL ') : 'SELECT NULL::int AS "endUserId", NULL::bool AS engaged WHERE false'}) e

@@ -56,7 +56,9 @@ export async function rebuildRollups(client: pg.PoolClient, accountId: string): 
     const result = await client.query(addToRollup(t, `${t.alias}."accountId" = $1`, 1), [accountId]);
     written[t.table] = result.rowCount ?? 0;
   }
-  written.DailyUserBitmap = (await rebuildUserBitmaps(client, accountId)).rows;
+  const bitmaps = await rebuildUserBitmaps(client, accountId);
+  written.DailyUserBitmap = bitmaps.rows;
+  written.WeeklyUserBitmap = bitmaps.weekRows;
   await rebuildAccountReach(client, accountId);
   return written;
 }

@@ -1,19 +1,23 @@
 import type pg from 'pg';
 import { inTransaction } from '../db/transaction';
-import { dayOf, segmentOf } from './rollupTables';
+import { dayOf, isoDay, segmentOf } from './rollupTables';
 
 /**
  * Distinct users are not additive, so they get their own daily rollup: per UTC day, bitmaps over
  * the end users' internal IDs (who came, who came twice or more, who was engaged), in chunks of
  * CHUNK_BITS IDs so that every bitmap has one width and OR-ing days is plain `bit_or`. They are
  * kept for all of the day's interactions and for each filter segment (as the other rollups), so
- * that a filtered range ORs the cells of the segments it selects.
+ * that a filtered range ORs the cells of the segments it selects. The same bitmaps per ISO week
+ * (WeeklyUserBitmap, built from a week's days) let a range's whole weeks read one cell instead
+ * of seven.
  *
  * They are kept exact lazily. Ingest only marks the days it changes (StaleUserDay, in its own
  * transaction); a reader about to use a stale day rebuilds that day from the raw rows first. The
  * mark is an upsert that locks its row, and a refresh deletes the mark before it reads the raw
  * rows, so a batch still writing a day either has its mark deleted after it commits (the refresh
- * waits for it and then sees its rows) or marks the day again after the refresh.
+ * waits for it and then sees its rows) or marks the day again after the refresh. A week is rebuilt
+ * from its days whenever one of them is refreshed, under a lock per account, so that the last of
+ * two refreshes of one week reads the days the other one committed.
  */
 export const CHUNK_BITS = 8192;
 
@@ -35,6 +39,37 @@ export const EVERY_SEGMENT = '*';
 /** The chunk's bitmap of the users `u` for whom `condition` holds: their single bits OR-ed (a shift is far cheaper than parsing a bit string). */
 const bits = (condition = 'true') =>
   `coalesce(bit_or(B'1'::bit(${CHUNK_BITS}) >> (u.id % ${CHUNK_BITS})) FILTER (WHERE ${condition}), B'0'::bit(${CHUNK_BITS}))`;
+
+/**
+ * The users of a cell (a day, or a week, of a segment) who are returning once the cells ordered
+ * by `order` before it in its `partition` are counted: those who came twice in the cell, and
+ * those who came in an earlier cell too.
+ */
+export const returningBits = (cell: string, partition: string, order: string) =>
+  `${cell}.repeat | (${cell}.users & coalesce(bit_or(${cell}.users) OVER (PARTITION BY ${partition} ORDER BY ${order}
+     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), B'0'::bit(${CHUNK_BITS})))`;
+
+/** The Monday of the ISO week of a SQL date (date arithmetic: no time zone is involved). */
+const weekOf = (day: string) => `(${day} - (extract(isodow FROM ${day})::int - 1))`;
+
+/** The Monday on or before (with `onOrAfter`: on or after) a YYYY-MM-DD day. */
+function monday(day: string, onOrAfter = false): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  const sinceMonday = (date.getUTCDay() + 6) % 7;
+  date.setUTCDate(date.getUTCDate() + (onOrAfter && sinceMonday > 0 ? 7 - sinceMonday : -sinceMonday));
+  return isoDay(date);
+}
+
+/**
+ * Whole days [from, to) (YYYY-MM-DD) as the ranges of cells a reader ORs: the ISO weeks inside
+ * them (weekly bitmaps), and the days before and after those (daily ones). Without a whole week
+ * inside, the week range is empty (at `to`) and every day is read from the daily bitmaps.
+ */
+export function cellRanges(days: { from: string; to: string }) {
+  const [first, last] = [monday(days.from, true), monday(days.to)];
+  const weeks = first < last ? { from: first, to: last } : { from: days.to, to: days.to };
+  return { before: { from: days.from, to: weeks.from }, weeks, after: { from: weeks.to, to: days.to } };
+}
 
 /**
  * The bitmap rows of the given days, from the raw rows: one grouping of the days' interactions by
@@ -59,9 +94,26 @@ const BUILD_BITMAPS = `
     FROM u
    GROUP BY u.segment, u.day, u.id / ${CHUNK_BITS}`;
 
+/** The weekly rows of the weeks starting on the given Mondays, from their days' bitmaps. */
+const BUILD_WEEKS = `
+  INSERT INTO "WeeklyUserBitmap" ("accountId", segment, week, chunk, users, repeat, engaged)
+  SELECT $1::text, b.segment, b.week, b.chunk, bit_or(b.users), bit_or(b.again), bit_or(b.engaged)
+    FROM (SELECT d.segment, w.week, d.chunk, d.users, d.engaged, ${returningBits('d', 'd.segment, w.week, d.chunk', 'd.day')} AS again
+            FROM unnest($2::date[]) AS w(week)
+            JOIN "DailyUserBitmap" d ON d."accountId" = $1 AND d.day >= w.week AND d.day < w.week + 7) b
+   GROUP BY b.segment, b.week, b.chunk`;
+
+/** Rebuilds the weeks of the given days, serialised per account (see the top of this file). */
+async function rebuildWeeks(client: pg.PoolClient, accountId: string, days: string[]): Promise<number> {
+  const weeks = [...new Set(days.map((day) => monday(day)))].sort();
+  await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`touchpoint.user-weeks.${accountId}`]);
+  await client.query('DELETE FROM "WeeklyUserBitmap" WHERE "accountId" = $1 AND week = ANY($2::date[])', [accountId, weeks]);
+  return (await client.query(BUILD_WEEKS, [accountId, weeks])).rowCount ?? 0;
+}
+
 /**
  * Rebuilds the bitmaps of the account's stale days in [from, to) (every stale day without a
- * range), in the caller's transaction; returns how many days and bitmap rows it wrote.
+ * range), in the caller's transaction; returns how many days and bitmap rows (daily, weekly) it wrote.
  */
 export async function refreshStaleDays(client: pg.PoolClient, accountId: string, range?: { from: string; to: string }): Promise<Refreshed> {
   const { rows } = await client.query<{ day: string }>(
@@ -69,16 +121,19 @@ export async function refreshStaleDays(client: pg.PoolClient, accountId: string,
      RETURNING to_char(day, 'YYYY-MM-DD') AS day`,
     range ? [accountId, range.from, range.to] : [accountId],
   );
-  if (rows.length === 0) return { days: 0, rows: 0 };
+  if (rows.length === 0) return { days: 0, rows: 0, weekRows: 0 };
   const days = rows.map((row) => row.day).sort();
   await client.query('DELETE FROM "DailyUserBitmap" WHERE "accountId" = $1 AND day = ANY($2::date[])', [accountId, days]);
   const built = await client.query(BUILD_BITMAPS, [accountId, days]);
-  return { days: days.length, rows: built.rowCount ?? 0 };
+  return { days: days.length, rows: built.rowCount ?? 0, weekRows: await rebuildWeeks(client, accountId, days) };
 }
 
 export interface Refreshed {
   days: number;
+  /** daily bitmap rows written */
   rows: number;
+  /** weekly bitmap rows written */
+  weekRows: number;
 }
 
 /** Refreshes stale days of an account in their own transaction (readers, import and seed). */
@@ -90,5 +145,6 @@ export function refreshUserBitmaps(pool: pg.Pool, accountId: string, range?: { f
 export async function rebuildUserBitmaps(client: pg.PoolClient, accountId: string): Promise<Refreshed> {
   await client.query(markDays(`SELECT DISTINCT $1::text, ${dayOf('i')} FROM "Interaction" i WHERE i."accountId" = $1`), [accountId]);
   await client.query('DELETE FROM "DailyUserBitmap" WHERE "accountId" = $1', [accountId]);
+  await client.query('DELETE FROM "WeeklyUserBitmap" WHERE "accountId" = $1', [accountId]);
   return refreshStaleDays(client, accountId);
 }

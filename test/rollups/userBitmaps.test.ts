@@ -11,7 +11,7 @@ import { userTotals } from '../../src/metrics/audienceUsers.sql';
 import { checkFilter } from '../../src/metrics/filter';
 import { inTransaction } from '../../src/db/transaction';
 import { rebuildRollups } from '../../src/rollups/rollupWrites';
-import { CHUNK_BITS } from '../../src/rollups/userBitmaps';
+import { cellRanges, CHUNK_BITS } from '../../src/rollups/userBitmaps';
 import { createMemo, type Context } from '../../src/server/context';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { countStatements } from '../helpers/statements';
@@ -161,6 +161,85 @@ describe('hand-worked: filtered ranges read the bitmaps of their segments', () =
   });
 });
 
+describe('whole ISO weeks are read from weekly bitmaps', () => {
+  it('splits whole days into the weeks inside them and the days around them', () => {
+    // 2026-09-01 is a Tuesday; the Mondays after it are 09-07, 09-14 and 09-21.
+    expect(cellRanges({ from: '2026-09-01', to: '2026-09-22' })).toEqual({
+      before: { from: '2026-09-01', to: '2026-09-07' }, weeks: { from: '2026-09-07', to: '2026-09-21' }, after: { from: '2026-09-21', to: '2026-09-22' },
+    });
+    expect(cellRanges({ from: '2026-09-07', to: '2026-09-14' })).toEqual({
+      before: { from: '2026-09-07', to: '2026-09-07' }, weeks: { from: '2026-09-07', to: '2026-09-14' }, after: { from: '2026-09-14', to: '2026-09-14' },
+    });
+    // Seven days from a Wednesday hold no whole week: every day is a day cell.
+    expect(cellRanges({ from: '2026-09-02', to: '2026-09-09' })).toEqual({
+      before: { from: '2026-09-02', to: '2026-09-09' }, weeks: { from: '2026-09-09', to: '2026-09-09' }, after: { from: '2026-09-09', to: '2026-09-09' },
+    });
+  });
+
+  describe('hand-worked: Wed 2026-09-02 12:00 → Tue 09-22 12:00 (days 09-03..09-06, weeks of 09-07 and 09-14, day 09-21)', () => {
+    let account: string;
+    const day = (date: number, hour: number) => Date.UTC(2026, 8, date, hour);
+    const from = day(2, 12);
+    const to = day(22, 12);
+    const weekly = (useRollups: boolean, senders: string[] = []) =>
+      userTotals({ ...context(useRollups), caller: { accountId: account, keyId: 'test', scopes: ['read'] } },
+        checkFilter({ from: new Date(from), to: new Date(to), senders }));
+
+    beforeAll(async () => {
+      account = (await createAccount(db.prisma, 'Weeks', 'week-users')).id;
+      await ingest(account, [
+        interaction('w1a', 'w1', day(7, 9)), interaction('w1b', 'w1', day(13, 9)), //        Monday and Sunday of one week
+        interaction('w2a', 'w2', day(8, 9)), interaction('w2b', 'w2', day(8, 10)), //        twice on one day of a week
+        interaction('w3a', 'w3', day(9, 9)), interaction('w3b', 'w3', day(15, 9)), //        in each week once
+        interaction('w4a', 'w4', day(5, 9)), interaction('w4b', 'w4', day(10, 9)), //        a day cell, then a week
+        interaction('w5a', 'w5', day(16, 9)), interaction('w5b', 'w5', day(21, 9)), //       a week, then a day cell
+        interaction('w6a', 'w6', day(11, 9), true), //                                       once, engaged
+        interaction('w7a', 'w7', day(2, 13)), interaction('w7b', 'w7', day(17, 9)), //       the first edge, then a week
+        interaction('w8a', 'w8', day(22, 10)), //                                            the last edge only
+        interaction('w9a', 'w9', day(18, 9), true), interaction('w9b', 'w9', day(19, 9)), // engaged, twice in a week
+        interaction('w10a', 'w10', day(1, 9)), interaction('w10b', 'w10', day(9, 11)), //    the first is before the range
+        interaction('w11a', 'w11', day(8, 12), false, { sender: 'S2' }), interaction('w11b', 'w11', day(12, 9)), // two senders in one week
+      ]);
+    });
+
+    it('counts users across weeks, the days around them and the edges', async () => {
+      // unique w1..w11; returning w1 w2 w3 w4 w5 w7 w9 w11; engaged w6 w9
+      const expected = { uniqueUsers: 11, returningUsers: 8, engagedUsers: 2 };
+      expect(await weekly(false)).toEqual(expected);
+      await weekly(true); // refreshes the days
+      const read = await countStatements(() => weekly(true));
+      expect(read.result).toEqual(expected);
+      expect(read.statements).toBe(1);
+      expect(read.texts[0]).toContain('FROM "WeeklyUserBitmap"');
+    });
+
+    it.each([
+      [['S1'], { uniqueUsers: 11, returningUsers: 7, engagedUsers: 2 }], //         w11 came once from S1
+      [['S2'], { uniqueUsers: 1, returningUsers: 0, engagedUsers: 0 }], //          w11
+      [['S1', 'S2'], { uniqueUsers: 11, returningUsers: 8, engagedUsers: 2 }], //   w11's two segments in one week
+    ])('senders %j read the weeks of their segments', async (senders, expected) => {
+      expect(await weekly(false, senders)).toEqual(expected);
+      expect(await weekly(true, senders)).toEqual(expected);
+    });
+
+    it('rebuilds a week when one of its days changes', async () => {
+      // w1's Sunday moves before the range; w6 comes again on another day of its week.
+      await ingest(account, [interaction('w1b', 'w1', day(1, 10)), interaction('w6b', 'w6', day(12, 15))]);
+      const expected = { uniqueUsers: 11, returningUsers: 8, engagedUsers: 2 }; // w1 no longer returns, w6 does
+      expect(await weekly(false)).toEqual(expected);
+      expect(await weekly(true)).toEqual(expected);
+      // Only the days of the week of 09-07 were marked; rebuilding it from its days gives the same rows.
+      const week = async () =>
+        (await db.pool.query(`SELECT segment, chunk, users::text, repeat::text, engaged::text FROM "WeeklyUserBitmap"
+                               WHERE "accountId" = $1 AND week = '2026-09-07' ORDER BY segment, chunk`, [account])).rows;
+      const maintained = await week();
+      expect(maintained.length).toBeGreaterThan(0);
+      await inTransaction(db.pool, (client) => rebuildRollups(client, account));
+      expect(await week()).toEqual(maintained);
+    });
+  });
+});
+
 describe('random data and ranges', () => {
   let other: string;
 
@@ -173,9 +252,10 @@ describe('random data and ranges', () => {
     const start = D1 + 10 * DAY;
     const ids = Array.from({ length: 300 }, (_, n) => `r-${n}`);
     let compared = 0;
+    let withWeeks = 0;
     for (let batch = 0; batch < 6; batch++) {
       const records = Array.from({ length: 120 }, () =>
-        interaction(r.pick(ids), `ru${r.int(1, 150)}`, start + r.int(0, 5 * DAY - 1), r.chance(0.3), {
+        interaction(r.pick(ids), `ru${r.int(1, 150)}`, start + r.int(0, 20 * DAY - 1), r.chance(0.3), {
           sender: r.pick(SENDERS),
           automation: r.chance(0.5) ? r.pick(AUTOMATIONS) : undefined,
         }),
@@ -183,9 +263,10 @@ describe('random data and ranges', () => {
       await ingest(accountId, records);
       await ingest(other, records.slice(0, 30)); // the same users in another account never count
       for (let n = 0; n < 16; n++) {
+        // Ranges of up to 16 days over 20, so that many hold whole weeks with days around them.
         const whole = r.chance(0.3);
-        const from = whole ? start + r.int(0, 3) * DAY : start + r.int(-DAY, 3 * DAY);
-        const to = whole ? from + r.int(1, 3) * DAY : from + r.int(DAY, 4 * DAY);
+        const from = whole ? start + r.int(0, 8) * DAY : start + r.int(-DAY, 8 * DAY);
+        const to = whole ? from + r.int(1, 16) * DAY : from + r.int(DAY, 16 * DAY);
         // Half the ranges narrow by a random choice of senders and automations.
         const senders = r.chance(0.5) ? SENDERS.filter(() => r.chance(0.5)) : [];
         const automations = r.chance(0.5) ? AUTOMATIONS.filter(() => r.chance(0.5)) : [];
@@ -193,17 +274,23 @@ describe('random data and ranges', () => {
         const range = { from: iso(from), to: iso(to), senders, automations };
         expect({ ...range, users: await users(true, from, to, senders, automations) }).toEqual({ ...range, users: raw });
         if (raw.returningUsers > 0 && raw.returningUsers < raw.uniqueUsers) compared++;
+        const wholeDays = { from: iso(Math.ceil(from / DAY) * DAY).slice(0, 10), to: iso(Math.floor(to / DAY) * DAY).slice(0, 10) };
+        if (wholeDays.from < wholeDays.to && cellRanges(wholeDays).weeks.from < cellRanges(wholeDays).weeks.to) withWeeks++;
       }
     }
     expect(compared).toBeGreaterThan(40);
+    expect(withWeeks).toBeGreaterThan(20);
   }, 120_000);
 
   it('rebuilds to the same bitmaps it maintained', async () => {
     const bitmaps = async () =>
-      (await db.pool.query('SELECT segment, day::text, chunk, users::text, repeat::text, engaged::text FROM "DailyUserBitmap" WHERE "accountId" = $1 ORDER BY segment, day, chunk', [accountId])).rows;
-    await users(true, D1, D1 + 20 * DAY); // refreshes every stale day in the range
+      Promise.all(['DailyUserBitmap', 'WeeklyUserBitmap'].map(async (table) =>
+        (await db.pool.query(`SELECT segment, ${table === 'DailyUserBitmap' ? 'day' : 'week'}::text AS start, chunk, users::text, repeat::text, engaged::text
+                                FROM "${table}" WHERE "accountId" = $1 ORDER BY segment, start, chunk`, [accountId])).rows));
+    await users(true, D1, D1 + 40 * DAY); // refreshes every stale day in the range
     const maintained = await bitmaps();
-    expect(maintained.length).toBeGreaterThan(5);
+    expect(maintained[0].length).toBeGreaterThan(5);
+    expect(maintained[1].length).toBeGreaterThan(3);
     await inTransaction(db.pool, (client) => rebuildRollups(client, accountId));
     expect(await bitmaps()).toEqual(maintained);
   });
