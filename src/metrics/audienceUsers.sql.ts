@@ -1,9 +1,9 @@
 import { SqlParams } from '../common/sql';
 import { splitRange } from '../rollups/facts';
 import { isoDay } from '../rollups/rollupTables';
-import { cellRanges, CHUNK_BITS, EVERY_SEGMENT, refreshUserBitmaps, returningBits } from '../rollups/userBitmaps';
+import { bitmapSegment, cellRanges, CHUNK_BITS, EVERY_SEGMENT, refreshUserBitmaps, returningBits } from '../rollups/userBitmaps';
 import type { Context } from '../server/context';
-import { dimensionConditions, filterConditions, filterKey, narrowsByList, type Filter } from './filter';
+import { dimensionConditions, filterConditions, filterKey, narrowedDimensions, narrowsByList, type Filter } from './filter';
 
 export interface UserTotals {
   uniqueUsers: number;
@@ -54,8 +54,9 @@ async function rawUserTotals(ctx: Context, filter: Filter): Promise<UserTotals> 
  * Whole days OR-ed per chunk: users, engaged users, and returning users, who came twice in one
  * cell (a week or a day, or one of a segment) or in a cell after an earlier one (the window ORs
  * the cells before each cell; cells do not overlap in time, so their start orders them). A
- * filtered range reads the cells of the segments its lists select (found in the interaction
- * rollup of those days), an unfiltered one the cells of all interactions. Users of the
+ * filtered range reads the cells of the segments its lists select (the coarsest kind of segment
+ * that tells them apart, found in the interaction rollup of those days), an unfiltered one the
+ * cells of all interactions. Users of the
  * edges (raw rows, filtered) are then counted where the whole days do not already count them: a
  * user is returning when the edges hold two of their interactions or one plus one on the whole
  * days. Null when a day of the range is stale (its bitmaps must be refreshed first).
@@ -73,7 +74,7 @@ async function bitmapUserTotals(
   const segments = narrowsByList(filter) ? 'ANY((SELECT list FROM segments)::text[])' : `'${EVERY_SEGMENT}'`;
   const segmentList = narrowsByList(filter)
     ? `segments AS MATERIALIZED (
-         SELECT ARRAY(SELECT DISTINCT r.segment FROM "DailyInteractionRollup" r
+         SELECT ARRAY(SELECT DISTINCT ${bitmapSegment(narrowedDimensions(filter), 'r')} FROM "DailyInteractionRollup" r
                        WHERE ${dimensionConditions(params, ctx.caller.accountId, filter, 'r')} AND r.day >= ${from} AND r.day < ${to}) AS list
        ), `
     : '';

@@ -49,6 +49,14 @@ export function checkFilter(input: Pick<InsightsFilter, 'from' | 'to'> & Partial
   return filter;
 }
 
+/** The interaction columns (rollups' DIMENSIONS) each list narrows by. */
+const LIST_DIMENSIONS = { automationIds: 'automationId', automationVersionIds: 'automationVersionId', versionIds: 'versionId', senders: 'sender' } as const;
+
+/** The interaction columns the filter's non-empty lists narrow by. */
+export function narrowedDimensions(filter: Filter): string[] {
+  return LISTS.filter((list) => filter[list].length > 0).map((list) => LIST_DIMENSIONS[list]);
+}
+
 /** Whether any list narrows the filter (an unfiltered account has precomputed figures that lists cannot use). */
 export function narrowsByList(filter: Filter): boolean {
   return LISTS.some((list) => filter[list].length > 0);

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { inTransaction } from '../db/transaction';
-import { dayOf, isoDay, segmentOf } from './rollupTables';
+import { dayOf, DIMENSIONS, isoDay, segmentOf } from './rollupTables';
 
 /**
  * Distinct users are not additive, so they get their own daily rollup: per UTC day, bitmaps over
@@ -35,6 +35,31 @@ export async function markStale(client: pg.PoolClient, accountId: string, days: 
 
 /** The segment of the bitmaps over all of a day's interactions (the others are rollups' segment keys). */
 export const EVERY_SEGMENT = '*';
+
+/**
+ * Segments coarser than the rollups' ones, for filters that narrow by these columns only: all
+ * the interactions of one sender, of one automation, or of one automation and sender. Such a
+ * filter ORs one cell per listed value instead of one per segment under it (every version of an
+ * automation, every automation of a sender). Coarsest first.
+ */
+const PROJECTIONS = [
+  { name: 'sender', dimensions: ['sender'] },
+  { name: 'automation', dimensions: ['automationId'] },
+  { name: 'automation+sender', dimensions: ['automationId', 'sender'] },
+];
+
+const projectedSegment = (projection: (typeof PROJECTIONS)[number], alias: string) =>
+  `'${projection.name}:' || json_build_array(${projection.dimensions.map((d) => `${alias}."${d}"`).join(', ')})::text`;
+
+/**
+ * The key, on a row `alias` that carries the rollups' DIMENSIONS and segment, of the bitmap
+ * segments a filter narrowing by `narrowed` reads: the coarsest projection that tells its
+ * interactions apart, else the rollups' segment itself.
+ */
+export function bitmapSegment(narrowed: string[], alias: string): string {
+  const projection = PROJECTIONS.find((p) => narrowed.every((dimension) => p.dimensions.includes(dimension)));
+  return projection ? projectedSegment(projection, alias) : `${alias}.segment`;
+}
 
 /** The chunk's bitmap of the users `u` for whom `condition` holds: their single bits OR-ed (a shift is far cheaper than parsing a bit string). */
 const bits = (condition = 'true') =>
@@ -71,28 +96,44 @@ export function cellRanges(days: { from: string; to: string }) {
   return { before: { from: days.from, to: weeks.from }, weeks, after: { from: weeks.to, to: days.to } };
 }
 
+/** The rollups' DIMENSIONS on the row `alias`. */
+const columns = (alias: string) => DIMENSIONS.map((d) => `${alias}."${d}"`).join(', ');
+
+/** The key of a coarse segment of the row `alias`, NULL where one of its columns is NULL (no filter selects those). */
+const projectedOrNull = (projection: (typeof PROJECTIONS)[number], alias: string) =>
+  `CASE WHEN ${projection.dimensions.map((d) => `${alias}."${d}" IS NOT NULL`).join(' AND ')} THEN ${projectedSegment(projection, alias)} END`;
+
 /**
- * The bitmap rows of the given days, from the raw rows: one grouping of the days' interactions by
- * segment and user (a filtered reader ORs the cells of its segments), one more of those cells by
- * user for the whole day, then one by chunk.
+ * The bitmap rows of the given days, from the raw rows. Only the rollups' segments are built from
+ * users (grouped by segment and user, then by chunk); the whole day and the coarse segments OR
+ * the chunks of the segments under them, a user counting as repeat when they came twice in one
+ * segment or in two (the same window as between days), which costs a few bitmap operations per
+ * chunk instead of one per user.
  */
 const BUILD_BITMAPS = `
   WITH cells AS (
-    SELECT d.day, ${segmentOf('i')} AS segment, i."endUserId" AS id, count(*) AS interactions, bool_or(i.engaged) AS engaged
+    SELECT d.day, ${columns('i')}, i."endUserId" AS id, count(*) AS interactions, bool_or(i.engaged) AS engaged
       FROM unnest($2::date[]) AS d(day)
       JOIN "Interaction" i ON i."accountId" = $1
        AND i."startedAt" >= d.day::timestamp AT TIME ZONE 'UTC'
        AND i."startedAt" < (d.day + 1)::timestamp AT TIME ZONE 'UTC'
-     GROUP BY d.day, 2, i."endUserId"
-  ), u AS (
-    SELECT day, segment, id, interactions, engaged FROM cells
-    UNION ALL
-    SELECT day, '${EVERY_SEGMENT}', id, sum(interactions), bool_or(engaged) FROM cells GROUP BY day, id
+     GROUP BY d.day, ${columns('i')}, i."endUserId"
+  ), segments AS MATERIALIZED (
+    SELECT ${segmentOf('u')} AS segment, ${columns('u')}, u.day, u.id / ${CHUNK_BITS} AS chunk,
+           ${bits()} AS users, ${bits('u.interactions >= 2')} AS repeat, ${bits('u.engaged')} AS engaged
+      FROM cells u
+     GROUP BY u.day, ${columns('u')}, u.id / ${CHUNK_BITS}
+  ), coarse AS (
+    SELECT k.segment, s.day, s.chunk, s.users, s.engaged,
+           ${returningBits('s', 'k.segment, s.day, s.chunk', 's.segment')} AS again
+      FROM segments s
+     CROSS JOIN LATERAL (VALUES ('${EVERY_SEGMENT}'), ${PROJECTIONS.map((p) => `(${projectedOrNull(p, 's')})`).join(', ')}) AS k(segment)
+     WHERE k.segment IS NOT NULL
   )
   INSERT INTO "DailyUserBitmap" ("accountId", segment, day, chunk, users, repeat, engaged)
-  SELECT $1::text, u.segment, u.day, u.id / ${CHUNK_BITS}, ${bits()}, ${bits('u.interactions >= 2')}, ${bits('u.engaged')}
-    FROM u
-   GROUP BY u.segment, u.day, u.id / ${CHUNK_BITS}`;
+  SELECT $1::text, segment, day, chunk, users, repeat, engaged FROM segments
+  UNION ALL
+  SELECT $1::text, segment, day, chunk, bit_or(users), bit_or(again), bit_or(engaged) FROM coarse GROUP BY segment, day, chunk`;
 
 /** The weekly rows of the weeks starting on the given Mondays, from their days' bitmaps. */
 const BUILD_WEEKS = `

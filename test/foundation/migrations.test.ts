@@ -135,42 +135,9 @@ describe('upgrading a database that holds data', () => {
     ]);
     const tables = await pool.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname IN ('Message', 'InteractionLog')`);
     expect(tables.rows[0].n).toBe(0);
-    // Both UTC days (2026-10-02 23:30 at +02:00 is 21:30 UTC) await their per-segment bitmaps.
+    // Both UTC days (2026-10-02 23:30 at +02:00 is 21:30 UTC) await their bitmaps (per segment, coarse segments, weeks).
     const stale = await pool.query(`SELECT to_char(day, 'YYYY-MM-DD') AS day FROM "StaleUserDay" WHERE "accountId" = 'acc' ORDER BY day`);
     expect(stale.rows.map((row) => row.day)).toEqual(['2026-10-01', '2026-10-02']);
-  });
-});
-
-describe('upgrading to weekly user bitmaps', () => {
-  it('builds every week from the daily bitmaps already stored', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-migrations-'));
-    tempDirs.push(dir);
-    const before = migrationsOnDisk().map((m) => m.name).filter((name) => name <= '20261124202158_interaction_transcripts');
-    for (const name of before) fs.cpSync(path.join(MIGRATIONS, name), path.join(dir, name), { recursive: true });
-    const { pool } = await freshDatabase();
-    expect(await migrate(pool, dir)).toEqual(before);
-    // Daily cells of segment '*', chunk 0, as lists of user IDs (users, repeat, engaged).
-    const day = (date: string, users: number[], repeat: number[] = [], engaged: number[] = []) => {
-      const bits = (ids: number[]) => ids.length ? ids.map((id) => `(B'1'::bit(8192) >> ${id})`).join(' | ') : `B'0'::bit(8192)`;
-      return pool.query(`INSERT INTO "DailyUserBitmap" ("accountId", segment, day, chunk, users, repeat, engaged)
-                         VALUES ('acc', '*', $1, 0, ${bits(users)}, ${bits(repeat)}, ${bits(engaged)})`, [date]);
-    };
-    await day('2026-09-07', [3, 9], [], [9]); // Monday
-    await day('2026-09-09', [3, 5]); //          Wednesday
-    await day('2026-09-13', [7, 11], [7]); //    Sunday: 7 came twice
-    await day('2026-09-14', [11]); //            the next Monday
-    await migrate(pool);
-    const { rows } = await pool.query(
-      `SELECT to_char(week, 'YYYY-MM-DD') AS week, array(SELECT n FROM generate_series(0, 15) n WHERE get_bit(users, n) = 1) AS users,
-              array(SELECT n FROM generate_series(0, 15) n WHERE get_bit(repeat, n) = 1) AS repeat,
-              array(SELECT n FROM generate_series(0, 15) n WHERE get_bit(engaged, n) = 1) AS engaged
-         FROM "WeeklyUserBitmap" WHERE "accountId" = 'acc' AND segment = '*' AND chunk = 0 ORDER BY week`,
-    );
-    expect(rows).toEqual([
-      // 3 came on two days, 7 twice on one; 11 came once in each week
-      { week: '2026-09-07', users: [3, 5, 7, 9, 11], repeat: [3, 7], engaged: [9] },
-      { week: '2026-09-14', users: [11], repeat: [], engaged: [] },
-    ]);
   });
 });
 

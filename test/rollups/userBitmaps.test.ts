@@ -143,6 +143,18 @@ describe('hand-worked: filtered ranges read the bitmaps of their segments', () =
     ]);
   });
 
+  it('keeps bitmaps per segment, for the whole day, and per sender, automation, and automation and sender', async () => {
+    await filtered(true, []); // refreshes the days
+    const { rows } = await db.pool.query(`SELECT id FROM "Automation" WHERE "accountId" = $1 AND "externalId" = 'X'`, [account]);
+    const x = rows[0].id;
+    const segments = await db.pool.query(`SELECT DISTINCT segment FROM "DailyUserBitmap" WHERE "accountId" = $1 AND day = $2 ORDER BY segment`, [account, iso(D2)]);
+    // D2: v1a v2a v3a v3b from A, v1b from B, v5a from A with X.
+    expect(segments.rows.map((row) => row.segment)).toEqual(
+      ['*', `[${x}, "X-v1", "1", "A"]`, '[null, null, null, "A"]', '[null, null, null, "B"]',
+        `automation+sender:[${x}, "A"]`, `automation:[${x}]`, 'sender:["A"]', 'sender:["B"]'].sort(),
+    );
+  });
+
   it.each([
     // senders, automations: expected (worked out from the records above)
     [['A'], [], { uniqueUsers: 5, returningUsers: 3, engagedUsers: 1 }], //       v1 v4 once in A; v2 v3 v5 twice
