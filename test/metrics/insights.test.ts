@@ -169,10 +169,12 @@ describe('SQL work', () => {
     }));
     await ingest(a.apiKey, more);
     // The first read after ingest rebuilds the user bitmaps of the day the batch marked stale:
-    // BEGIN, delete the mark, delete and rebuild the day's bitmaps, COMMIT, then read users again.
+    // BEGIN, delete the mark, delete and rebuild the day's bitmaps, lock the account's weeks,
+    // delete and rebuild the day's week, COMMIT, then read users again.
     const refreshing = await countStatements(() => t.request(DASHBOARD, { filter: RANGE }, a.apiKey));
-    expect(refreshing.statements).toBe(full.statements + 6);
+    expect(refreshing.statements).toBe(full.statements + 9);
     expect(refreshing.texts.filter((text) => text.includes('INSERT INTO "DailyUserBitmap"'))).toHaveLength(1);
+    expect(refreshing.texts.filter((text) => text.includes('INSERT INTO "WeeklyUserBitmap"'))).toHaveLength(1);
     const bigger = await countStatements(() => t.request(DASHBOARD, { filter: RANGE }, a.apiKey));
     expect(bigger.statements).toBe(full.statements);
     expect(bigger.result.data!.insights.performance.total.interactions).toBe(156);
