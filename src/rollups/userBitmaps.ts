@@ -38,13 +38,16 @@ export const EVERY_SEGMENT = '*';
 
 /**
  * Segments coarser than the rollups' ones, for filters that narrow by these columns only: all
- * the interactions of one sender, of one automation, or of one automation and sender. Such a
+ * the interactions of one sender, of one automation, of one version number (across
+ * automations), or of one automation and sender. Such a
  * filter ORs one cell per listed value instead of one per segment under it (every version of an
- * automation, every automation of a sender). Coarsest first.
+ * automation, every automation of a sender). Coarsest first. Stored bitmaps follow this list:
+ * changing it needs a migration that marks every day stale, as 20261124221407 does.
  */
 const PROJECTIONS = [
   { name: 'sender', dimensions: ['sender'] },
   { name: 'automation', dimensions: ['automationId'] },
+  { name: 'version', dimensions: ['versionId'] },
   { name: 'automation+sender', dimensions: ['automationId', 'sender'] },
 ];
 

@@ -33,15 +33,15 @@ function context(useRollups: boolean): Context {
   return { caller: { accountId, keyId: 'test', scopes: ['read'] }, db, requestId: 'users', now: new Date(D4 + 30 * DAY), memo: createMemo(), useRollups };
 }
 
-const users = (useRollups: boolean, from: number, to: number, senders: string[] = [], automationIds: string[] = []) =>
-  userTotals(context(useRollups), checkFilter({ from: new Date(from), to: new Date(to), senders, automationIds }));
+const users = (useRollups: boolean, from: number, to: number, senders: string[] = [], automationIds: string[] = [], versionIds: string[] = []) =>
+  userTotals(context(useRollups), checkFilter({ from: new Date(from), to: new Date(to), senders, automationIds, versionIds }));
 
 /** Engaged: the end user answered the opening outbound message. Sender S1 and no automation unless `segment` says otherwise. */
-function interaction(id: string, user: string, at: number, engaged = false, segment: { sender?: string; automation?: string } = {}): Record<string, unknown> {
+function interaction(id: string, user: string, at: number, engaged = false, segment: { sender?: string; automation?: string; version?: number } = {}): Record<string, unknown> {
   const messages = [{ id: 'm0', direction: 'OUTBOUND', author: 'BOT', channel: 'SMS', sentAt: iso(at) }];
   if (engaged) messages.push({ id: 'm1', direction: 'INBOUND', author: 'END_USER', channel: 'SMS', sentAt: iso(at + 60_000) });
   const automation = segment.automation
-    ? { automation: { id: segment.automation, type: 'CHATBOT', name: segment.automation, automationVersionId: `${segment.automation}-v1`, versionId: '1' } }
+    ? { automation: { id: segment.automation, type: 'CHATBOT', name: segment.automation, automationVersionId: `${segment.automation}-v${segment.version ?? 1}`, versionId: String(segment.version ?? 1) } }
     : {};
   return { record: 'interaction', id, type: 'CONVERSATIONAL', startedAt: iso(at), channel: 'SMS', sender: segment.sender ?? 'S1', endUserId: user, messages, ...automation };
 }
@@ -143,7 +143,7 @@ describe('hand-worked: filtered ranges read the bitmaps of their segments', () =
     ]);
   });
 
-  it('keeps bitmaps per segment, for the whole day, and per sender, automation, and automation and sender', async () => {
+  it('keeps bitmaps per segment, for the whole day, and per sender, automation, version, and automation and sender', async () => {
     await filtered(true, []); // refreshes the days
     const { rows } = await db.pool.query(`SELECT id FROM "Automation" WHERE "accountId" = $1 AND "externalId" = 'X'`, [account]);
     const x = rows[0].id;
@@ -151,7 +151,7 @@ describe('hand-worked: filtered ranges read the bitmaps of their segments', () =
     // D2: v1a v2a v3a v3b from A, v1b from B, v5a from A with X.
     expect(segments.rows.map((row) => row.segment)).toEqual(
       ['*', `[${x}, "X-v1", "1", "A"]`, '[null, null, null, "A"]', '[null, null, null, "B"]',
-        `automation+sender:[${x}, "A"]`, `automation:[${x}]`, 'sender:["A"]', 'sender:["B"]'].sort(),
+        `automation+sender:[${x}, "A"]`, `automation:[${x}]`, 'sender:["A"]', 'sender:["B"]', 'version:["1"]'].sort(),
     );
   });
 
@@ -270,6 +270,7 @@ describe('random data and ranges', () => {
         interaction(r.pick(ids), `ru${r.int(1, 150)}`, start + r.int(0, 20 * DAY - 1), r.chance(0.3), {
           sender: r.pick(SENDERS),
           automation: r.chance(0.5) ? r.pick(AUTOMATIONS) : undefined,
+          version: r.int(1, 2),
         }),
       );
       await ingest(accountId, records);
@@ -279,12 +280,13 @@ describe('random data and ranges', () => {
         const whole = r.chance(0.3);
         const from = whole ? start + r.int(0, 8) * DAY : start + r.int(-DAY, 8 * DAY);
         const to = whole ? from + r.int(1, 16) * DAY : from + r.int(DAY, 16 * DAY);
-        // Half the ranges narrow by a random choice of senders and automations.
+        // Half the ranges narrow by a random choice of senders and automations, some by a version.
         const senders = r.chance(0.5) ? SENDERS.filter(() => r.chance(0.5)) : [];
         const automations = r.chance(0.5) ? AUTOMATIONS.filter(() => r.chance(0.5)) : [];
-        const raw = await users(false, from, to, senders, automations);
-        const range = { from: iso(from), to: iso(to), senders, automations };
-        expect({ ...range, users: await users(true, from, to, senders, automations) }).toEqual({ ...range, users: raw });
+        const versions = r.chance(0.3) ? [String(r.int(1, 2))] : [];
+        const raw = await users(false, from, to, senders, automations, versions);
+        const range = { from: iso(from), to: iso(to), senders, automations, versions };
+        expect({ ...range, users: await users(true, from, to, senders, automations, versions) }).toEqual({ ...range, users: raw });
         if (raw.returningUsers > 0 && raw.returningUsers < raw.uniqueUsers) compared++;
         const wholeDays = { from: iso(Math.ceil(from / DAY) * DAY).slice(0, 10), to: iso(Math.floor(to / DAY) * DAY).slice(0, 10) };
         if (wholeDays.from < wholeDays.to && cellRanges(wholeDays).weeks.from < cellRanges(wholeDays).weeks.to) withWeeks++;
