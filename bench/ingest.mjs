@@ -63,24 +63,32 @@ const { startServer } = await import(dist('server/app.js'));
 const server = await startServer({ db: open.db, port: 0 });
 const gqlInteractions = Number(values.graphql);
 
-function mutationCalls(seed) {
-  const calls = [];
-  let batch = [];
+/**
+ * The demo records as calls of 1,000 records for each of `callers` callers. A caller gets every
+ * record of the interactions it sends (late records name their interaction): records of one
+ * interaction sent by two callers at once could land before the interaction itself.
+ */
+function mutationCalls(seed, callers) {
+  const streams = Array.from({ length: callers }, () => ({ calls: [], batch: [] }));
+  let n = 0;
+  const streamOf = new Map();
   for (const record of demoRecords({ interactions: gqlInteractions, days: 30, seed, end: new Date('2026-11-01T00:00:00Z') })) {
-    batch.push(record);
-    if (batch.length === 1000) (calls.push(batch), (batch = []));
+    const interaction = record.record === 'interaction' ? record.id : record.interactionId;
+    if (!streamOf.has(interaction)) streamOf.set(interaction, n++ % callers);
+    const stream = streams[streamOf.get(interaction)];
+    stream.batch.push(record);
+    if (stream.batch.length === 1000) (stream.calls.push(stream.batch), (stream.batch = []));
   }
-  if (batch.length) calls.push(batch);
-  return calls;
+  for (const stream of streams) if (stream.batch.length) stream.calls.push(stream.batch);
+  return streams.map((stream) => stream.calls);
 }
 
-async function sendAll(name, calls, callers) {
+async function sendAll(name, streams) {
+  const callers = streams.length;
   const account = await createAccount(open.db.prisma, name, name);
   const started = Date.now();
-  let next = 0;
-  await Promise.all(Array.from({ length: callers }, async () => {
-    while (next < calls.length) {
-      const records = calls[next++];
+  await Promise.all(streams.map(async (calls) => {
+    for (const records of calls) {
       const res = await fetch(`${server.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${account.apiKey}` },
@@ -94,8 +102,8 @@ async function sendAll(name, calls, callers) {
   console.log(`graphql: ${gqlInteractions} interactions from ${callers === 1 ? 'one caller' : `${callers} callers at once`} in ${seconds.toFixed(1)} s = ${Math.round(gqlInteractions / seconds)} interactions/s`);
 }
 
-await sendAll('bench-graphql', mutationCalls(8), 1);
-await sendAll('bench-graphql-2', mutationCalls(9), 2);
+await sendAll('bench-graphql', mutationCalls(8, 1));
+await sendAll('bench-graphql-2', mutationCalls(9, 2));
 console.log(`peak RSS: ${peakRssMb()} MB (this process: generator and server)`);
 await server.stop();
 await open.close();
