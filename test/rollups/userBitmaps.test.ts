@@ -11,7 +11,7 @@ import { userTotals } from '../../src/metrics/audienceUsers.sql';
 import { checkFilter } from '../../src/metrics/filter';
 import { inTransaction } from '../../src/db/transaction';
 import { rebuildRollups } from '../../src/rollups/rollupWrites';
-import { cellRanges, CHUNK_BITS } from '../../src/rollups/userBitmaps';
+import { cellRanges, CHUNK_BITS, refreshUserBitmaps } from '../../src/rollups/userBitmaps';
 import { createMemo, type Context } from '../../src/server/context';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { countStatements } from '../helpers/statements';
@@ -249,6 +249,29 @@ describe('whole ISO weeks are read from weekly bitmaps', () => {
       await inTransaction(db.pool, (client) => rebuildRollups(client, account));
       expect(await week()).toEqual(maintained);
     });
+  });
+});
+
+describe('concurrent refreshes of days of one week', () => {
+  it('leave the week as its rebuild from the raw rows builds it', async () => {
+    const account = (await createAccount(db.prisma, 'Concurrent weeks', 'concurrent-weeks')).id;
+    const r = new Random(777);
+    const monday = Date.UTC(2026, 8, 14);
+    const weekRows = async () =>
+      (await db.pool.query(`SELECT segment, chunk, users::text, repeat::text, engaged::text FROM "WeeklyUserBitmap"
+                             WHERE "accountId" = $1 ORDER BY segment, chunk`, [account])).rows;
+    for (let round = 0; round < 6; round++) {
+      // Interactions move between two days of the week; both days are then refreshed at once.
+      const [a, b] = [r.int(0, 3), r.int(4, 6)];
+      await ingest(account, Array.from({ length: 40 }, (_, n) =>
+        interaction(`cw-${n}`, `cu${r.int(1, 25)}`, monday + (r.chance(0.5) ? a : b) * DAY + r.int(0, DAY - 1), r.chance(0.3), { sender: r.pick(SENDERS) })));
+      const day = (d: number) => ({ from: iso(monday + d * DAY).slice(0, 10), to: iso(monday + (d + 1) * DAY).slice(0, 10) });
+      await Promise.all([refreshUserBitmaps(db.pool, account, day(a)), refreshUserBitmaps(db.pool, account, day(b))]);
+      await refreshUserBitmaps(db.pool, account); // days the batch left, outside a and b
+      const maintained = await weekRows();
+      await inTransaction(db.pool, (client) => rebuildRollups(client, account));
+      expect(await weekRows()).toEqual(maintained);
+    }
   });
 });
 
