@@ -16,9 +16,10 @@ const BITMAP_ATTEMPTS = 3;
 
 /**
  * Distinct, returning (2+ interactions) and engaged end users. Ranges that hold whole UTC days
- * read those days from the user bitmaps (rollups/userBitmaps.ts: whole weeks from the weekly ones,
- * the other days from the daily ones; all interactions, or the filter's segments) and only the partial days at the edges from raw rows; ranges within one day
- * (and the raw path) group the raw rows by end user.
+ * read those days from the user bitmaps (rollups/userBitmaps.ts: whole weeks from the weekly
+ * ones, the other days from the daily ones; all interactions, or the filter's segments) and only
+ * the partial days at the edges from raw rows; ranges within one day (and the raw path) group
+ * the raw rows by end user.
  */
 export function userTotals(ctx: Context, filter: Filter): Promise<UserTotals> {
   return ctx.memo(`userTotals:${filterKey(filter)}`, async () => {
@@ -56,10 +57,10 @@ async function rawUserTotals(ctx: Context, filter: Filter): Promise<UserTotals> 
  * the cells before each cell; cells do not overlap in time, so their start orders them). A
  * filtered range reads the cells of the segments its lists select (the coarsest kind of segment
  * that tells them apart, found in the interaction rollup of those days), an unfiltered one the
- * cells of all interactions. Users of the
- * edges (raw rows, filtered) are then counted where the whole days do not already count them: a
- * user is returning when the edges hold two of their interactions or one plus one on the whole
- * days. Null when a day of the range is stale (its bitmaps must be refreshed first).
+ * cells of all interactions. Users of the edges (raw rows, filtered) are then counted where the
+ * whole days do not already count them: a user is returning when the edges hold two of their
+ * interactions or one plus one on the whole days. Null when a day of the range is stale (its
+ * bitmaps must be refreshed first).
  */
 async function bitmapUserTotals(
   ctx: Context,
@@ -70,14 +71,16 @@ async function bitmapUserTotals(
   const params = new SqlParams();
   const account = params.add(ctx.caller.accountId);
   const [from, to] = [params.add(days.from, 'date'), params.add(days.to, 'date')];
-  // The segments' list is worked out once for the three reads of cells.
-  const segments = narrowsByList(filter) ? 'ANY((SELECT list FROM segments)::text[])' : `'${EVERY_SEGMENT}'`;
-  const segmentList = narrowsByList(filter)
-    ? `segments AS MATERIALIZED (
-         SELECT ARRAY(SELECT DISTINCT ${bitmapSegment(narrowedDimensions(filter), 'r')} FROM "DailyInteractionRollup" r
-                       WHERE ${dimensionConditions(params, ctx.caller.accountId, filter, 'r')} AND r.day >= ${from} AND r.day < ${to}) AS list
-       ), `
-    : '';
+  // A filter's segments are listed once (a CTE) for the three reads of cells.
+  const { segments, segmentList } = narrowsByList(filter)
+    ? {
+        segments: 'ANY((SELECT list FROM segments)::text[])',
+        segmentList: `segments AS MATERIALIZED (
+           SELECT ARRAY(SELECT DISTINCT ${bitmapSegment(narrowedDimensions(filter), 'r')} FROM "DailyInteractionRollup" r
+                         WHERE ${dimensionConditions(params, ctx.caller.accountId, filter, 'r')} AND r.day >= ${from} AND r.day < ${to}) AS list
+         ), `,
+      }
+    : { segments: `'${EVERY_SEGMENT}'`, segmentList: '' };
   const ranges = cellRanges(days);
   const cells = (table: string, column: string, range: { from: string; to: string }) =>
     `SELECT c.${column} AS start, c.segment, c.chunk, c.users, c.repeat, c.engaged FROM "${table}" c

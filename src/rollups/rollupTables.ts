@@ -34,9 +34,12 @@ export const dayOf = (alias: string) => `(${alias}."startedAt" AT TIME ZONE 'UTC
 /** The same UTC day of an instant, as YYYY-MM-DD. */
 export const isoDay = (instant: Date) => instant.toISOString().slice(0, 10);
 
+/** The columns `dimensions` (all the filter dimensions by default) of the row `alias`, comma-separated. */
+export const dimensionColumns = (alias: string, dimensions: string[] = DIMENSIONS) =>
+  dimensions.map((d) => `${alias}."${d}"`).join(', ');
+
 /** The filter dimensions as one key (JSON keeps NULL and '' apart, and needs no separator). */
-export const segmentOf = (alias: string) =>
-  `json_build_array(${DIMENSIONS.map((d) => `${alias}."${d}"`).join(', ')})::text`;
+export const segmentOf = (alias: string) => `json_build_array(${dimensionColumns(alias)})::text`;
 
 const sum = (name: string, expr: string): Measure => ({ name, expr, combine: 'sum' });
 /** 1 when the condition holds, 0 otherwise (also when it is NULL). */
@@ -129,7 +132,7 @@ export function projection(t: RollupTable): string {
     `${dayOf(a)} AS day`,
     `${segmentOf(a)} AS segment`,
     ...t.keys.map(([name, expr]) => `${expr} AS "${name}"`),
-    ...DIMENSIONS.map((d) => `${a}."${d}"`),
+    dimensionColumns(a),
     ...t.measures.map((m) => `${m.expr} AS "${m.name}"`),
   ].join(', ');
 }

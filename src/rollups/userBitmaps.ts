@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { inTransaction } from '../db/transaction';
-import { dayOf, DIMENSIONS, isoDay, segmentOf } from './rollupTables';
+import { dayOf, dimensionColumns, isoDay, segmentOf } from './rollupTables';
 
 /**
  * Distinct users are not additive, so they get their own daily rollup: per UTC day, bitmaps over
@@ -39,10 +39,10 @@ export const EVERY_SEGMENT = '*';
 /**
  * Segments coarser than the rollups' ones, for filters that narrow by these columns only: all
  * the interactions of one sender, of one automation, of one version number (across
- * automations), or of one automation and sender. Such a
- * filter ORs one cell per listed value instead of one per segment under it (every version of an
- * automation, every automation of a sender). Coarsest first. Stored bitmaps follow this list:
- * changing it needs a migration that marks every day stale, as 20261124221407 does.
+ * automations), or of one automation and sender. Such a filter ORs one cell per listed value
+ * instead of one per segment under it (every version of an automation, every automation of a
+ * sender). Coarsest first. Stored bitmaps follow this list: changing it needs a migration that
+ * marks every day stale, as 20261124221407 does.
  */
 const PROJECTIONS = [
   { name: 'sender', dimensions: ['sender'] },
@@ -52,7 +52,7 @@ const PROJECTIONS = [
 ];
 
 const projectedSegment = (projection: (typeof PROJECTIONS)[number], alias: string) =>
-  `'${projection.name}:' || json_build_array(${projection.dimensions.map((d) => `${alias}."${d}"`).join(', ')})::text`;
+  `'${projection.name}:' || json_build_array(${dimensionColumns(alias, projection.dimensions)})::text`;
 
 /**
  * The key, on a row `alias` that carries the rollups' DIMENSIONS and segment, of the bitmap
@@ -77,9 +77,6 @@ export const returningBits = (cell: string, partition: string, order: string) =>
   `${cell}.repeat | (${cell}.users & coalesce(bit_or(${cell}.users) OVER (PARTITION BY ${partition} ORDER BY ${order}
      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), B'0'::bit(${CHUNK_BITS})))`;
 
-/** The Monday of the ISO week of a SQL date (date arithmetic: no time zone is involved). */
-const weekOf = (day: string) => `(${day} - (extract(isodow FROM ${day})::int - 1))`;
-
 /** The Monday on or before (with `onOrAfter`: on or after) a YYYY-MM-DD day. */
 function monday(day: string, onOrAfter = false): string {
   const date = new Date(`${day}T00:00:00Z`);
@@ -99,9 +96,6 @@ export function cellRanges(days: { from: string; to: string }) {
   return { before: { from: days.from, to: weeks.from }, weeks, after: { from: weeks.to, to: days.to } };
 }
 
-/** The rollups' DIMENSIONS on the row `alias`. */
-const columns = (alias: string) => DIMENSIONS.map((d) => `${alias}."${d}"`).join(', ');
-
 /** The key of a coarse segment of the row `alias`, NULL where one of its columns is NULL (no filter selects those). */
 const projectedOrNull = (projection: (typeof PROJECTIONS)[number], alias: string) =>
   `CASE WHEN ${projection.dimensions.map((d) => `${alias}."${d}" IS NOT NULL`).join(' AND ')} THEN ${projectedSegment(projection, alias)} END`;
@@ -115,17 +109,17 @@ const projectedOrNull = (projection: (typeof PROJECTIONS)[number], alias: string
  */
 const BUILD_BITMAPS = `
   WITH cells AS (
-    SELECT d.day, ${columns('i')}, i."endUserId" AS id, count(*) AS interactions, bool_or(i.engaged) AS engaged
+    SELECT d.day, ${dimensionColumns('i')}, i."endUserId" AS id, count(*) AS interactions, bool_or(i.engaged) AS engaged
       FROM unnest($2::date[]) AS d(day)
       JOIN "Interaction" i ON i."accountId" = $1
        AND i."startedAt" >= d.day::timestamp AT TIME ZONE 'UTC'
        AND i."startedAt" < (d.day + 1)::timestamp AT TIME ZONE 'UTC'
-     GROUP BY d.day, ${columns('i')}, i."endUserId"
+     GROUP BY d.day, ${dimensionColumns('i')}, i."endUserId"
   ), segments AS MATERIALIZED (
-    SELECT ${segmentOf('u')} AS segment, ${columns('u')}, u.day, u.id / ${CHUNK_BITS} AS chunk,
+    SELECT ${segmentOf('u')} AS segment, ${dimensionColumns('u')}, u.day, u.id / ${CHUNK_BITS} AS chunk,
            ${bits()} AS users, ${bits('u.interactions >= 2')} AS repeat, ${bits('u.engaged')} AS engaged
       FROM cells u
-     GROUP BY u.day, ${columns('u')}, u.id / ${CHUNK_BITS}
+     GROUP BY u.day, ${dimensionColumns('u')}, u.id / ${CHUNK_BITS}
   ), coarse AS (
     SELECT k.segment, s.day, s.chunk, s.users, s.engaged,
            ${returningBits('s', 'k.segment, s.day, s.chunk', 's.segment')} AS again
