@@ -15,6 +15,17 @@ export interface UserTotals {
 const BITMAP_ATTEMPTS = 3;
 
 /**
+ * Ranges of whole days read their chunks in this many statements at once, each taking the chunks
+ * of one remainder of chunk / PARTS: OR-ing bitmaps costs CPU in proportion to their bytes, one
+ * statement runs on one core, and the dashboard's other figures of whole days come from small
+ * rollups. (Ranges with edges read raw rows for every figure, which keeps the cores busy: split
+ * there, the audience of 30 days 10:37 to 10:37 for one automation and sender took 124 ms at p95
+ * at 10 M interactions instead of 98.) Remainders rather than ranges of chunks, so the parts are
+ * even whichever IDs a range holds.
+ */
+const BITMAP_PARTS = 2;
+
+/**
  * Distinct, returning (2+ interactions) and engaged end users. Ranges that hold whole UTC days
  * read those days from the user bitmaps (rollups/userBitmaps.ts: whole weeks from the weekly
  * ones, the other days from the daily ones; all interactions, or the filter's segments) and only
@@ -68,6 +79,23 @@ async function bitmapUserTotals(
   days: { from: string; to: string },
   edges: Array<{ from: Date; to: Date }>,
 ): Promise<UserTotals | null> {
+  const count = edges.length === 0 ? BITMAP_PARTS : 1;
+  const parts = await Promise.all(
+    Array.from({ length: count }, (_, part) => bitmapPartTotals(ctx, filter, days, edges, { part, of: count })),
+  );
+  if (parts.some((totals) => totals === null)) return null;
+  const sum = (key: keyof UserTotals) => parts.reduce((n, totals) => n + Number(totals![key]), 0);
+  return { uniqueUsers: sum('uniqueUsers'), returningUsers: sum('returningUsers'), engagedUsers: sum('engagedUsers') };
+}
+
+/** bitmapUserTotals over the chunks with chunk % of = part, and the edge users in them. */
+async function bitmapPartTotals(
+  ctx: Context,
+  filter: Filter,
+  days: { from: string; to: string },
+  edges: Array<{ from: Date; to: Date }>,
+  { part, of }: { part: number; of: number },
+): Promise<UserTotals | null> {
   const params = new SqlParams();
   const account = params.add(ctx.caller.accountId);
   const [from, to] = [params.add(days.from, 'date'), params.add(days.to, 'date')];
@@ -85,10 +113,12 @@ async function bitmapUserTotals(
   const cells = (table: string, column: string, range: { from: string; to: string }) =>
     `SELECT c.${column} AS start, c.segment, c.chunk, c.users, c.repeat, c.engaged FROM "${table}" c
       WHERE c."accountId" = ${account} AND c.segment = ${segments}
-        AND c.${column} >= ${params.add(range.from, 'date')} AND c.${column} < ${params.add(range.to, 'date')}`;
+        AND c.${column} >= ${params.add(range.from, 'date')} AND c.${column} < ${params.add(range.to, 'date')}
+        ${of > 1 ? `AND c.chunk % ${of} = ${part}` : ''}`;
   const edgeRows = edges.map(
     (edge) => `SELECT i."endUserId", i.engaged FROM "Interaction" i
-                WHERE ${filterConditions(params, ctx.caller.accountId, { ...filter, ...edge })}`,
+                WHERE ${filterConditions(params, ctx.caller.accountId, { ...filter, ...edge })}
+                  ${of > 1 ? `AND i."endUserId" / ${CHUNK_BITS} % ${of} = ${part}` : ''}`,
   );
   const bit = (column: string, id: string) => `coalesce(get_bit(w.${column}, ${id} % ${CHUNK_BITS}), 0) = 1`;
   const { rows } = await ctx.db.pool.query<UserTotals & { stale: boolean }>(

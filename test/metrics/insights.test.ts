@@ -159,8 +159,9 @@ describe('SQL work', () => {
   it('costs a fixed number of statements, whatever the data size, and computes only asked sections', async () => {
     const full = await countStatements(() => t.request(DASHBOARD, { filter: RANGE }, a.apiKey));
     const only = await countStatements(() => t.request(COUNT, { filter: RANGE }, a.apiKey));
-    // authentication 1 + totals 1 + users 1 + channels 1 + rate card 3 (Prisma reads its two relations separately)
-    expect(full.statements).toBe(7);
+    // authentication 1 + totals 1 + users 2 (whole days: two halves of the bitmap chunks at once)
+    // + channels 1 + rate card 3 (Prisma reads its two relations separately)
+    expect(full.statements).toBe(8);
     // authentication + totals: the other sections were not asked for
     expect(only.statements).toBe(2);
     const more = Array.from({ length: 150 }, (_, n) => ({
@@ -168,18 +169,19 @@ describe('SQL work', () => {
       channel: 'SMS', endUserId: `x-${n}`, messages: [{ id: 'm', direction: 'OUTBOUND', author: 'BOT', channel: 'SMS', sentAt: new Date(T0.getTime()).toISOString() }],
     }));
     await ingest(a.apiKey, more);
-    // The first read after ingest rebuilds the user bitmaps of the day the batch marked stale:
-    // BEGIN, delete the mark, delete and rebuild the day's bitmaps, lock the account's weeks,
-    // delete and rebuild the day's week, COMMIT, then read users again.
+    // The first read after ingest (both halves find the day stale) rebuilds the user bitmaps of
+    // the day the batch marked stale: BEGIN, delete the mark, delete and rebuild the day's
+    // bitmaps, lock the account's weeks, delete and rebuild the day's week, COMMIT, then reads
+    // users again (both halves).
     const refreshing = await countStatements(() => t.request(DASHBOARD, { filter: RANGE }, a.apiKey));
-    expect(refreshing.statements).toBe(full.statements + 9);
+    expect(refreshing.statements).toBe(full.statements + 10);
     expect(refreshing.texts.filter((text) => text.includes('INSERT INTO "DailyUserBitmap"'))).toHaveLength(1);
     expect(refreshing.texts.filter((text) => text.includes('INSERT INTO "WeeklyUserBitmap"'))).toHaveLength(1);
     const bigger = await countStatements(() => t.request(DASHBOARD, { filter: RANGE }, a.apiKey));
     expect(bigger.statements).toBe(full.statements);
     expect(bigger.result.data!.insights.performance.total.interactions).toBe(156);
-    // totals, users, channels: one statement per section, over the rollups or the raw rows
+    // totals, users (two halves), channels, over the rollups or the raw rows
     const aggregates = bigger.texts.filter((text) => /"startedAt" >=|Rollup"|UserBitmap"/.test(text));
-    expect(aggregates).toHaveLength(3);
+    expect(aggregates).toHaveLength(4);
   });
 });
