@@ -88,7 +88,10 @@ async function bitmapUserTotals(
   return { uniqueUsers: sum('uniqueUsers'), returningUsers: sum('returningUsers'), engagedUsers: sum('engagedUsers') };
 }
 
-/** bitmapUserTotals over the chunks with chunk % of = part, and the edge users in them. */
+/**
+ * bitmapUserTotals over the chunks with chunk % of = part, and the edge users in them (today only
+ * ranges without edges are split, but a part stays exact either way).
+ */
 async function bitmapPartTotals(
   ctx: Context,
   filter: Filter,
