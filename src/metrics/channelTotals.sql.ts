@@ -1,7 +1,6 @@
 import { SqlParams } from '../common/sql';
-import { rawRows, rollupRows, splitRange } from '../rollups/facts';
-import { isoDay } from '../rollups/rollupTables';
-import { CHANNELS, dayOf, segmentOf } from '../rollups/rollupTables';
+import { bucketsIn, bucketStart, rawRows, rollupRows, splitRange, type Span } from '../rollups/facts';
+import { CHANNELS, segmentOf, type RollupTable } from '../rollups/rollupTables';
 import type { Context } from '../server/context';
 import { dimensionConditions, filterKey, type Filter } from './filter';
 
@@ -20,7 +19,8 @@ const MEASURES = ['inbound', 'outbound', 'delivered', 'rejected', 'undeliverable
 
 /**
  * Message totals per channel over the filtered interactions, from the channel facts (daily
- * channel rollups of whole days, per-interaction channel summaries at the range's edges).
+ * channel rollups of whole days, hourly ones of the partial days' whole hours, per-interaction
+ * channel summaries at the range's edges).
  *
  * Messages still PENDING or SENT are expired when sentAt + validityHours is before the request's
  * instant ("lapsed"). Every row knows bounds of its pending messages' expiry instants: a row whose
@@ -39,30 +39,37 @@ export function channelTotals(ctx: Context, filter: Filter): Promise<ChannelTota
     // Raw rows count their own straddling messages; straddling rollup rows add none here (see below).
     const lapsed = { name: 'lapsed', rollup: allLapsed('r'), raw: `CASE WHEN ${straddles('ic')} THEN ${counted('ic')} ELSE ${allLapsed('ic')} END` };
 
-    const { days, edges } = splitRange(filter.from, filter.to, ctx.useRollups);
-    const parts = edges.map((edge) => rawRows(params, accountId, filter, CHANNELS, edge, [lapsed]));
+    const { days, hours, edges } = splitRange(filter.from, filter.to, ctx.useRollups, true);
+    const hourly = CHANNELS.hourly!;
+    const buckets: Array<[RollupTable, Span]> = [...(days ? [[CHANNELS, days] as [RollupTable, Span]] : []), ...hours.map((span): [RollupTable, Span] => [hourly, span])];
+    const parts = [
+      ...buckets.map(([t, span]) => rollupRows(params, accountId, filter, t, span, [lapsed])),
+      ...edges.map((edge) => rawRows(params, accountId, filter, CHANNELS, edge, [lapsed])),
+    ];
     let straddling = '';
-    if (days) {
-      parts.push(rollupRows(params, accountId, filter, CHANNELS, days, [lapsed]));
-      // The rollup rows straddling the instant, and the lapsed messages of their summaries.
+    if (buckets.length > 0) {
+      // The rollup rows straddling the instant (the instants their raw rows started in), and the lapsed messages of their summaries.
       straddling = `WITH straddling AS MATERIALIZED (
-          SELECT r.day, r.segment, r.channel FROM "${CHANNELS.table}" r
-           WHERE ${dimensionConditions(params, accountId, filter, 'r')}
-             AND r.day >= ${params.add(isoDay(days.from), 'date')} AND r.day < ${params.add(isoDay(days.to), 'date')} AND ${straddles('r')})`;
+          ${buckets
+            .map(([t, span]) => `SELECT ${bucketStart(t)} AS start, ${bucketStart(t)} + interval '1 ${t.grain}' AS "end", r.segment, r.channel FROM "${t.table}" r
+           WHERE ${dimensionConditions(params, accountId, filter, 'r')} AND ${bucketsIn(params, t, span)} AND ${straddles('r')}`)
+            .join('\n UNION ALL ')})`;
       const zero = (m: string) => `0 AS ${m}`;
       parts.push(`SELECT ic.channel, ${MEASURES.slice(0, -1).map(zero).join(', ')}, ${counted('ic')} AS lapsed
           FROM "InteractionChannel" ic
          WHERE ${dimensionConditions(params, accountId, filter, 'ic')} AND ic.pending > 0
-           AND ic."startedAt" >= (SELECT min(day) FROM straddling)::timestamp AT TIME ZONE 'UTC'
-           AND ic."startedAt" < (SELECT max(day) + 1 FROM straddling)::timestamp AT TIME ZONE 'UTC'
-           AND (${dayOf('ic')}, ${segmentOf('ic')}, ic.channel) IN (SELECT day, segment, channel FROM straddling)`);
+           AND ic."startedAt" >= (SELECT min(start) FROM straddling) AND ic."startedAt" < (SELECT max("end") FROM straddling)
+           AND EXISTS (SELECT 1 FROM straddling s
+                        WHERE s.segment = ${segmentOf('ic')} AND s.channel = ic.channel AND ic."startedAt" >= s.start AND ic."startedAt" < s."end")`);
     }
     const { rows } = await ctx.db.pool.query<ChannelTotals>(
       `${straddling}
        SELECT channel, inbound, outbound AS "totalSent", delivered, rejected, undeliverable, expired + lapsed AS expired, pending - lapsed AS pending
          FROM (SELECT f.channel, ${MEASURES.map((m) => `sum(f.${m})::int8 AS ${m}`).join(', ')}
                  FROM (${parts.map((part) => `SELECT p.channel, ${MEASURES.map((m) => `p.${m}`).join(', ')} FROM (${part}) p`).join('\n UNION ALL\n ')}) f
-                GROUP BY f.channel) t
+                GROUP BY f.channel
+               -- Rollup rows whose interactions moved away stay behind at zero; every raw row holds a message.
+               HAVING sum(f.inbound) + sum(f.outbound) > 0) t
         ORDER BY "totalSent" DESC, channel`,
       params.values,
     );

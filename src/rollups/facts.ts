@@ -1,26 +1,61 @@
 import type { SqlParams } from '../common/sql';
 import { dimensionConditions, type Filter } from '../metrics/filter';
-import { DIMENSIONS, isoDay, keyNames, projection, type RollupTable } from './rollupTables';
+import { DIMENSIONS, isoDay, isoHour, keyNames, projection, type RollupTable } from './rollupTables';
 
-const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
-/** A filter's range as whole UTC days (read from rollups) and the partial days at its edges (read raw); all raw without rollups. */
+export interface Span {
+  from: Date;
+  to: Date;
+}
+
+/**
+ * A filter's range as whole UTC days (read from daily rollups), whole UTC hours of the partial
+ * days (read from hourly rollups, when asked for) and what remains at its edges (read raw); all
+ * raw without rollups.
+ */
 export interface RangeParts {
-  days: { from: Date; to: Date } | null;
-  edges: Array<{ from: Date; to: Date }>;
+  days: Span | null;
+  hours: Span[];
+  edges: Span[];
 }
 
-export function splitRange(from: Date, to: Date, useRollups = true): RangeParts {
-  if (!useRollups) return { days: null, edges: [{ from, to }] };
-  const firstDay = new Date(Math.ceil(from.getTime() / DAY_MS) * DAY_MS);
-  const endDay = new Date(Math.floor(to.getTime() / DAY_MS) * DAY_MS);
-  if (firstDay >= endDay) return { days: null, edges: [{ from, to }] };
-  const edges = [
-    { from, to: firstDay },
-    { from: endDay, to },
-  ].filter((edge) => edge.from < edge.to);
-  return { days: { from: firstDay, to: endDay }, edges };
+/** The whole units (of `ms`) inside [from, to), and the partial ones on either side. */
+function wholeUnits(from: Date, to: Date, ms: number): { whole: Span | null; rest: Span[] } {
+  const first = new Date(Math.ceil(from.getTime() / ms) * ms);
+  const end = new Date(Math.floor(to.getTime() / ms) * ms);
+  if (first >= end) return { whole: null, rest: [{ from, to }] };
+  const rest = [
+    { from, to: first },
+    { from: end, to },
+  ].filter((span) => span.from < span.to);
+  return { whole: { from: first, to: end }, rest };
 }
+
+export function splitRange(from: Date, to: Date, useRollups = true, hourly = false): RangeParts {
+  if (!useRollups) return { days: null, hours: [], edges: [{ from, to }] };
+  const { whole: days, rest } = wholeUnits(from, to, DAY_MS);
+  if (!hourly) return { days, hours: [], edges: rest };
+  const hours: Span[] = [];
+  const edges: Span[] = [];
+  for (const partial of rest) {
+    const { whole, rest: minutes } = wholeUnits(partial.from, partial.to, HOUR_MS);
+    if (whole) hours.push(whole);
+    edges.push(...minutes);
+  }
+  return { days, hours, edges };
+}
+
+/** The rollup rows (alias r) of the buckets in a span of whole days or hours (as the rollup's grain). */
+export function bucketsIn(params: SqlParams, t: RollupTable, span: Span): string {
+  const [from, to] = t.grain === 'day' ? [isoDay(span.from), isoDay(span.to)] : [isoHour(span.from), isoHour(span.to)];
+  const type = t.grain === 'day' ? 'date' : 'timestamp';
+  return `r."${t.grain}" >= ${params.add(from, type)} AND r."${t.grain}" < ${params.add(to, type)}`;
+}
+
+/** The instant a rollup row's bucket (alias r) starts. */
+export const bucketStart = (t: RollupTable) => (t.grain === 'day' ? `r.day::timestamp AT TIME ZONE 'UTC'` : `r.hour AT TIME ZONE 'UTC'`);
 
 /** Extra columns of the facts, with their expression on rollup rows (alias r) and on raw rows. */
 export interface ExtraColumn {
@@ -29,18 +64,22 @@ export interface ExtraColumn {
   raw: string;
 }
 
-const columns = (t: RollupTable) => ['day', 'segment', ...keyNames(t).slice(2), ...DIMENSIONS, ...t.measures.map((m) => m.name)];
+/** The facts' columns on a rollup row: its day (an hourly row's too), segment, keys, dimensions and measures. */
+const columns = (t: RollupTable) => [
+  t.grain === 'day' ? 'r.day' : 'r.hour::date AS day',
+  ...['segment', ...keyNames(t).slice(2), ...DIMENSIONS, ...t.measures.map((m) => m.name)].map((c) => `r."${c}"`),
+];
 
-/** Rollup rows of whole days in the filter, in the facts' column order. */
-export function rollupRows(params: SqlParams, accountId: string, filter: Filter, t: RollupTable, days: { from: Date; to: Date }, extra: ExtraColumn[] = [], condition = 'true'): string {
-  return `SELECT ${[...columns(t).map((c) => `r."${c}"`), ...extra.map((e) => `${e.rollup} AS "${e.name}"`)].join(', ')}
+/** Rollup rows of the whole days (or hours, as the rollup's grain) of a span in the filter, in the facts' column order. */
+export function rollupRows(params: SqlParams, accountId: string, filter: Filter, t: RollupTable, span: Span, extra: ExtraColumn[] = [], condition = 'true'): string {
+  return `SELECT ${[...columns(t), ...extra.map((e) => `${e.rollup} AS "${e.name}"`)].join(', ')}
       FROM "${t.table}" r
      WHERE ${dimensionConditions(params, accountId, filter, 'r')}
-       AND r.day >= ${params.add(isoDay(days.from), 'date')} AND r.day < ${params.add(isoDay(days.to), 'date')} AND ${condition}`;
+       AND ${bucketsIn(params, t, span)} AND ${condition}`;
 }
 
 /** Raw rows started in [from, to) projected onto rollup rows of one interaction each (the reference for every figure). */
-export function rawRows(params: SqlParams, accountId: string, filter: Filter, t: RollupTable, range: { from: Date; to: Date }, extra: ExtraColumn[] = [], condition = 'true'): string {
+export function rawRows(params: SqlParams, accountId: string, filter: Filter, t: RollupTable, range: Span, extra: ExtraColumn[] = [], condition = 'true'): string {
   const a = t.alias;
   return `SELECT ${[projection(t), ...extra.map((e) => `${e.raw} AS "${e.name}"`)].join(', ')}
       FROM "${t.source}" ${a}
@@ -49,15 +88,18 @@ export function rawRows(params: SqlParams, accountId: string, filter: Filter, t:
 }
 
 /**
- * The facts behind a figure: one row per rollup row of the whole UTC days in the filter's range
- * plus one per raw row of the partial days at its edges, all with the rollup's columns. Summing a
+ * The facts behind a figure: one row per rollup row of the whole UTC days in the filter's range,
+ * per hourly rollup row of the whole hours of its partial days (rollups that have hourly ones),
+ * and per raw row of the rest at its edges, all with the rollup's columns. Summing a
  * measure over the facts gives the same number as summing it over the raw rows of the whole
  * range, which is what `useRollups: false` does (the reference path, and the fallback while
  * rollups are being rebuilt).
  */
 export function facts(params: SqlParams, accountId: string, filter: Filter, t: RollupTable, useRollups: boolean): string {
-  const { days, edges } = splitRange(filter.from, filter.to, useRollups);
-  const parts = edges.map((edge) => rawRows(params, accountId, filter, t, edge));
-  if (days) parts.unshift(rollupRows(params, accountId, filter, t, days));
-  return parts.join('\n    UNION ALL\n    ');
+  const { days, hours, edges } = splitRange(filter.from, filter.to, useRollups, t.hourly !== undefined);
+  return [
+    ...(days ? [rollupRows(params, accountId, filter, t, days)] : []),
+    ...hours.map((span) => rollupRows(params, accountId, filter, t.hourly!, span)),
+    ...edges.map((edge) => rawRows(params, accountId, filter, t, edge)),
+  ].join('\n    UNION ALL\n    ');
 }

@@ -1,22 +1,44 @@
 import type pg from 'pg';
 import { inTransaction } from '../db/transaction';
-import { rebuildRollups } from './rollupWrites';
+import { recountRollups, rebuildRollups } from './rollupWrites';
+import { CHANNELS, INTERACTIONS, type RollupTable } from './rollupTables';
+
+async function everyAccount(pool: pg.Pool): Promise<string[]> {
+  return (await pool.query<{ id: string }>('SELECT id FROM "Account" ORDER BY id')).rows.map((row) => row.id);
+}
 
 /** Rebuilds the rollups of one account, or of every account; returns rollup rows written per account. */
 export async function rebuildAccounts(pool: pg.Pool, accountIds?: string[]): Promise<Map<string, Record<string, number>>> {
-  const ids = accountIds ?? (await pool.query<{ id: string }>('SELECT id FROM "Account" ORDER BY id')).rows.map((row) => row.id);
+  const ids = accountIds ?? (await everyAccount(pool));
   const written = new Map<string, Record<string, number>>();
   for (const id of ids) written.set(id, await inTransaction(pool, (client) => rebuildRollups(client, id)));
   return written;
 }
 
-/** Migrations that create tables derived from the raw rows (the funnel reach needs each view's steps, so SQL alone cannot fill it). */
-const FILLED_BY_REBUILD = ['_rollups', '_funnel_reach'];
+/**
+ * Migrations (by name after the timestamp) that create tables derived from the raw rows, and what
+ * they need filled: everything (the funnel reach needs each view's steps, so SQL alone cannot fill
+ * it), or only the tables they created.
+ */
+const FILLED_BY_REBUILD: Record<string, 'everything' | RollupTable[]> = {
+  rollups: 'everything',
+  funnel_reach: 'everything',
+  hourly_rollups: [INTERACTIONS.hourly!, CHANNELS.hourly!],
+};
 
 /**
- * Fills the rollups (and funnel reach) of data stored before they existed: run after migrations, when the one that
- * created them was just applied to a database that already holds accounts.
+ * Fills the rollups (and funnel reach) of data stored before they existed: run after migrations, when one
+ * that created them was just applied to a database that already holds accounts.
  */
 export async function backfillRollups(pool: pg.Pool, appliedMigrations: string[]): Promise<void> {
-  if (appliedMigrations.some((name) => FILLED_BY_REBUILD.some((suffix) => name.endsWith(suffix)))) await rebuildAccounts(pool);
+  const needs = appliedMigrations.map((name) => FILLED_BY_REBUILD[name.replace(/^\d+_/, '')]).filter((need) => need !== undefined);
+  if (needs.includes('everything')) {
+    await rebuildAccounts(pool);
+    return;
+  }
+  const tables = needs.flatMap((need) => (need === 'everything' ? [] : need));
+  if (tables.length === 0) return;
+  for (const id of await everyAccount(pool)) await inTransaction(pool, (client) => recountRollups(client, id, tables));
+  // Plans read new tables' statistics; autovacuum would gather them only after a while.
+  await pool.query(`ANALYZE ${tables.map((t) => `"${t.table}"`).join(', ')}`);
 }

@@ -1,5 +1,5 @@
 /**
- * The four rollups and how one raw row projects onto a rollup row. Everything else (rebuild,
+ * The rollups and how one raw row projects onto a rollup row. Everything else (rebuild,
  * maintenance at ingest, the facts that figures are read from) is generated from these
  * definitions, so the rollup path and the raw path compute a figure from the same expressions.
  */
@@ -14,8 +14,12 @@ export interface Measure {
   combine: Combine;
 }
 
+/** The time bucket of a rollup row: a UTC day (column `day`, date) or a UTC hour (column `hour`, its start as a UTC timestamp). */
+export type Grain = 'day' | 'hour';
+
 export interface RollupTable {
   table: string;
+  grain: Grain;
   /** The raw table a rollup row summarises, its alias in `expr`s, and its column naming the interaction. */
   source: string;
   alias: string;
@@ -23,6 +27,8 @@ export interface RollupTable {
   /** Key columns after accountId, day and segment. */
   keys: Array<[name: string, expr: string]>;
   measures: Measure[];
+  /** The same rollup per UTC hour, read for the whole hours of partial days at a range's edges. */
+  hourly?: RollupTable;
 }
 
 /** The filter dimensions every rollup row carries (so the insights filter applies to rollups unchanged). */
@@ -31,8 +37,17 @@ export const DIMENSIONS = ['automationId', 'automationVersionId', 'versionId', '
 /** The UTC day of an interaction's start: rollups are per UTC day; other edges are read raw. */
 export const dayOf = (alias: string) => `(${alias}."startedAt" AT TIME ZONE 'UTC')::date`;
 
+/** The UTC hour of an interaction's start, as a UTC timestamp (date_trunc of a timestamptz would truncate in the session's zone, whose offset need not be whole hours). */
+export const hourOf = (alias: string) => `date_trunc('hour', ${alias}."startedAt" AT TIME ZONE 'UTC')`;
+
+/** The bucket of a row of the raw table, for a rollup of this grain. */
+export const bucketOf = (grain: Grain, alias: string) => (grain === 'day' ? dayOf(alias) : hourOf(alias));
+
 /** The same UTC day of an instant, as YYYY-MM-DD. */
 export const isoDay = (instant: Date) => instant.toISOString().slice(0, 10);
+
+/** The UTC timestamp of an instant, as YYYY-MM-DDTHH:MM:SS (hourly rollups' buckets). */
+export const isoHour = (instant: Date) => instant.toISOString().slice(0, 19);
 
 /** The columns `dimensions` (all the filter dimensions by default) of the row `alias`, comma-separated. */
 export const dimensionColumns = (alias: string, dimensions: string[] = DIMENSIONS) =>
@@ -49,8 +64,11 @@ const millis = (column: string) => `coalesce(round(${column} * 1000), 0)::int8`;
 /** Scores arrive as float8; numeric sums of them are exact, so averages do not depend on summing order. */
 const exact = (column: string) => `coalesce(${column}::numeric, 0)`;
 
+const hourly = (t: RollupTable): RollupTable => ({ ...t, table: t.table.replace(/^Daily/, 'Hourly'), grain: 'hour' });
+
 export const INTERACTIONS: RollupTable = {
   table: 'DailyInteractionRollup',
+  grain: 'day',
   source: 'Interaction',
   alias: 'i',
   interactionColumn: 'id',
@@ -82,6 +100,7 @@ export const INTERACTIONS: RollupTable = {
 
 export const TOPICS: RollupTable = {
   table: 'DailyTopicRollup',
+  grain: 'day',
   source: 'InteractionTopic',
   alias: 't',
   interactionColumn: 'interactionId',
@@ -100,6 +119,7 @@ export const TOPICS: RollupTable = {
 
 export const ISSUES: RollupTable = {
   table: 'DailyIssueRollup',
+  grain: 'day',
   source: 'InteractionIssue',
   alias: 'x',
   interactionColumn: 'interactionId',
@@ -109,6 +129,7 @@ export const ISSUES: RollupTable = {
 
 export const CHANNELS: RollupTable = {
   table: 'DailyChannelRollup',
+  grain: 'day',
   source: 'InteractionChannel',
   alias: 'ic',
   interactionColumn: 'interactionId',
@@ -120,16 +141,21 @@ export const CHANNELS: RollupTable = {
   ],
 };
 
-export const ROLLUPS = [INTERACTIONS, TOPICS, ISSUES, CHANNELS];
+// Interaction totals and channels back the dashboard, whose ranges often start and end mid-day;
+// topics and issues back drill-downs, fast enough with raw partial days.
+INTERACTIONS.hourly = hourly(INTERACTIONS);
+CHANNELS.hourly = hourly(CHANNELS);
+
+export const ROLLUPS = [INTERACTIONS, TOPICS, ISSUES, CHANNELS, INTERACTIONS.hourly, CHANNELS.hourly];
 
 /** The key columns of a rollup row after accountId, in primary-key order. */
-export const keyNames = (t: RollupTable) => ['day', 'segment', ...t.keys.map(([name]) => name)];
+export const keyNames = (t: RollupTable) => [t.grain, 'segment', ...t.keys.map(([name]) => name)];
 
 /** One raw row projected onto the rollup's columns: day, segment, keys, dimensions and measures. */
 export function projection(t: RollupTable): string {
   const a = t.alias;
   return [
-    `${dayOf(a)} AS day`,
+    `${bucketOf(t.grain, a)} AS ${t.grain}`,
     `${segmentOf(a)} AS segment`,
     ...t.keys.map(([name, expr]) => `${expr} AS "${name}"`),
     dimensionColumns(a),

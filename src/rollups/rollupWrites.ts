@@ -43,19 +43,24 @@ export async function applyToRollups(client: pg.PoolClient, accountId: string, i
 }
 
 /**
- * Recomputes every rollup of an account from the raw tables. The exclusive table locks let
+ * Recomputes these rollups of an account from the raw tables. The exclusive table locks let
  * figures be read meanwhile but make concurrent ingest wait, so no batch lands between the
- * delete and the recount. The user bitmaps of every day and the funnel views' reach are rebuilt too. Returns the rollup rows
- * written per table.
+ * delete and the recount. Returns the rollup rows written per table.
  */
-export async function rebuildRollups(client: pg.PoolClient, accountId: string): Promise<Record<string, number>> {
-  await client.query(`LOCK TABLE ${ROLLUPS.map((t) => quote(t.table)).join(', ')} IN EXCLUSIVE MODE`);
+export async function recountRollups(client: pg.PoolClient, accountId: string, tables: RollupTable[]): Promise<Record<string, number>> {
+  await client.query(`LOCK TABLE ${tables.map((t) => quote(t.table)).join(', ')} IN EXCLUSIVE MODE`);
   const written: Record<string, number> = {};
-  for (const t of ROLLUPS) {
+  for (const t of tables) {
     await client.query(`DELETE FROM ${quote(t.table)} WHERE "accountId" = $1`, [accountId]);
     const result = await client.query(addToRollup(t, `${t.alias}."accountId" = $1`, 1), [accountId]);
     written[t.table] = result.rowCount ?? 0;
   }
+  return written;
+}
+
+/** Recomputes every rollup of an account, its user bitmaps of every day and its funnel views' reach. Returns rows written per table. */
+export async function rebuildRollups(client: pg.PoolClient, accountId: string): Promise<Record<string, number>> {
+  const written = await recountRollups(client, accountId, ROLLUPS);
   const bitmaps = await rebuildUserBitmaps(client, accountId);
   written.DailyUserBitmap = bitmaps.rows;
   written.WeeklyUserBitmap = bitmaps.weekRows;

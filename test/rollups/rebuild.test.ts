@@ -7,6 +7,7 @@ import { createAccount } from '../../src/accounts/accountStore';
 import { ingestBatch } from '../../src/ingest/ingest';
 import { checkFilter } from '../../src/metrics/filter';
 import { interactionTotals } from '../../src/metrics/interactionTotals.sql';
+import { backfillRollups } from '../../src/rollups/rebuild';
 import { createMemo, type Context } from '../../src/server/context';
 import { cli, requireBuilt } from '../helpers/cli';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
@@ -48,6 +49,30 @@ it('recomputes the rollups of an account from the raw rows', async () => {
   expect(run.code).toBe(0);
   expect(run.stdout).toContain(`rebuilt rollups of ${id}: DailyInteractionRollup 3,`);
   expect((await interactionTotals(ctx(id), WEEK)).total).toEqual({ interactions: 3, successful: 2, mixed: 0, unsuccessful: 1, unclassified: 0 });
+});
+
+it('fills only the hourly rollups when the migration that created them is applied to stored data', async () => {
+  const { id } = await createAccount(db.prisma, 'Migrated', 'migrated');
+  const c = interaction('c', 3, 'UNSUCCESSFUL');
+  const message = { id: 'm1', direction: 'INBOUND', author: 'END_USER', channel: 'SMS', sentAt: c.startedAt };
+  const records = [interaction('a', 0, 'SUCCESSFUL'), interaction('b', 0, 'MIXED'), { ...c, messages: [message] }];
+  await ingestBatch(db.pool, id, records.map((value, index) => ({ index, value })));
+  const hourly = async () =>
+    (await db.pool.query(`SELECT hour::text, interactions FROM "HourlyInteractionRollup" WHERE "accountId" = $1 ORDER BY hour`, [id])).rows;
+  // As before the migration: no hourly rows; a daily row out of step shows whether daily ones were rebuilt too.
+  await db.pool.query(`DELETE FROM "HourlyInteractionRollup" WHERE "accountId" = $1`, [id]);
+  await db.pool.query(`DELETE FROM "HourlyChannelRollup" WHERE "accountId" = $1`, [id]);
+  await db.pool.query(`UPDATE "DailyInteractionRollup" SET interactions = 40 WHERE "accountId" = $1 AND day = '2026-10-04'`, [id]);
+
+  await backfillRollups(db.pool, ['20261125002534_hourly_rollups']);
+  expect(await hourly()).toEqual([
+    { hour: '2026-10-01 01:00:00', interactions: 2 },
+    { hour: '2026-10-04 01:00:00', interactions: 1 },
+  ]);
+  const channels = await db.pool.query(`SELECT hour::text, channel, inbound FROM "HourlyChannelRollup" WHERE "accountId" = $1`, [id]);
+  expect(channels.rows).toEqual([{ hour: '2026-10-04 01:00:00', channel: 'SMS', inbound: 1 }]);
+  const daily = await db.pool.query(`SELECT interactions FROM "DailyInteractionRollup" WHERE "accountId" = $1 AND day = '2026-10-04'`, [id]);
+  expect(daily.rows).toEqual([{ interactions: 40 }]);
 });
 
 it('names an unknown account and what to do', async () => {

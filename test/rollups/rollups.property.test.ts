@@ -2,7 +2,7 @@
  * The rollup path against the raw path (the reference): random data sent through the real ingest
  * module (upserts that move interactions between days and segments, late analysis, CSAT and
  * delivery reports), then many random filters and ranges, most of them starting or ending
- * mid-day. Every figure must be the same number on both paths; the rollups maintained batch by
+ * mid-day or mid-hour (whole hours of partial days come from hourly rollups). Every figure must be the same number on both paths; the rollups maintained batch by
  * batch must equal the rollups rebuilt from the raw rows.
  */
 import 'reflect-metadata';
@@ -42,10 +42,10 @@ const STATUSES = ['PENDING', 'SENT', 'DELIVERED', 'SEEN', 'REJECTED', 'UNDELIVER
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Near midnight often, so that upserts and ranges cross day boundaries. */
+/** Near midnight often, so that upserts and ranges cross day boundaries; sometimes on the hour, where hourly rollups split. */
 function startTime(r: Random): number {
   const day = r.int(0, 5);
-  const offset = r.chance(0.3) ? (r.chance(0.5) ? r.int(0, 5 * 60_000) : DAY - r.int(1, 5 * 60_000)) : r.int(0, DAY - 1);
+  const offset = r.chance(0.3) ? (r.chance(0.5) ? r.int(0, 5 * 60_000) : DAY - r.int(1, 5 * 60_000)) : r.chance(0.1) ? r.int(0, 23) * HOUR : r.int(0, DAY - 1);
   return START + day * DAY + offset;
 }
 
@@ -101,7 +101,7 @@ function lateRecord(r: Random, id: string): Record<string, unknown> {
 function randomFilter(r: Random): Filter {
   let from: number;
   let to: number;
-  const shape = r.int(0, 3);
+  const shape = r.int(0, 4);
   if (shape === 0) {
     from = START + r.int(0, 3) * DAY; // whole days
     to = from + r.int(1, 4) * DAY;
@@ -111,6 +111,9 @@ function randomFilter(r: Random): Filter {
   } else if (shape === 2) {
     from = START + r.int(0, 5 * DAY); // within one or two days
     to = from + r.int(1, DAY);
+  } else if (shape === 3) {
+    from = START + r.int(0, 4 * 24) * HOUR; // whole hours
+    to = from + r.int(1, 72) * HOUR;
   } else {
     from = START - DAY; // everything
     to = START + 7 * DAY;
@@ -166,8 +169,8 @@ async function rollupRows(): Promise<Record<string, unknown[]>> {
     // Bounds of pending expiries only widen when maintained: they are bounds, not figures.
     const measures = t.measures.filter((m) => m.combine === 'sum').map((m) => `"${m.name}"`);
     const { rows: found } = await db.pool.query(
-      `SELECT * FROM (SELECT day::text, segment, ${t.keys.map(([k]) => `"${k}"`).join(', ')}, ${measures.join(', ')} FROM "${t.table}" WHERE "accountId" = $1) r
-        WHERE ${measures.map((m) => `${m} <> 0`).join(' OR ')} ORDER BY ${['day', 'segment', ...t.keys.map(([k]) => `"${k}"`)].join(', ')}`,
+      `SELECT * FROM (SELECT "${t.grain}"::text AS bucket, segment, ${t.keys.map(([k]) => `"${k}"`).join(', ')}, ${measures.join(', ')} FROM "${t.table}" WHERE "accountId" = $1) r
+        WHERE ${measures.map((m) => `${m} <> 0`).join(' OR ')} ORDER BY ${['bucket', 'segment', ...t.keys.map(([k]) => `"${k}"`)].join(', ')}`,
       [accountId],
     );
     rows[t.table] = found;
@@ -179,7 +182,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   accountId = (await createAccount(db.prisma, 'Property', 'property')).id;
   const other = (await createAccount(db.prisma, 'Other', 'other')).id;
-  const r = new Random(20261124);
+  const r = new Random(20261126);
   const ids = Array.from({ length: 160 }, (_, n) => `i-${n}`);
   for (let batch = 0; batch < 8; batch++) {
     const records: Record<string, unknown>[] = [];
@@ -216,6 +219,11 @@ it('holds a dataset worth comparing: upserts moved interactions, late records ch
     [accountId, NOW],
   );
   expect(straddling.rows[0].n).toBeGreaterThan(0);
+  const hourly = await db.pool.query(
+    `SELECT count(*) AS n FROM "HourlyChannelRollup" WHERE "accountId" = $1 AND pending > 0 AND "pendingExpiresMin" < $2 AND "pendingExpiresMax" >= $2`,
+    [accountId, NOW],
+  );
+  expect(hourly.rows[0].n).toBeGreaterThan(0);
 });
 
 it('gives the same figures on the rollup path as on the raw path for 150 random filters', async () => {
