@@ -34,7 +34,7 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
  * path) still go parallel. At 10 M interactions the 10:37 to 10:37 dashboards went from 61-70 to
  * 54-55 ms p50.
  */
-export const PARALLEL_SETUP_COST = 10_000;
+const PARALLEL_SETUP_COST = 10_000;
 
 export function connectDatabase(url: string, options: PoolOptions = {}): Database {
   const pool = new pg.Pool({

@@ -114,11 +114,11 @@ async function bitmapPartTotals(
     `SELECT c.${column} AS start, c.segment, c.chunk, c.users, c.repeat, c.engaged FROM "${table}" c
       WHERE c."accountId" = ${account} AND c.segment = ${segments}
         AND c.${column} >= ${params.add(range.from, 'date')} AND c.${column} < ${params.add(range.to, 'date')}
-        ${of > 1 ? `AND c.chunk % ${of} = ${part}` : ''}`;
+        AND c.chunk % ${of} = ${part}`;
   const edgeRows = edges.map(
     (edge) => `SELECT i."endUserId", i.engaged FROM "Interaction" i
                 WHERE ${filterConditions(params, ctx.caller.accountId, { ...filter, ...edge })}
-                  ${of > 1 ? `AND i."endUserId" / ${CHUNK_BITS} % ${of} = ${part}` : ''}`,
+                  AND i."endUserId" / ${CHUNK_BITS} % ${of} = ${part}`,
   );
   const bit = (column: string, id: string) => `coalesce(get_bit(w.${column}, ${id} % ${CHUNK_BITS}), 0) = 1`;
   const { rows } = await ctx.db.pool.query<UserTotals & { stale: boolean }>(

@@ -1,6 +1,6 @@
 import { SqlParams } from '../common/sql';
-import { bucketsIn, bucketStart, rawRows, rollupRows, splitRange, type Span } from '../rollups/facts';
-import { CHANNELS, segmentOf, type RollupTable } from '../rollups/rollupTables';
+import { bucketsIn, bucketStart, facts, factSources } from '../rollups/facts';
+import { CHANNELS, segmentOf } from '../rollups/rollupTables';
 import type { Context } from '../server/context';
 import { dimensionConditions, filterKey, type Filter } from './filter';
 
@@ -39,13 +39,8 @@ export function channelTotals(ctx: Context, filter: Filter): Promise<ChannelTota
     // Raw rows count their own straddling messages; straddling rollup rows add none here (see below).
     const lapsed = { name: 'lapsed', rollup: allLapsed('r'), raw: `CASE WHEN ${straddles('ic')} THEN ${counted('ic')} ELSE ${allLapsed('ic')} END` };
 
-    const { days, hours, edges } = splitRange(filter.from, filter.to, ctx.useRollups, true);
-    const hourly = CHANNELS.hourly!;
-    const buckets: Array<[RollupTable, Span]> = [...(days ? [[CHANNELS, days] as [RollupTable, Span]] : []), ...hours.map((span): [RollupTable, Span] => [hourly, span])];
-    const parts = [
-      ...buckets.map(([t, span]) => rollupRows(params, accountId, filter, t, span, [lapsed])),
-      ...edges.map((edge) => rawRows(params, accountId, filter, CHANNELS, edge, [lapsed])),
-    ];
+    const parts = [facts(params, accountId, filter, CHANNELS, ctx.useRollups, [lapsed])];
+    const { buckets } = factSources(filter, CHANNELS, ctx.useRollups);
     let straddling = '';
     if (buckets.length > 0) {
       // The rollup rows straddling the instant (the instants their raw rows started in), and the lapsed messages of their summaries.

@@ -71,7 +71,7 @@ const columns = (t: RollupTable) => [
 ];
 
 /** Rollup rows of the whole days (or hours, as the rollup's grain) of a span in the filter, in the facts' column order. */
-export function rollupRows(params: SqlParams, accountId: string, filter: Filter, t: RollupTable, span: Span, extra: ExtraColumn[] = [], condition = 'true'): string {
+function rollupRows(params: SqlParams, accountId: string, filter: Filter, t: RollupTable, span: Span, extra: ExtraColumn[] = [], condition = 'true'): string {
   return `SELECT ${[...columns(t), ...extra.map((e) => `${e.rollup} AS "${e.name}"`)].join(', ')}
       FROM "${t.table}" r
      WHERE ${dimensionConditions(params, accountId, filter, 'r')}
@@ -79,7 +79,7 @@ export function rollupRows(params: SqlParams, accountId: string, filter: Filter,
 }
 
 /** Raw rows started in [from, to) projected onto rollup rows of one interaction each (the reference for every figure). */
-export function rawRows(params: SqlParams, accountId: string, filter: Filter, t: RollupTable, range: Span, extra: ExtraColumn[] = [], condition = 'true'): string {
+function rawRows(params: SqlParams, accountId: string, filter: Filter, t: RollupTable, range: Span, extra: ExtraColumn[] = [], condition = 'true'): string {
   const a = t.alias;
   return `SELECT ${[projection(t), ...extra.map((e) => `${e.raw} AS "${e.name}"`)].join(', ')}
       FROM "${t.source}" ${a}
@@ -88,18 +88,29 @@ export function rawRows(params: SqlParams, accountId: string, filter: Filter, t:
 }
 
 /**
+ * Where the facts of a range come from: the rollup (daily, or its hourly one) and span of each run
+ * of whole days or hours, and the raw edges left over. Rollups with hourly ones read the whole
+ * hours of partial days from those; all raw without rollups.
+ */
+export function factSources(filter: Filter, t: RollupTable, useRollups: boolean): { buckets: Array<[RollupTable, Span]>; edges: Span[] } {
+  const { days, hours, edges } = splitRange(filter.from, filter.to, useRollups, t.hourly !== undefined);
+  const buckets: Array<[RollupTable, Span]> = hours.map((span) => [t.hourly!, span]);
+  if (days) buckets.unshift([t, days]);
+  return { buckets, edges };
+}
+
+/**
  * The facts behind a figure: one row per rollup row of the whole UTC days in the filter's range,
  * per hourly rollup row of the whole hours of its partial days (rollups that have hourly ones),
- * and per raw row of the rest at its edges, all with the rollup's columns. Summing a
+ * and per raw row of the rest at its edges, all with the rollup's columns (and `extra` ones). Summing a
  * measure over the facts gives the same number as summing it over the raw rows of the whole
  * range, which is what `useRollups: false` does (the reference path, and the fallback while
  * rollups are being rebuilt).
  */
-export function facts(params: SqlParams, accountId: string, filter: Filter, t: RollupTable, useRollups: boolean): string {
-  const { days, hours, edges } = splitRange(filter.from, filter.to, useRollups, t.hourly !== undefined);
+export function facts(params: SqlParams, accountId: string, filter: Filter, t: RollupTable, useRollups: boolean, extra: ExtraColumn[] = []): string {
+  const { buckets, edges } = factSources(filter, t, useRollups);
   return [
-    ...(days ? [rollupRows(params, accountId, filter, t, days)] : []),
-    ...hours.map((span) => rollupRows(params, accountId, filter, t.hourly!, span)),
-    ...edges.map((edge) => rawRows(params, accountId, filter, t, edge)),
+    ...buckets.map(([rollup, span]) => rollupRows(params, accountId, filter, rollup, span, extra)),
+    ...edges.map((edge) => rawRows(params, accountId, filter, t, edge, extra)),
   ].join('\n    UNION ALL\n    ');
 }

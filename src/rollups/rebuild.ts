@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { inTransaction } from '../db/transaction';
 import { recountRollups, rebuildRollups } from './rollupWrites';
-import { CHANNELS, INTERACTIONS, type RollupTable } from './rollupTables';
+import { HOURLY_CHANNELS, HOURLY_INTERACTIONS, type RollupTable } from './rollupTables';
 
 async function everyAccount(pool: pg.Pool): Promise<string[]> {
   return (await pool.query<{ id: string }>('SELECT id FROM "Account" ORDER BY id')).rows.map((row) => row.id);
@@ -23,7 +23,7 @@ export async function rebuildAccounts(pool: pg.Pool, accountIds?: string[]): Pro
 const FILLED_BY_REBUILD: Record<string, 'everything' | RollupTable[]> = {
   rollups: 'everything',
   funnel_reach: 'everything',
-  hourly_rollups: [INTERACTIONS.hourly!, CHANNELS.hourly!],
+  hourly_rollups: [HOURLY_INTERACTIONS, HOURLY_CHANNELS],
 };
 
 /**

@@ -143,10 +143,10 @@ export const CHANNELS: RollupTable = {
 
 // Interaction totals and channels back the dashboard, whose ranges often start and end mid-day;
 // topics and issues back drill-downs, fast enough with raw partial days.
-INTERACTIONS.hourly = hourly(INTERACTIONS);
-CHANNELS.hourly = hourly(CHANNELS);
+export const HOURLY_INTERACTIONS = (INTERACTIONS.hourly = hourly(INTERACTIONS));
+export const HOURLY_CHANNELS = (CHANNELS.hourly = hourly(CHANNELS));
 
-export const ROLLUPS = [INTERACTIONS, TOPICS, ISSUES, CHANNELS, INTERACTIONS.hourly, CHANNELS.hourly];
+export const ROLLUPS = [INTERACTIONS, TOPICS, ISSUES, CHANNELS, HOURLY_INTERACTIONS, HOURLY_CHANNELS];
 
 /** The key columns of a rollup row after accountId, in primary-key order. */
 export const keyNames = (t: RollupTable) => [t.grain, 'segment', ...t.keys.map(([name]) => name)];
