@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { storeBatch, validateBatch, type IngestResult, type PositionedRecord } from './ingest';
 
 export interface BatchPipeline {
-  /** Validates the batch at once, then waits for the batch before it and starts writing this one. */
+  /** Validates the batch while the one before it is written, then waits for that one and starts writing this one. */
   push(batch: PositionedRecord[]): Promise<void>;
   /** Waits for the last batch; rejects if any write failed. */
   drain(): Promise<void>;
@@ -21,7 +21,7 @@ export function batchPipeline(
   let inFlight: Promise<void> = Promise.resolve();
   return {
     async push(batch) {
-      const validated = validateBatch(batch);
+      const validated = await validateBatch(batch);
       await inFlight;
       inFlight = storeBatch(pool, accountId, validated).then((result) => onWritten(result, batch));
       // Handled here so that a failure while the caller reads on is not an unhandled rejection;

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type pg from 'pg';
 import { inTransaction } from '../db/transaction';
 import { isoDay } from '../rollups/rollupTables';
@@ -38,11 +39,20 @@ export interface ValidatedBatch {
   rejected: Rejection[];
 }
 
+/**
+ * Records validated between two turns of the event loop. A batch's checks take tens of
+ * milliseconds; done in one go they would hold up the replies PostgreSQL sends meanwhile for the
+ * batch being written (import, or another caller's mutation), and the database would sit idle.
+ */
+const VALIDATED_PER_TURN = 20;
+
 /** Checks every record of a batch on its own (no database): the first half of ingestBatch. */
-export function validateBatch(batch: PositionedRecord[]): ValidatedBatch {
+export async function validateBatch(batch: PositionedRecord[]): Promise<ValidatedBatch> {
   const rejected: Rejection[] = [];
   const valid: ValidatedBatch['valid'] = [];
-  for (const { index, value } of batch) {
+  for (let i = 0; i < batch.length; i++) {
+    if (i > 0 && i % VALIDATED_PER_TURN === 0) await setImmediate();
+    const { index, value } = batch[i]!;
     if (value instanceof FieldError) {
       rejected.push({ index, path: value.path, reason: value.message });
       continue;
@@ -62,8 +72,8 @@ export function validateBatch(batch: PositionedRecord[]): ValidatedBatch {
  * seed` all call this). A batch is applied in its order inside one transaction: every valid
  * record is stored, every invalid one is rejected with its position and changes nothing.
  */
-export function ingestBatch(pool: pg.Pool, accountId: string, batch: PositionedRecord[]): Promise<IngestResult> {
-  return storeBatch(pool, accountId, validateBatch(batch));
+export async function ingestBatch(pool: pg.Pool, accountId: string, batch: PositionedRecord[]): Promise<IngestResult> {
+  return storeBatch(pool, accountId, await validateBatch(batch));
 }
 
 /** Applies a validated batch in one transaction: the second half of ingestBatch. */
