@@ -9,7 +9,7 @@ export type Column = readonly [name: string, type: string];
  * Enum columns are sent as text and cast. `accountId` is passed once and repeated by SQL.
  */
 export async function bulkInsert<R extends pg.QueryResultRow = pg.QueryResultRow>(
-  client: pg.ClientBase,
+  client: pg.Pool | pg.ClientBase,
   table: string,
   accountId: string,
   columns: readonly Column[],

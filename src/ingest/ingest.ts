@@ -11,7 +11,7 @@ import { loadInteractionStates, lockInteractions } from './load';
 import type { IngestRecord, InteractionRecord, Rejection } from './records';
 import { keepStatisticsFresh } from './tableStatistics';
 import { validateRecord } from './validate';
-import { upsertReferences, writeInteractions } from './write';
+import { upsertEndUsers, upsertReferences, writeInteractions } from './write';
 
 /** A record with its position in the caller's input (list index or line number). */
 export interface PositionedRecord {
@@ -80,7 +80,8 @@ export async function ingestBatch(pool: pg.Pool, accountId: string, batch: Posit
 export async function storeBatch(pool: pg.Pool, accountId: string, { valid, rejected: invalid }: ValidatedBatch): Promise<IngestResult> {
   const rejected = [...invalid];
   if (valid.length === 0) return { stored: 0, rejected };
-  const late = await inTransaction(pool, (client) => applyInOrder(client, accountId, valid), { attempts: MAX_ATTEMPTS });
+  const endUserIds = await upsertEndUsers(pool, accountId, valid.flatMap(({ record }) => (record.record === 'interaction' ? [record.endUserId] : [])));
+  const late = await inTransaction(pool, (client) => applyInOrder(client, accountId, valid, endUserIds), { attempts: MAX_ATTEMPTS });
   rejected.push(...late);
   await keepStatisticsFresh(pool, valid.reduce((n, { record }) => n + (record.record === 'interaction' ? 1 : 0), 0));
   rejected.sort((a, b) => a.index - b.index);
@@ -102,6 +103,7 @@ async function applyInOrder(
   client: pg.PoolClient,
   accountId: string,
   valid: Array<{ index: number; record: IngestRecord }>,
+  endUserIds: Map<string, number>,
 ): Promise<Rejection[]> {
   // Late records whose interaction is not sent earlier in this batch need the stored one.
   const sentBefore = new Set<string>();
@@ -112,10 +114,10 @@ async function applyInOrder(
     else if (sentBefore.has(record.interactionId)) patched.add(record.interactionId);
     else fromDatabase.add(record.interactionId);
   }
-  // Locks in one order for every batch: references (automations, versions, end users), then
-  // the interaction rows by ID. Concurrent batches then never wait on each other in a cycle.
+  // Locks in one order for every batch: references (automations, versions), then the
+  // interaction rows by ID. Concurrent batches then never wait on each other in a cycle.
   const fresh = valid.map(({ record }) => record).filter((r): r is InteractionRecord => r.record === 'interaction');
-  const refs = await upsertReferences(client, accountId, fresh);
+  const refs = await upsertReferences(client, accountId, fresh, endUserIds);
   const existing = await lockInteractions(client, accountId, [...sentBefore, ...fromDatabase]);
   const stored = await loadInteractionStates(client, accountId, [...fromDatabase].sort());
 
