@@ -12,7 +12,7 @@ export async function importCommand(argv: string[]): Promise<number> {
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new UsageError(`no such file: ${file}`);
   const batchSize = positiveInt(values['batch-size'], '--batch-size', 2000);
   return withDatabase(async ({ db }) => {
-    const accountId = await resolveAccount(db.prisma, values.account);
+    const accountId = await resolveAccount(db.pool, values.account);
     const progress = importProgressReporter();
     const started = Date.now();
     // SIGTERM/SIGINT: finish the batch being written, then stop. Records are upserts, so running

@@ -9,7 +9,7 @@ export async function rollupsCommand(argv: string[]): Promise<number> {
   if (sub !== 'rebuild') throw new UsageError(sub ? `unknown rollups command "${sub}"` : 'rollups needs a command: rebuild');
   const { values } = parseOptions(rest, { account: { type: 'string' } });
   return withDatabase(async ({ db }) => {
-    const accounts = values.account ? [await resolveAccount(db.prisma, values.account)] : undefined;
+    const accounts = values.account ? [await resolveAccount(db.pool, values.account)] : undefined;
     const started = Date.now();
     const written = await rebuildAccounts(db.pool, accounts);
     for (const [account, tables] of written) {

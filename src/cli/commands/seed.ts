@@ -15,7 +15,7 @@ export async function seedCommand(argv: string[]): Promise<number> {
   const days = positiveInt(values.days, '--days', 30);
   const seed = positiveInt(values.seed, '--seed', 1);
   return withDatabase(async ({ db }) => {
-    const accountId = await resolveAccount(db.prisma, values.account);
+    const accountId = await resolveAccount(db.pool, values.account);
     const started = Date.now();
     const result = await seedDemoData(db.pool, accountId, { interactions, days, seed, end: demoEnd() }, (stored) =>
       process.stderr.write(`seed: ${stored} records stored\r`),
