@@ -26,7 +26,7 @@ export interface ImportOptions {
   /** Records per batch (at most; a batch also ends after MAX_BATCH_BYTES of lines). */
   batchSize?: number;
   onProgress?: (progress: ImportProgress) => void;
-  /** Stops reading: the batch being written is finished (committed), nothing after it is started. */
+  /** Stops reading: the batches being written are finished (committed), nothing after them is started. */
   signal?: AbortSignal;
 }
 
@@ -54,8 +54,8 @@ function parseLine(text: string): unknown {
 
 /**
  * Streams an NDJSON file of records into the account, a batch at a time (memory stays flat
- * whatever the file's size). Batches are applied in file order; while one is written, the next
- * is read and parsed. Rejected lines go to FILE.rejected.ndjson with their line number and reason.
+ * whatever the file's size). The result is the one of applying batches in file order (two are
+ * written at once when that cannot change it: batchPipeline); meanwhile the next is read and parsed. Rejected lines go to FILE.rejected.ndjson with their line number and reason.
  * Blank lines are skipped (they still count in line numbers); a byte order mark opening the file is ignored.
  * At the end the user bitmaps of the days it changed are rebuilt.
  */

@@ -58,7 +58,7 @@ it('stops after the batch in flight on SIGTERM, and a second run completes the i
     }, 20);
   });
   expect({ code: interrupted.code, stderr: interrupted.stderr, stdout: interrupted.stdout }).toMatchObject({ code: 3 });
-  expect(interrupted.stderr).toContain('SIGTERM: finishing the current batch, then stopping');
+  expect(interrupted.stderr).toContain('SIGTERM: finishing the batches being written, then stopping');
   expect(interrupted.stderr).toContain('run the same command again to finish it');
   const partial = JSON.parse(interrupted.stdout.trim());
   expect(partial.interrupted).toBe(true);

@@ -15,11 +15,11 @@ export async function importCommand(argv: string[]): Promise<number> {
     const accountId = await resolveAccount(db.pool, values.account);
     const progress = importProgressReporter();
     const started = Date.now();
-    // SIGTERM/SIGINT: finish the batch being written, then stop. Records are upserts, so running
+    // SIGTERM/SIGINT: finish the batches being written, then stop. Records are upserts, so running
     // the same import again completes it exactly.
     const stop = new AbortController();
     const onSignal = (signal: string) => {
-      process.stderr.write(`\n${signal}: finishing the current batch, then stopping\n`);
+      process.stderr.write(`\n${signal}: finishing the batches being written, then stopping\n`);
       stop.abort();
     };
     process.once('SIGTERM', onSignal);
