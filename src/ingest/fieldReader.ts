@@ -70,17 +70,16 @@ export function readInstant(text: string): number | 'form' | 'calendar' {
     if (i === first) return 'form';
     for (let n = i - first; n < 3; n++) ms *= 10;
   }
+  // Z (UTC), or ±hh:mm.
   let offsetMinutes = 0;
-  if ((c(i) === 90 || c(i) === 122) && i + 1 === text.length) {
-    // Z: UTC
-  } else if ((c(i) === 43 || c(i) === 45) && i + 6 === text.length && c(i + 3) === 58) {
+  const utc = (c(i) === 90 || c(i) === 122) && i + 1 === text.length;
+  if (!utc) {
+    if ((c(i) !== 43 && c(i) !== 45) || i + 6 !== text.length || c(i + 3) !== 58) return 'form';
     const hours = twoDigitsAt(text, i + 1);
     const minutes = twoDigitsAt(text, i + 4);
     if (hours < 0 || minutes < 0) return 'form';
     if (hours > 23 || minutes > 59) return 'calendar';
     offsetMinutes = (c(i) === 45 ? -1 : 1) * (hours * 60 + minutes);
-  } else {
-    return 'form';
   }
   const year = century * 100 + yearOfCentury;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);

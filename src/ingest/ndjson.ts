@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { FieldError } from './fieldReader';
 import { refreshUserBitmaps } from '../rollups/userBitmaps';
 import { batchPipeline } from './batchPipeline';
-import type { IngestResult, PositionedRecord } from './ingest';
+import { RECORDS_PER_TURN, type IngestResult, type PositionedRecord } from './ingest';
 
 export interface ImportProgress {
   lines: number;
@@ -29,13 +29,6 @@ export interface ImportOptions {
   /** Stops reading: the batches being written are finished (committed), nothing after them is started. */
   signal?: AbortSignal;
 }
-
-/**
- * Lines parsed between two turns of the event loop (about a millisecond of JSON.parse). Parsing
- * 1 MB of lines at once kept the database idle for a third of an import (pg_stat_activity
- * sampled "idle in transaction": 34 %, now 24 %).
- */
-const LINES_PER_TURN = 20;
 
 /** Large records (long transcripts) make smaller batches, so memory stays bounded whatever their size. */
 const MAX_BATCH_BYTES = 8 << 20;
@@ -66,8 +59,8 @@ export async function importNdjson(pool: pg.Pool, accountId: string, file: strin
   fs.rmSync(rejectedPath, { force: true });
   let rejectedOut: fs.WriteStream | null = null;
 
-  // Small reads and a turn of the event loop every LINES_PER_TURN lines: the lines of a read are
-  // parsed in one go, and the batch being written meanwhile waits for its replies to be handled.
+  // Small reads, and a turn of the event loop every RECORDS_PER_TURN lines: the lines of a read
+  // would otherwise be parsed in one go while the batches being written wait for their replies.
   const input = fs.createReadStream(file, { highWaterMark: 1 << 16 });
   const lines = readline.createInterface({ input, crlfDelay: Infinity });
   const progress: ImportProgress = { lines: 0, stored: 0, rejected: 0, bytesRead: 0, totalBytes };
@@ -104,7 +97,7 @@ export async function importNdjson(pool: pg.Pool, accountId: string, file: strin
       const text = lineNumber === 1 && line.startsWith('\uFEFF') ? line.slice(1) : line;
       if (text.trim() === '') continue;
       progress.lines++;
-      if (progress.lines % LINES_PER_TURN === 0) await setImmediate();
+      if (progress.lines % RECORDS_PER_TURN === 0) await setImmediate();
       batch.push({ index: lineNumber, value: parseLine(text) });
       texts.set(lineNumber, text);
       batchBytes += text.length;
