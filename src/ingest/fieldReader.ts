@@ -1,3 +1,5 @@
+import { Instant } from './instant';
+
 /** A record field that breaks ingest.md: its path and why. */
 export class FieldError extends Error {
   constructor(
@@ -198,11 +200,10 @@ export class FieldReader {
       );
     }
     if (instant === 'calendar') throw new FieldError(this.path(key), `is not a real date and time, got ${describe(value)}`);
-    const date = new Date(instant);
-    if (!(date.getTime() >= MIN_INSTANT && date.getTime() <= MAX_INSTANT)) {
+    if (!(instant >= MIN_INSTANT && instant <= MAX_INSTANT)) {
       throw new FieldError(this.path(key), `must be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, got ${describe(value)}`);
     }
-    return date;
+    return new Instant(instant, value);
   }
 
   optionalTimestamp(key: string): Date | null {
