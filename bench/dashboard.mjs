@@ -57,7 +57,7 @@ let account = await db.prisma.account.findUnique({ where: { id: 'bench' } });
 const stored = account ? (await db.pool.query('SELECT count(*) AS n FROM "Interaction" WHERE "accountId" = $1', ['bench'])).rows[0].n : 0;
 if (stored !== interactions) {
   if (account) await db.pool.query(`DELETE FROM "Account" WHERE id = 'bench'`);
-  for (const table of ['Interaction', 'InteractionTranscript', 'InteractionChannel', 'InteractionStep', 'InteractionTopic', 'InteractionIssue', 'EndUser', 'Automation', 'AutomationVersion', 'ApiKey', 'RateCard', 'RateCardChannel', 'RateCardAutomation',
+  for (const table of ['Interaction', 'InteractionTranscript', 'InteractionChannel', 'InteractionSteps', 'InteractionTopic', 'InteractionIssue', 'EndUser', 'Automation', 'AutomationVersion', 'ApiKey', 'RateCard', 'RateCardChannel', 'RateCardAutomation',
     'DailyInteractionRollup', 'DailyTopicRollup', 'DailyIssueRollup', 'DailyChannelRollup']) {
     await db.pool.query(`DELETE FROM "${table}" WHERE "accountId" = 'bench'`);
   }

@@ -140,7 +140,7 @@ const { connectDatabase } = await import(dist('db/database.js'));
   const account = await db.prisma.account.findUnique({ where: { id: ACCOUNT } });
   const stored = account ? (await db.pool.query('SELECT count(*) AS n FROM "Interaction" WHERE "accountId" = $1', [ACCOUNT])).rows[0].n : 0;
   if (stored !== interactions) {
-    for (const table of ['Interaction', 'InteractionTranscript', 'InteractionChannel', 'InteractionStep', 'InteractionTopic', 'InteractionIssue', 'EndUser', 'Automation', 'AutomationVersion', 'ApiKey', 'RateCard', 'RateCardChannel', 'RateCardAutomation']) {
+    for (const table of ['Interaction', 'InteractionTranscript', 'InteractionChannel', 'InteractionSteps', 'InteractionTopic', 'InteractionIssue', 'EndUser', 'Automation', 'AutomationVersion', 'ApiKey', 'RateCard', 'RateCardChannel', 'RateCardAutomation']) {
       await db.pool.query(`DELETE FROM "${table}" WHERE "accountId" = $1`, [ACCOUNT]);
     }
     await db.pool.query('DELETE FROM "Account" WHERE id = $1', [ACCOUNT]);

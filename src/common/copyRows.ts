@@ -14,9 +14,17 @@ function copyText(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value === null || value === undefined) return '\\N';
   if (value instanceof Date) return value.toISOString();
-  // Only arrays of timestamps are copied; ISO strings need no quoting inside an array literal.
-  if (Array.isArray(value)) return `{${value.map((v) => (v instanceof Date ? v.toISOString() : String(v))).join(',')}}`;
+  // An array literal, itself escaped for COPY like any text.
+  if (Array.isArray(value)) return copyText(`{${value.map(arrayElement).join(',')}}`);
   return String(value);
+}
+
+/** An element of an array literal: NULL, or the value double-quoted (text may hold commas, braces, quotes). */
+function arrayElement(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return `"${String(value).replace(/["\\]/g, '\\$&')}"`;
 }
 
 /**

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { SqlParams } from '../common/sql';
 import type { FunnelStep } from './funnel.types';
 import { FunnelStepKind } from './funnelStepKind';
+import { STEP_ROWS } from './stepRows';
 
 /** What the reach of a view depends on. */
 export interface ReachView {
@@ -11,7 +12,7 @@ export interface ReachView {
   steps: FunnelStep[];
 }
 
-/** The InteractionStep kind a funnel step kind matches (starting/ending dialogs: DIALOG, chosen per interaction). */
+/** The step kind a funnel step kind matches (starting/ending dialogs: DIALOG, chosen per interaction). */
 const ROW_KIND: Record<FunnelStepKind, string> = {
   [FunnelStepKind.JOURNEY_ELEMENT]: 'JOURNEY_ELEMENT',
   [FunnelStepKind.STARTING_DIALOG]: 'DIALOG',
@@ -23,12 +24,12 @@ const ROW_KIND: Record<FunnelStepKind, string> = {
 
 /**
  * One row per interaction of the view's automation (and version) matching `scope` (conditions on
- * InteractionStep `s`) that reached the view's first step: its ID, start and how many steps it
+ * InteractionSteps `s`) that reached the view's first step: its ID, start and how many steps it
  * reached in order. An interaction reaches step k when it reached step k−1 and has an occurrence
  * of step k at or after the time it reached step k−1 (step 1: any occurrence); the earliest
  * qualifying occurrence counts (metrics.md).
  *
- * Set-based: the occurrences of the view's steps are read once from InteractionStep (which carries
+ * Set-based: the occurrences of the view's steps are read once from InteractionSteps (which carries
  * the interaction's automation, version and startedAt, so no join), then each step is one grouped
  * hash join of its occurrences with the interactions that reached the step before.
  */
@@ -40,12 +41,6 @@ export function reachSelect(params: SqlParams, accountId: string, view: ReachVie
   ];
   if (view.versionId !== null) conditions.push(`s."versionId" = ${params.add(view.versionId)}`);
   const kinds = [...new Set(view.steps.map((step) => ROW_KIND[step.kind]))];
-  const dialogs = view.steps.some((step) => step.kind === FunnelStepKind.STARTING_DIALOG || step.kind === FunnelStepKind.ENDING_DIALOG);
-  // The interaction's first / last dialog, only when the view has starting or ending dialogs.
-  const ranks = dialogs
-    ? `, CASE WHEN s.kind = 'DIALOG' THEN row_number() OVER (PARTITION BY s."interactionId", s.kind ORDER BY s.at, s.seq) END AS first_rank,
-         CASE WHEN s.kind = 'DIALOG' THEN row_number() OVER (PARTITION BY s."interactionId", s.kind ORDER BY s.at DESC, s.seq DESC) END AS last_rank`
-    : '';
   // Each distinct step (kind, name, first/last dialog) with the positions it takes in the view:
   // one step row can be an occurrence of several steps (identical ones, or a dialog that is both
   // the first and the last).
@@ -59,8 +54,9 @@ export function reachSelect(params: SqlParams, accountId: string, view: ReachVie
   const positionsOf = [...distinct.values()].map(({ step, positions }) => {
     const matches = [`kind = '${ROW_KIND[step.kind]}'`];
     if (step.name !== null) matches.push(`name = ${params.add(step.name)}`);
-    if (step.kind === FunnelStepKind.STARTING_DIALOG) matches.push('first_rank = 1');
-    if (step.kind === FunnelStepKind.ENDING_DIALOG) matches.push('last_rank = 1');
+    // The interaction's first / last dialog: positions kept by ingest (derive.ts).
+    if (step.kind === FunnelStepKind.STARTING_DIALOG) matches.push('first_dialog');
+    if (step.kind === FunnelStepKind.ENDING_DIALOG) matches.push('last_dialog');
     return `CASE WHEN ${matches.join(' AND ')} THEN ARRAY[${positions.join(', ')}] ELSE '{}'::int[] END`;
   });
   const reach = view.steps.map((_, i) =>
@@ -71,9 +67,10 @@ export function reachSelect(params: SqlParams, accountId: string, view: ReachVie
   const later = view.steps.slice(1).map((_, i) => `r${i + 2}`);
   return `
     WITH rows AS (
-      SELECT s."interactionId" AS id, s."startedAt" AS started, s.kind, s.name, s.at${ranks}
-        FROM "InteractionStep" s
-       WHERE ${conditions.join(' AND ')} AND s.kind = ANY(${params.add(kinds)}::"StepKind"[])
+      SELECT s."interactionId" AS id, s."startedAt" AS started, st.kind, st.name, st.at,
+             st.seq = s."firstDialog" AS first_dialog, st.seq = s."lastDialog" AS last_dialog
+        FROM "InteractionSteps" s, ${STEP_ROWS}
+       WHERE ${conditions.join(' AND ')} AND st.kind = ANY(${params.add(kinds)}::"StepKind"[])
     ), occurrences AS MATERIALIZED (
       SELECT id, started, unnest(${positionsOf.join(' || ')}) AS k, at FROM rows
     ), ${reach.join(',\n    ')}

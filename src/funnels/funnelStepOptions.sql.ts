@@ -14,20 +14,16 @@ export async function funnelStepOptions(
   versionId: string | null,
 ): Promise<FunnelStep[]> {
   const { rows } = await ctx.db.pool.query<{ kind: FunnelStepKind; name: string | null }>(
-    `WITH steps AS (
+    `WITH own AS MATERIALIZED (
        -- Step rows carry their interaction's automation and version ID: no join needed.
-       SELECT s.* FROM "InteractionStep" s
+       SELECT s.kinds, s.names, s."firstDialog", s."lastDialog" FROM "InteractionSteps" s
         WHERE s."accountId" = $1 AND s."automationId" = $2 AND ($3::text IS NULL OR s."versionId" = $3)
-     ), dialogs AS (
-       SELECT s.name,
-              row_number() OVER (PARTITION BY s."interactionId" ORDER BY s.at, s.seq) AS first_rank,
-              row_number() OVER (PARTITION BY s."interactionId" ORDER BY s.at DESC, s.seq DESC) AS last_rank
-         FROM steps s WHERE s.kind = 'DIALOG'
      )
-     SELECT DISTINCT kind::text AS kind, name FROM steps WHERE kind IN ('JOURNEY_ELEMENT', 'AI_AGENT_TOOL')
-     UNION SELECT DISTINCT kind::text, NULL FROM steps WHERE kind IN ('SESSION_START', 'SESSION_END')
-     UNION SELECT DISTINCT 'STARTING_DIALOG', name FROM dialogs WHERE first_rank = 1
-     UNION SELECT DISTINCT 'ENDING_DIALOG', name FROM dialogs WHERE last_rank = 1`,
+     SELECT DISTINCT st.kind::text AS kind, st.name FROM own s, unnest(s.kinds, s.names) AS st(kind, name) WHERE st.kind IN ('JOURNEY_ELEMENT', 'AI_AGENT_TOOL')
+     UNION SELECT DISTINCT st.kind::text, NULL FROM own s, unnest(s.kinds) AS st(kind) WHERE st.kind IN ('SESSION_START', 'SESSION_END')
+     -- The first and last dialog: positions kept by ingest (derive.ts).
+     UNION SELECT DISTINCT 'STARTING_DIALOG', s.names[s."firstDialog"] FROM own s WHERE s."firstDialog" IS NOT NULL
+     UNION SELECT DISTINCT 'ENDING_DIALOG', s.names[s."lastDialog"] FROM own s WHERE s."lastDialog" IS NOT NULL`,
     [ctx.caller.accountId, automation.internalId, versionId],
   );
   const kinds = KINDS_BY_AUTOMATION_TYPE[automation.type];

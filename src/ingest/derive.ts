@@ -1,4 +1,4 @@
-import { MessageDirection, MessageStatus, Outcome } from '../generated/prisma/enums';
+import { MessageDirection, MessageStatus, Outcome, StepKind } from '../generated/prisma/enums';
 import type { AnalysisRecord, InteractionRecord } from './records';
 
 /**
@@ -16,6 +16,9 @@ export interface DerivedInteraction {
   topicCount: number;
   resolvedTopics: number;
   channels: ChannelSummary[];
+  /** Positions (from 1) of the first and last dialog step by time, ties by record order; null without dialogs. */
+  firstDialog: number | null;
+  lastDialog: number | null;
 }
 
 export interface ChannelSummary {
@@ -60,6 +63,19 @@ export function isEngaged(messages: InteractionRecord['messages']): boolean {
 }
 
 const seconds = (from: Date, to: Date) => (to.getTime() - from.getTime()) / 1000;
+
+/** The funnels' starting and ending dialogs (metrics.md): the earliest and latest DIALOG step, ties by record order. */
+export function dialogEnds(steps: InteractionRecord['steps']): { firstDialog: number | null; lastDialog: number | null } {
+  let first = -1;
+  let last = -1;
+  steps.forEach((step, i) => {
+    if (step.kind !== StepKind.DIALOG) return;
+    const at = step.at.getTime();
+    if (first < 0 || at < steps[first]!.at.getTime()) first = i;
+    if (last < 0 || at >= steps[last]!.at.getTime()) last = i;
+  });
+  return { firstDialog: first < 0 ? null : first + 1, lastDialog: last < 0 ? null : last + 1 };
+}
 
 export function deriveInteraction(interaction: InteractionRecord): DerivedInteraction {
   const channels = new Map<string, ChannelSummary>();
@@ -109,5 +125,6 @@ export function deriveInteraction(interaction: InteractionRecord): DerivedIntera
     topicCount: topics.length,
     resolvedTopics: topics.filter((topic) => topic.resolved).length,
     channels: [...channels.values()].map((c) => ({ ...c, pendingExpiries: c.pendingExpiries.sort((a, b) => a.getTime() - b.getTime()) })),
+    ...dialogEnds(interaction.steps),
   };
 }

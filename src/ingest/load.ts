@@ -3,6 +3,7 @@ import { dayOf } from '../rollups/rollupTables';
 import type { AnalysisRecord } from './records';
 import type { InteractionState } from './fold';
 import { LOG_ROWS, MESSAGE_ROWS } from '../interactions/transcriptRows';
+import { STEP_ROWS } from '../funnels/stepRows';
 
 /** A stored interaction a batch rewrites: its internal ID and the UTC day (YYYY-MM-DD) it started on. */
 export interface LockedInteraction {
@@ -91,7 +92,7 @@ export async function loadInteractionStates(
   for (const l of await children(`SELECT t."interactionId", l.* FROM "InteractionTranscript" t, ${LOG_ROWS} ${where} ORDER BY l.seq`)) {
     byId.get(String(l.interactionId))!.logs.push({ at: l.at, level: l.level, message: l.message });
   }
-  for (const s of await children(`SELECT * FROM "InteractionStep" ${where} ORDER BY seq`)) {
+  for (const s of await children(`SELECT s."interactionId", st.* FROM "InteractionSteps" s, ${STEP_ROWS} ${where} ORDER BY st.seq`)) {
     byId.get(String(s.interactionId))!.steps.push({ kind: s.kind, name: s.name, at: s.at });
   }
   for (const t of await children(`SELECT * FROM "InteractionTopic" ${where} ORDER BY seq`)) {

@@ -4,7 +4,7 @@ import type pg from 'pg';
  * The tables a batch writes into and later looks rows up in by key (the interaction by external
  * ID, its child rows by internal ID, end users by external ID).
  */
-const INGEST_TABLES = ['Interaction', 'InteractionTranscript', 'InteractionChannel', 'InteractionStep', 'InteractionTopic', 'InteractionIssue', 'EndUser'];
+const INGEST_TABLES = ['Interaction', 'InteractionTranscript', 'InteractionChannel', 'InteractionSteps', 'InteractionTopic', 'InteractionIssue', 'EndUser'];
 
 /** Below this many rows a table's statistics hardly matter. */
 const MIN_ROWS = 20_000;

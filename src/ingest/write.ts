@@ -25,7 +25,7 @@ const REPLACE_INTERACTION =
 /** Columns of the interaction copied into its summary rows so that figures over them need no join. */
 const FILTER_COLUMNS = ['startedAt', 'automationId', 'automationVersionId', 'versionId', 'sender'];
 
-const CHILD_TABLES = ['InteractionTranscript', 'InteractionChannel', 'InteractionStep', 'InteractionTopic', 'InteractionIssue'];
+const CHILD_TABLES = ['InteractionTranscript', 'InteractionChannel', 'InteractionSteps', 'InteractionTopic', 'InteractionIssue'];
 
 /** What writeInteractions wrote: the rows' internal IDs, and the external IDs of rows that replaced stored ones. */
 export interface WrittenInteractions {
@@ -204,7 +204,9 @@ export async function writeInteractions(client: pg.PoolClient, accountId: string
         expiries, expiries[0] ?? null, expiries.at(-1) ?? null, ...filterValues,
       ]);
     }
-    s.steps.forEach((st, seq) => steps.push([id, seq, st.kind, st.name, st.at, ...filterValues]));
+    if (s.steps.length > 0) {
+      steps.push([id, s.steps.map((st) => st.kind), s.steps.map((st) => st.name), s.steps.map((st) => st.at), d.firstDialog, d.lastDialog, ...filterValues]);
+    }
     s.analysis?.topics.forEach((t, seq) =>
       topics.push([id, t.name, t.resolved, t.handleTimeSeconds, seq, ...filterValues, s.type, d.escalated, d.outcome, s.analysis!.sentimentScore, s.csat?.score ?? null]),
     );
@@ -212,7 +214,7 @@ export async function writeInteractions(client: pg.PoolClient, accountId: string
   });
   await copyRows(client, 'InteractionTranscript', accountId, ['interactionId', 'messages', 'logs'], transcripts);
   await copyRows(client, 'InteractionChannel', accountId, ['interactionId', 'channel', 'inbound', 'outbound', 'delivered', 'rejected', 'undeliverable', 'expired', 'pending', 'pendingExpiries', 'pendingExpiresMin', 'pendingExpiresMax', ...FILTER_COLUMNS], channels);
-  await copyRows(client, 'InteractionStep', accountId, ['interactionId', 'seq', 'kind', 'name', 'at', ...FILTER_COLUMNS], steps);
+  await copyRows(client, 'InteractionSteps', accountId, ['interactionId', 'kinds', 'names', 'ats', 'firstDialog', 'lastDialog', ...FILTER_COLUMNS], steps);
   await copyRows(client, 'InteractionTopic', accountId, ['interactionId', 'name', 'resolved', 'handleTimeSeconds', 'seq', ...FILTER_COLUMNS, 'type', 'escalated', 'outcome', 'sentimentScore', 'csatScore'], topics);
   await copyRows(client, 'InteractionIssue', accountId, ['interactionId', 'issue', 'seq', ...FILTER_COLUMNS, 'escalated', 'outcome'], issues);
   return { internalIds: written.map((row) => row.id), overwritten: new Set(replacedRows.map((row) => row.externalId)) };

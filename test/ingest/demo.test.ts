@@ -85,7 +85,7 @@ const LOGS = `(SELECT t."accountId", l.* FROM "InteractionTranscript" t, json_to
 it('nothing happens after the end of the period (no messages, reports, steps, logs or answers from the future)', async () => {
   const after = await one(
     `SELECT 'message' AS what, count(*)::int AS n FROM ${MESSAGES} WHERE "accountId" = $1 AND ("sentAt" > $2 OR "statusAt" > $2)
-     UNION ALL SELECT 'step', count(*)::int FROM "InteractionStep" WHERE "accountId" = $1 AND at > $2
+     UNION ALL SELECT 'step', count(*)::int FROM "InteractionSteps", unnest(ats) AS at WHERE "accountId" = $1 AND at > $2
      UNION ALL SELECT 'log', count(*)::int FROM ${LOGS} WHERE "accountId" = $1 AND at > $2
      UNION ALL SELECT 'interaction', count(*)::int FROM "Interaction" WHERE "accountId" = $1 AND ("endedAt" > $2 OR "escalatedAt" > $2 OR "csatAt" > $2)`,
     ['seed1', END],
@@ -162,7 +162,7 @@ it('has CSAT answers of every score, sentiment, topics (resolved and not), issue
 });
 
 it('has funnel steps of every kind', async () => {
-  const rows = await one(`SELECT DISTINCT kind FROM "InteractionStep" WHERE "accountId" = $1`);
+  const rows = await one(`SELECT DISTINCT unnest(kinds)::text AS kind FROM "InteractionSteps" WHERE "accountId" = $1`);
   expect(rows.map((r) => r.kind).sort()).toEqual(['AI_AGENT_TOOL', 'DIALOG', 'JOURNEY_ELEMENT', 'SESSION_END', 'SESSION_START']);
 });
 

@@ -218,3 +218,33 @@ describe('after all of the above', () => {
     expect(await summaryCopiesMismatches(db.pool)).toEqual([]);
   });
 });
+
+describe('first and last dialog (funnels\' starting and ending dialogs)', () => {
+  it('are the earliest and latest DIALOG steps, ties by record order, whatever order the steps are listed in', async () => {
+    await ingestOk(db.pool, ACC, [
+      interaction('dlg-1', {
+        endedAt: T(20),
+        steps: [
+          { kind: 'SESSION_START', at: T(0) }, // 1
+          { kind: 'DIALOG', name: 'A', at: T(5) }, // 2
+          { kind: 'DIALOG', name: 'B', at: T(1) }, // 3: earliest, listed before C
+          { kind: 'DIALOG', name: 'C', at: T(1) }, // 4
+          { kind: 'JOURNEY_ELEMENT', name: 'not a dialog', at: T(30) }, // 5
+          { kind: 'DIALOG', name: 'D', at: T(9) }, // 6
+          { kind: 'DIALOG', name: 'E', at: T(9) }, // 7: latest, listed after D
+          { kind: 'SESSION_START', at: T(0) }, // 8
+        ],
+      }),
+      interaction('dlg-none', { steps: [{ kind: 'SESSION_START', at: T(0) }, { kind: 'AI_AGENT_TOOL', name: 'lookup', at: T(1) }] }),
+    ]);
+    const { rows } = await db.pool.query(
+      `SELECT i."externalId", s."firstDialog", s."lastDialog" FROM "InteractionSteps" s JOIN "Interaction" i ON i."accountId" = s."accountId" AND i.id = s."interactionId"
+        WHERE s."accountId" = $1 AND i."externalId" LIKE 'dlg-%' ORDER BY 1`,
+      [ACC],
+    );
+    expect(rows).toEqual([
+      { externalId: 'dlg-1', firstDialog: 3, lastDialog: 7 },
+      { externalId: 'dlg-none', firstDialog: null, lastDialog: null },
+    ]);
+  });
+});

@@ -44,7 +44,7 @@ export const TABLES: Record<string, string[]> = {
   Interaction: ['accountId', 'id'],
   InteractionTranscript: ['accountId', 'interactionId'],
   InteractionChannel: ['accountId', 'interactionId', 'channel'],
-  InteractionStep: ['accountId', 'interactionId', 'seq'],
+  InteractionSteps: ['accountId', 'interactionId'],
   InteractionTopic: ['accountId', 'interactionId', 'name'],
   InteractionIssue: ['accountId', 'interactionId', 'issue'],
 };
@@ -90,8 +90,16 @@ export async function stored(pool: pg.Pool, accountId: string, externalId: strin
     // seq: the line's position in the record, from 0.
     logs: (await transcript(`json_array_elements(t.logs) WITH ORDINALITY AS e(log, n), json_to_record(e.log) AS x(at timestamptz, level text, message text)`, 'e.n'))
       .map((log, seq) => ({ seq, ...log })),
-    // The step itself: step rows also copy filter columns of the interaction (checked by summaryCopiesMismatches).
-    steps: (await children('InteractionStep', 'seq')).map(({ seq, kind, name, at }) => ({ seq, kind, name, at })),
+    // Steps are stored as arrays in one row (which also copies filter columns of the interaction,
+    // checked by summaryCopiesMismatches); as rows here, seq their position from 0.
+    steps: (
+      await pool.query(
+        `SELECT (x.n - 1)::int AS seq, x.kind::text AS kind, x.name, x.at
+           FROM "InteractionSteps" t, unnest(t.kinds, t.names, t.ats) WITH ORDINALITY AS x(kind, name, at, n)
+          WHERE t."accountId" = $1 AND t."interactionId" = $2 ORDER BY x.n`,
+        [accountId, row.id],
+      )
+    ).rows,
     topics: (await children('InteractionTopic', 'seq')).map(({ name, resolved, handleTimeSeconds, seq }) => ({ name, resolved, handleTimeSeconds, seq })),
     issues: (await children('InteractionIssue', 'seq')).map(({ issue, seq }) => ({ issue, seq })),
   };
@@ -108,7 +116,7 @@ export async function summaryCopiesMismatches(pool: pg.Pool): Promise<Json[]> {
   const interactionColumns = new Set(
     (await pool.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'Interaction'`)).rows.map((r) => r.column_name as string),
   );
-  for (const table of ['InteractionChannel', 'InteractionTopic', 'InteractionIssue', 'InteractionTranscript', 'InteractionStep']) {
+  for (const table of ['InteractionChannel', 'InteractionTopic', 'InteractionIssue', 'InteractionTranscript', 'InteractionSteps']) {
     const { rows: columns } = await pool.query(`SELECT column_name FROM information_schema.columns WHERE table_name = $1`, [table]);
     const shared = columns
       .map((r) => r.column_name as string)

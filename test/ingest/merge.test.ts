@@ -369,6 +369,31 @@ describe('the automation name: the latest one seen wins', () => {
   });
 });
 
+describe('steps', () => {
+  // Steps are stored as array literals written through COPY: every character those give a meaning
+  // (separators, quotes, escapes, braces, the word NULL, line breaks) must come back as sent, and
+  // so must unnamed steps and their order, also when a late record rewrites the interaction.
+  const names = ['a,b', 'say "hi"', 'back\\slash', '{braces}', 'NULL', 'line\nbreak\ttab', ' padded ', 'ünïcødé 🚀'];
+  const steps = [
+    { kind: 'SESSION_START', at: T(0) },
+    ...names.map((name, i) => ({ kind: 'DIALOG', name, at: T(10 - i) })),
+    { kind: 'SESSION_END', at: T(600) },
+  ];
+  const expected = steps.map((st, seq) => ({ seq, kind: st.kind, name: 'name' in st ? st.name : null, at: new Date(st.at) }));
+
+  it('are stored as sent, in record order', async () => {
+    await ingestOk(db.pool, ACC, [interaction('steps-1', { endedAt: T(600), steps })]);
+    expect((await stored(db.pool, ACC, 'steps-1'))!.steps).toEqual(expected);
+  });
+
+  it('are kept as sent when a late record rewrites their interaction', async () => {
+    await ingestOk(db.pool, ACC, [csat('steps-1', 4, 700)]);
+    const after = (await stored(db.pool, ACC, 'steps-1'))!;
+    expect(after.row.csatScore).toBe(4);
+    expect(after.steps).toEqual(expected);
+  });
+});
+
 describe('summary rows', () => {
   it('their copies of interaction columns equal the interaction after everything above (late records included)', async () => {
     expect(await summaryCopiesMismatches(db.pool)).toEqual([]);

@@ -255,7 +255,9 @@ describe('8 concurrent streams over 400 shared interaction IDs', () => {
     const channels = await byInteraction('InteractionChannel', 'channel');
     const logs = await byInteraction(
       `(SELECT t."accountId", t."interactionId", l.* FROM "InteractionTranscript" t, json_array_elements(t.logs) WITH ORDINALITY AS l(log, seq))`, 'seq');
-    const steps = await byInteraction('InteractionStep', 'seq');
+    // Steps are arrays of one row per interaction, which also copies the interaction's filter columns.
+    const steps = await byInteraction(
+      `(SELECT t."accountId", t."interactionId", t."startedAt", t."automationId", t.sender, x.* FROM "InteractionSteps" t, unnest(t.names) WITH ORDINALITY AS x(name, seq))`, 'seq');
     const topics = await byInteraction('InteractionTopic', 'seq');
     const issues = await byInteraction('InteractionIssue', 'seq');
 
@@ -331,7 +333,7 @@ describe('8 concurrent streams over 400 shared interaction IDs', () => {
     expect(problems.slice(0, 3)).toEqual([]);
     expect(problems).toHaveLength(0);
     // No child row of an interaction that does not exist (or of an overwritten internal ID).
-    for (const table of ['InteractionTranscript', 'InteractionChannel', 'InteractionStep', 'InteractionTopic', 'InteractionIssue']) {
+    for (const table of ['InteractionTranscript', 'InteractionChannel', 'InteractionSteps', 'InteractionTopic', 'InteractionIssue']) {
       const orphans = await q(
         `SELECT count(*)::int AS n FROM "${table}" t WHERE t."accountId" = $1
             AND NOT EXISTS (SELECT 1 FROM "Interaction" i WHERE i."accountId" = t."accountId" AND i.id = t."interactionId")`,

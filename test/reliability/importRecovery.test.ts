@@ -92,7 +92,7 @@ function canonical(value: unknown): string {
   );
 }
 
-const CHILD_TABLES = ['InteractionTranscript', 'InteractionChannel', 'InteractionStep', 'InteractionTopic', 'InteractionIssue'];
+const CHILD_TABLES = ['InteractionTranscript', 'InteractionChannel', 'InteractionSteps', 'InteractionTopic', 'InteractionIssue'];
 
 /**
  * Every row the import writes, as sorted canonical lines per table: integer surrogate keys
