@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { SqlParams } from '../common/sql';
 import type { FunnelStep } from './funnel.types';
 import { FunnelStepKind } from './funnelStepKind';
-import { STEP_ROWS } from './stepRows';
+import { STEP_ROWS } from '../interactions/stepRows';
 
 /** What the reach of a view depends on. */
 export interface ReachView {

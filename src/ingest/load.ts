@@ -3,7 +3,7 @@ import { dayOf } from '../rollups/rollupTables';
 import type { AnalysisRecord } from './records';
 import type { InteractionState } from './fold';
 import { LOG_ROWS, MESSAGE_ROWS } from '../interactions/transcriptRows';
-import { STEP_ROWS } from '../funnels/stepRows';
+import { STEP_ROWS } from '../interactions/stepRows';
 
 /** A stored interaction a batch rewrites: its internal ID and the UTC day (YYYY-MM-DD) it started on. */
 export interface LockedInteraction {
