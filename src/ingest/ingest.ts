@@ -28,11 +28,6 @@ export interface IngestResult {
 // Deadlocks and races between batches sharing new IDs (both retried) grow with concurrent writers.
 const MAX_ATTEMPTS = 10;
 
-/** Retried by inTransaction like a serialization failure (SQLSTATE 40001), which it is. */
-function raceWithConcurrentBatch(): Error {
-  return Object.assign(new Error('a concurrent batch stored an interaction of this batch first; retrying'), { code: '40001' });
-}
-
 /** A batch checked record by record: the records to apply in order, and the ones already rejected. */
 export interface ValidatedBatch {
   valid: Array<{ index: number; record: IngestRecord }>;
@@ -155,10 +150,7 @@ async function applyInOrder(
   // User bitmaps are only marked stale, on the days the interactions leave and the days they land on.
   const replaced = [...states.keys()].flatMap((id) => existing.get(id) ?? []);
   await applyToRollups(client, accountId, replaced.map((r) => r.id), -1);
-  const { internalIds, overwritten } = await writeInteractions(client, accountId, [...states.values()], refs);
-  // A concurrent batch stored one of these new IDs after lockInteractions looked (the insert waited
-  // for it): its state was not subtracted. Running again sees it stored.
-  if ([...overwritten].some((id) => !existing.has(id))) throw raceWithConcurrentBatch();
+  const internalIds = await writeInteractions(client, accountId, [...states.values()], refs, existing);
   await applyToRollups(client, accountId, internalIds, 1);
   await markStale(client, accountId, [...replaced.map((r) => r.day), ...[...states.values()].map((s) => isoDay(s.startedAt))]);
   await updateFunnelReach(client, accountId, internalIds);

@@ -397,3 +397,45 @@ describe('a late record for an interaction being re-sent by another batch', () =
     expect(rows).toEqual([{ endUser: 'u-b', csatScore: 5 }]);
   });
 });
+
+/**
+ * Two batches storing the same new interaction at once: the second cannot see the first's row
+ * until it commits, finds its new ID taken then, and must run again as a replacement (the first's
+ * state subtracted from the rollups, its own added), never fail or count the interaction twice.
+ */
+describe('two batches storing the same new interaction at once', () => {
+  const ACC = 'new-id-race';
+  const interaction = (endUserId: string) => ({ record: 'interaction', id: 'n-1', type: 'CONVERSATIONAL', startedAt: at(0).toISOString(), channel: 'SMS', endUserId });
+
+  it('both succeed, the later one wins, and the rollups count it once', async () => {
+    await createAccount(db.prisma, 'New ID race', ACC);
+    // Every batch takes the account row FOR SHARE after writing its interactions (funnel reach):
+    // holding it FOR UPDATE keeps the first batch's new row uncommitted.
+    const holder = await db.pool.connect();
+    let first: Promise<unknown> | undefined;
+    let second: Promise<unknown> | undefined;
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM "Account" WHERE id = $1 FOR UPDATE', [ACC]);
+      first = ingestBatch(db.pool, ACC, [{ index: 0, value: interaction('u-first') }]);
+      await lockWaiters(1);
+      // The second batch sees no stored n-1, and waits on the first's uncommitted row of it.
+      second = ingestBatch(db.pool, ACC, [{ index: 0, value: interaction('u-second') }]);
+      await lockWaiters(2);
+    } finally {
+      await holder.query('COMMIT');
+      holder.release();
+    }
+    expect(await first).toEqual({ stored: 1, rejected: [] });
+    expect(await second).toEqual({ stored: 1, rejected: [] });
+    const { rows } = await db.pool.query(
+      `SELECT u."externalId" AS "endUser",
+              (SELECT sum(interactions)::int FROM "DailyInteractionRollup" WHERE "accountId" = $1) AS daily,
+              (SELECT sum(interactions)::int FROM "HourlyInteractionRollup" WHERE "accountId" = $1) AS hourly
+         FROM "Interaction" i JOIN "EndUser" u ON u."accountId" = i."accountId" AND u.id = i."endUserId"
+        WHERE i."accountId" = $1`,
+      [ACC],
+    );
+    expect(rows).toEqual([{ endUser: 'u-second', daily: 1, hourly: 1 }]);
+  });
+});
