@@ -65,7 +65,7 @@ export function isEngaged(messages: InteractionRecord['messages']): boolean {
 const seconds = (from: Date, to: Date) => (to.getTime() - from.getTime()) / 1000;
 
 /** The funnels' starting and ending dialogs (metrics.md): the earliest and latest DIALOG step, ties by record order. */
-export function dialogEnds(steps: InteractionRecord['steps']): { firstDialog: number | null; lastDialog: number | null } {
+function dialogEnds(steps: InteractionRecord['steps']): { firstDialog: number | null; lastDialog: number | null } {
   let first = -1;
   let last = -1;
   steps.forEach((step, i) => {

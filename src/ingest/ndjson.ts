@@ -48,8 +48,9 @@ function parseLine(text: string): unknown {
 /**
  * Streams an NDJSON file of records into the account, a batch at a time (memory stays flat
  * whatever the file's size). The result is the one of applying batches in file order (two are
- * written at once when that cannot change it: batchPipeline); meanwhile the next is read and parsed. Rejected lines go to FILE.rejected.ndjson with their line number and reason.
- * Blank lines are skipped (they still count in line numbers); a byte order mark opening the file is ignored.
+ * written at once when that cannot change it: batchPipeline); meanwhile the next is read and
+ * parsed. Rejected lines go to FILE.rejected.ndjson with their line number and reason. Blank lines
+ * are skipped (they still count in line numbers); a byte order mark opening the file is ignored.
  * At the end the user bitmaps of the days it changed are rebuilt.
  */
 export async function importNdjson(pool: pg.Pool, accountId: string, file: string, options: ImportOptions = {}): Promise<ImportSummary> {

@@ -1,10 +1,11 @@
 import type pg from 'pg';
+import { CHILD_TABLES } from './write';
 
 /**
  * The tables a batch writes into and later looks rows up in by key (the interaction by external
  * ID, its child rows by internal ID, end users by external ID).
  */
-const INGEST_TABLES = ['Interaction', 'InteractionTranscript', 'InteractionChannel', 'InteractionSteps', 'InteractionTopic', 'InteractionIssue', 'EndUser'];
+const INGEST_TABLES = ['Interaction', ...CHILD_TABLES, 'EndUser'];
 
 /** Below this many rows a table's statistics hardly matter. */
 const MIN_ROWS = 20_000;

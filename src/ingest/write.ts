@@ -24,7 +24,8 @@ const REPLACE_INTERACTION =
 /** Columns of the interaction copied into its summary rows so that figures over them need no join. */
 const FILTER_COLUMNS = ['startedAt', 'automationId', 'automationVersionId', 'versionId', 'sender'];
 
-const CHILD_TABLES = ['InteractionTranscript', 'InteractionChannel', 'InteractionSteps', 'InteractionTopic', 'InteractionIssue'];
+/** The tables holding an interaction's child rows, rewritten with it. */
+export const CHILD_TABLES = ['InteractionTranscript', 'InteractionChannel', 'InteractionSteps', 'InteractionTopic', 'InteractionIssue'];
 
 /** Integer IDs of the automations and end users that fresh interaction records name. */
 export interface References {

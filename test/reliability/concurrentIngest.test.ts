@@ -344,6 +344,31 @@ describe('8 concurrent streams over 400 shared interaction IDs', () => {
   });
 });
 
+/**
+ * Holds a row lock (`lock`: a SELECT ... FOR UPDATE) in a transaction of its own while `batches`
+ * start one after another, each once the one before waits for a lock; then commits, lets them
+ * run, and returns their results in order.
+ */
+async function behindHeldLock(lock: string, params: unknown[], batches: Array<() => Promise<unknown>>): Promise<unknown[]> {
+  const holder = await db.pool.connect();
+  const started: Array<Promise<unknown>> = [];
+  try {
+    await holder.query('BEGIN');
+    await holder.query(lock, params);
+    for (const batch of batches) {
+      const result = batch();
+      // Awaited below; a failure while the next one starts is not an unhandled rejection.
+      result.catch(() => undefined);
+      started.push(result);
+      await lockWaiters(started.length);
+    }
+  } finally {
+    await holder.query('COMMIT');
+    holder.release();
+  }
+  return Promise.all(started);
+}
+
 /** Waits until `n` sessions of this database wait for a lock (at most 10 s). */
 async function lockWaiters(n: number): Promise<void> {
   const started = Date.now();
@@ -370,24 +395,14 @@ describe('a late record for an interaction being re-sent by another batch', () =
     await createAccount(db.prisma, 'Race', ACC);
     expect(await ingestBatch(db.pool, ACC, [{ index: 0, value: interaction('u-a') }])).toEqual({ stored: 1, rejected: [] });
     // Something holds the interaction's row for a moment (here a plain row lock, as any writer does).
-    const holder = await db.pool.connect();
-    let resend: Promise<unknown> | undefined;
-    let late: Promise<unknown> | undefined;
-    try {
-      await holder.query('BEGIN');
-      await holder.query(`SELECT 1 FROM "Interaction" WHERE "accountId" = $1 AND "externalId" = 'r-1' FOR UPDATE`, [ACC]);
+    const [resend, late] = await behindHeldLock(`SELECT 1 FROM "Interaction" WHERE "accountId" = $1 AND "externalId" = 'r-1' FOR UPDATE`, [ACC], [
       // Batch 1 re-sends r-1 with end user u-b: it waits for the row.
-      resend = ingestBatch(db.pool, ACC, [{ index: 0, value: interaction('u-b') }]);
-      await lockWaiters(1);
+      () => ingestBatch(db.pool, ACC, [{ index: 0, value: interaction('u-b') }]),
       // Batch 2, a late CSAT answer for r-1: it waits for the row too, behind batch 1.
-      late = ingestBatch(db.pool, ACC, [{ index: 0, value: { record: 'csat', interactionId: 'r-1', score: 5, at: at(60).toISOString() } }]);
-      await lockWaiters(2);
-    } finally {
-      await holder.query('COMMIT');
-      holder.release();
-    }
-    expect(await resend).toEqual({ stored: 1, rejected: [] });
-    expect(await late).toEqual({ stored: 1, rejected: [] });
+      () => ingestBatch(db.pool, ACC, [{ index: 0, value: { record: 'csat', interactionId: 'r-1', score: 5, at: at(60).toISOString() } }]),
+    ]);
+    expect(resend).toEqual({ stored: 1, rejected: [] });
+    expect(late).toEqual({ stored: 1, rejected: [] });
     const { rows } = await db.pool.query(
       `SELECT u."externalId" AS "endUser", i."csatScore" FROM "Interaction" i
          JOIN "EndUser" u ON u."accountId" = i."accountId" AND u.id = i."endUserId"
@@ -411,23 +426,13 @@ describe('two batches storing the same new interaction at once', () => {
     await createAccount(db.prisma, 'New ID race', ACC);
     // Every batch takes the account row FOR SHARE after writing its interactions (funnel reach):
     // holding it FOR UPDATE keeps the first batch's new row uncommitted.
-    const holder = await db.pool.connect();
-    let first: Promise<unknown> | undefined;
-    let second: Promise<unknown> | undefined;
-    try {
-      await holder.query('BEGIN');
-      await holder.query('SELECT 1 FROM "Account" WHERE id = $1 FOR UPDATE', [ACC]);
-      first = ingestBatch(db.pool, ACC, [{ index: 0, value: interaction('u-first') }]);
-      await lockWaiters(1);
+    const [first, second] = await behindHeldLock('SELECT 1 FROM "Account" WHERE id = $1 FOR UPDATE', [ACC], [
+      () => ingestBatch(db.pool, ACC, [{ index: 0, value: interaction('u-first') }]),
       // The second batch sees no stored n-1, and waits on the first's uncommitted row of it.
-      second = ingestBatch(db.pool, ACC, [{ index: 0, value: interaction('u-second') }]);
-      await lockWaiters(2);
-    } finally {
-      await holder.query('COMMIT');
-      holder.release();
-    }
-    expect(await first).toEqual({ stored: 1, rejected: [] });
-    expect(await second).toEqual({ stored: 1, rejected: [] });
+      () => ingestBatch(db.pool, ACC, [{ index: 0, value: interaction('u-second') }]),
+    ]);
+    expect(first).toEqual({ stored: 1, rejected: [] });
+    expect(second).toEqual({ stored: 1, rejected: [] });
     const { rows } = await db.pool.query(
       `SELECT u."externalId" AS "endUser",
               (SELECT sum(interactions)::int FROM "DailyInteractionRollup" WHERE "accountId" = $1) AS daily,
