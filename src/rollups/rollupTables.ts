@@ -151,12 +151,15 @@ export const ROLLUPS = [INTERACTIONS, TOPICS, ISSUES, CHANNELS, HOURLY_INTERACTI
 /** The key columns of a rollup row after accountId, in primary-key order. */
 export const keyNames = (t: RollupTable) => [t.grain, 'segment', ...t.keys.map(([name]) => name)];
 
-/** One raw row projected onto the rollup's columns: day, segment, keys, dimensions and measures. */
-export function projection(t: RollupTable): string {
+/**
+ * One raw row projected onto the rollup's columns: day, segment, keys, dimensions and measures.
+ * Without the segment when the caller groups first (the segment is a function of the dimensions).
+ */
+export function projection(t: RollupTable, withSegment = true): string {
   const a = t.alias;
   return [
     `${bucketOf(t.grain, a)} AS ${t.grain}`,
-    `${segmentOf(a)} AS segment`,
+    ...(withSegment ? [`${segmentOf(a)} AS segment`] : []),
     ...t.keys.map(([name, expr]) => `${expr} AS "${name}"`),
     dimensionColumns(a),
     ...t.measures.map((m) => `${m.expr} AS "${m.name}"`),

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { rebuildAccountReach } from '../funnels/funnelReach';
 import { rebuildUserBitmaps } from './userBitmaps';
-import { DIMENSIONS, keyNames, projection, ROLLUPS, type RollupTable } from './rollupTables';
+import { DIMENSIONS, keyNames, projection, ROLLUPS, segmentOf, type RollupTable } from './rollupTables';
 
 const quote = (name: string) => `"${name}"`;
 
@@ -12,7 +12,9 @@ const quote = (name: string) => `"${name}"`;
  */
 function addToRollup(t: RollupTable, where: string, sign: 1 | -1): string {
   const keys = keyNames(t);
-  const group = ['accountId', ...keys, ...DIMENSIONS].map((c) => `p.${quote(c)}`);
+  // Grouped by the dimensions, the segment is built once per rollup row rather than per raw row.
+  const group = ['accountId', ...keys.filter((k) => k !== 'segment'), ...DIMENSIONS].map((c) => `p.${quote(c)}`);
+  const keyValues = keys.map((k) => (k === 'segment' ? segmentOf('p') : `p.${quote(k)}`));
   const aggregates = t.measures.map((m) =>
     m.combine === 'sum' ? `${sign < 0 ? '-' : ''}sum(p.${quote(m.name)})` : `${m.combine}(p.${quote(m.name)}) FILTER (WHERE ${sign > 0})`,
   );
@@ -22,10 +24,10 @@ function addToRollup(t: RollupTable, where: string, sign: 1 | -1): string {
     return `${quote(m.name)} = ${combined}`;
   });
   return `INSERT INTO ${quote(t.table)} (${['accountId', ...keys, ...DIMENSIONS, ...t.measures.map((m) => m.name)].map(quote).join(', ')})
-    SELECT ${[...group, ...aggregates].join(', ')}
-      FROM (SELECT ${t.alias}."accountId", ${projection(t)} FROM ${quote(t.source)} ${t.alias} WHERE ${where}) p
+    SELECT ${['p."accountId"', ...keyValues, ...DIMENSIONS.map((c) => `p.${quote(c)}`), ...aggregates].join(', ')}
+      FROM (SELECT ${t.alias}."accountId", ${projection(t, false)} FROM ${quote(t.source)} ${t.alias} WHERE ${where}) p
      GROUP BY ${group.join(', ')}
-     ORDER BY ${keys.map((c) => `p.${quote(c)}`).join(', ')}
+     ORDER BY ${keyValues.join(', ')}
     ON CONFLICT (${['accountId', ...keys].map(quote).join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
 }
 
