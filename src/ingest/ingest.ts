@@ -2,7 +2,7 @@ import { setImmediate } from 'node:timers/promises';
 import type pg from 'pg';
 import { inTransaction } from '../db/transaction';
 import { isoDay } from '../rollups/rollupTables';
-import { applyToRollups } from '../rollups/rollupWrites';
+import { applyToRollups, storedContributions } from '../rollups/rollupWrites';
 import { markStale } from '../rollups/userBitmaps';
 import { updateFunnelReach } from '../funnels/funnelReach';
 import { FieldError } from './fieldReader';
@@ -146,13 +146,15 @@ async function applyInOrder(
       rejected.push({ index, path: error.path, reason: error.message });
     }
   }
-  // The rollups follow the raw rows in this transaction: out with the old state, in with the new.
-  // User bitmaps are only marked stale, on the days the interactions leave and the days they land on.
+  // The rollups follow the raw rows in this transaction: out with the old state, in with the new,
+  // written last (applyToRollups says why). User bitmaps are only marked stale, on the days the
+  // interactions leave and the days they land on.
   const replaced = [...states.keys()].flatMap((id) => existing.get(id) ?? []);
-  await applyToRollups(client, accountId, replaced.map((r) => r.id), -1);
+  const contributions = await storedContributions(client, accountId, replaced.map((r) => r.id));
   const internalIds = await writeInteractions(client, accountId, [...states.values()], refs, existing);
-  await applyToRollups(client, accountId, internalIds, 1);
-  await markStale(client, accountId, [...replaced.map((r) => r.day), ...[...states.values()].map((s) => isoDay(s.startedAt))]);
   await updateFunnelReach(client, accountId, internalIds);
+  // A day's stale mark is shared like its rollup rows (a new one makes other batches wait for this one to end).
+  await markStale(client, accountId, [...replaced.map((r) => r.day), ...[...states.values()].map((s) => isoDay(s.startedAt))]);
+  await applyToRollups(client, accountId, internalIds, contributions);
   return rejected;
 }

@@ -5,43 +5,82 @@ import { DIMENSIONS, keyNames, projection, ROLLUPS, segmentOf, type RollupTable 
 
 const quote = (name: string) => `"${name}"`;
 
+/** A rollup row's columns in insert order: accountId, keys, dimensions, measures. */
+const columnsOf = (t: RollupTable) => ['accountId', ...keyNames(t), ...DIMENSIONS, ...t.measures.map((m) => m.name)].map(quote);
+
 /**
- * INSERT ... SELECT of the raw rows matching `where`, grouped onto rollup rows and added to the
- * stored ones (sign -1 subtracts them; expiry bounds then stay as they are: they only widen, so
- * they remain true bounds). Rows go in key order, so concurrent writers lock them in one order.
+ * The raw rows matching `where` grouped onto rollup rows, with the rollup's column names. Sign -1
+ * negates the sums and leaves the expiry bounds NULL (they only widen, so they remain true bounds
+ * when an interaction leaves).
  */
-function addToRollup(t: RollupTable, where: string, sign: 1 | -1): string {
+function grouped(t: RollupTable, where: string, sign: 1 | -1): string {
   const keys = keyNames(t);
   // Grouped by the dimensions, the segment is built once per rollup row rather than per raw row.
   const group = ['accountId', ...keys.filter((k) => k !== 'segment'), ...DIMENSIONS].map((c) => `p.${quote(c)}`);
-  const keyValues = keys.map((k) => (k === 'segment' ? segmentOf('p') : `p.${quote(k)}`));
+  const keyValues = keys.map((k) => `${k === 'segment' ? segmentOf('p') : `p.${quote(k)}`} AS ${quote(k)}`);
   const aggregates = t.measures.map((m) =>
     m.combine === 'sum' ? `${sign < 0 ? '-' : ''}sum(p.${quote(m.name)})` : `${m.combine}(p.${quote(m.name)}) FILTER (WHERE ${sign > 0})`,
   );
+  return `SELECT ${['p."accountId"', ...keyValues, ...DIMENSIONS.map((c) => `p.${quote(c)}`), ...aggregates.map((a, i) => `${a} AS ${quote(t.measures[i]!.name)}`)].join(', ')}
+      FROM (SELECT ${t.alias}."accountId", ${projection(t, false)} FROM ${quote(t.source)} ${t.alias} WHERE ${where}) p
+     GROUP BY ${group.join(', ')}`;
+}
+
+/**
+ * INSERT ... SELECT of rollup rows (`rows`, with the rollup's columns) added to the stored ones.
+ * Rows go in key order, so concurrent writers lock them in one order.
+ */
+function addRows(t: RollupTable, rows: string): string {
+  const keys = keyNames(t).map(quote);
   const updates = t.measures.map((m) => {
     const [stored, added] = [`${quote(t.table)}.${quote(m.name)}`, `EXCLUDED.${quote(m.name)}`];
     const combined = m.combine === 'sum' ? `${stored} + ${added}` : `${m.combine === 'min' ? 'least' : 'greatest'}(${stored}, ${added})`;
     return `${quote(m.name)} = ${combined}`;
   });
-  return `INSERT INTO ${quote(t.table)} (${['accountId', ...keys, ...DIMENSIONS, ...t.measures.map((m) => m.name)].map(quote).join(', ')})
-    SELECT ${['p."accountId"', ...keyValues, ...DIMENSIONS.map((c) => `p.${quote(c)}`), ...aggregates].join(', ')}
-      FROM (SELECT ${t.alias}."accountId", ${projection(t, false)} FROM ${quote(t.source)} ${t.alias} WHERE ${where}) p
-     GROUP BY ${group.join(', ')}
-     ORDER BY ${keyValues.join(', ')}
-    ON CONFLICT (${['accountId', ...keys].map(quote).join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
+  return `INSERT INTO ${quote(t.table)} (${columnsOf(t).join(', ')})
+    SELECT * FROM (${rows}) r ORDER BY ${keys.map((k) => `r.${k}`).join(', ')}
+    ON CONFLICT (${['"accountId"', ...keys].join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
+}
+
+const byInteractions = (t: RollupTable) => `${t.alias}."accountId" = $1 AND ${t.alias}."${t.interactionColumn}" = ANY($2::int8[])`;
+
+/** What stored interactions contribute to each rollup, as JSON rows with the rollup's columns (negated), by table. */
+export type Contributions = Record<string, string | null>;
+
+/**
+ * The contributions to subtract when these stored interactions (internal IDs) are rewritten,
+ * read before the rewrite. Computed here and handed back unchanged to applyToRollups at the end of
+ * the batch, which writes them together with the new state: no rollup row is locked until then.
+ */
+export async function storedContributions(client: pg.PoolClient, accountId: string, interactionIds: number[]): Promise<Contributions> {
+  if (interactionIds.length === 0) return {};
+  const columns = ROLLUPS.map((t) => `(SELECT json_agg(d)::text FROM (${grouped(t, byInteractions(t), -1)}) d) AS ${quote(t.table)}`);
+  const { rows } = await client.query<Contributions>(`SELECT ${columns.join(', ')}`, [accountId, interactionIds]);
+  return rows[0]!;
 }
 
 /**
- * Adds (sign 1) or subtracts (sign -1) the stored state of these interactions (internal IDs) to every rollup.
- * Ingest subtracts the interactions a batch rewrites before it writes them and adds them after,
- * in the batch's transaction: the rollups change exactly when the raw rows do.
+ * Adds the stored state of these interactions (internal IDs) to every rollup, less what `replaced`
+ * says the rewritten ones contributed before, in one statement. Ingest runs it last before commit:
+ * rows of a day's rollups are shared by every batch of that day, and a concurrent batch waits for
+ * them from their update to this transaction's end (two callers' batches waited on each other for
+ * 37-42 % of their time when rollups were written before the raw rows).
  */
-export async function applyToRollups(client: pg.PoolClient, accountId: string, interactionIds: number[], sign: 1 | -1): Promise<void> {
-  if (interactionIds.length === 0) return;
-  for (const t of ROLLUPS) {
-    const where = `${t.alias}."accountId" = $1 AND ${t.alias}."${t.interactionColumn}" = ANY($2::int8[])`;
-    await client.query(addToRollup(t, where, sign), [accountId, interactionIds]);
-  }
+export async function applyToRollups(client: pg.PoolClient, accountId: string, interactionIds: number[], replaced: Contributions): Promise<void> {
+  if (interactionIds.length === 0 && Object.keys(replaced).length === 0) return;
+  const params: unknown[] = [accountId, interactionIds];
+  const writes = ROLLUPS.map((t, i) => {
+    params.push(replaced[t.table] ?? '[]');
+    const subtracted = `SELECT ${columnsOf(t).join(', ')} FROM json_populate_recordset(NULL::${quote(t.table)}, $${params.length}::json)`;
+    const measures = t.measures.map((m) => `${m.combine}(c.${quote(m.name)})`);
+    const keys = ['accountId', ...keyNames(t), ...DIMENSIONS].map((c) => `c.${quote(c)}`);
+    const combined = `SELECT ${[...keys, ...measures].join(', ')}
+        FROM (${subtracted} UNION ALL ${grouped(t, byInteractions(t), 1)}) c GROUP BY ${keys.join(', ')}`;
+    return `written${i} AS (${addRows(t, combined)} RETURNING 1)`;
+  });
+  // Referenced in order, the writes run (and lock their rows) in this order in every batch.
+  const counts = ROLLUPS.map((_, i) => `(SELECT count(*) FROM written${i})`);
+  await client.query(`WITH ${writes.join(',\n')}\nSELECT ${counts.join(', ')}`, params);
 }
 
 /**
@@ -54,7 +93,7 @@ export async function recountRollups(client: pg.PoolClient, accountId: string, t
   const written: Record<string, number> = {};
   for (const t of tables) {
     await client.query(`DELETE FROM ${quote(t.table)} WHERE "accountId" = $1`, [accountId]);
-    const result = await client.query(addToRollup(t, `${t.alias}."accountId" = $1`, 1), [accountId]);
+    const result = await client.query(addRows(t, grouped(t, `${t.alias}."accountId" = $1`, 1)), [accountId]);
     written[t.table] = result.rowCount ?? 0;
   }
   return written;

@@ -444,3 +444,47 @@ describe('two batches storing the same new interaction at once', () => {
     expect(rows).toEqual([{ endUser: 'u-second', daily: 1, hourly: 1 }]);
   });
 });
+
+/**
+ * Every batch of a day adds to the same rollup rows, and an updated row stays locked until its
+ * transaction ends. A batch rewriting a stored interaction must not take those rows before it
+ * writes: here it is held while deleting the interaction's old transcript, and a batch storing
+ * another interaction of the same day and segment must still finish meanwhile. (When the stored
+ * state was subtracted from the rollups at the start, the second batch waited for the first.)
+ */
+describe('a batch rewriting an interaction and another batch of the same day', () => {
+  const ACC = 'rollup-rows';
+  const interaction = (id: string, seconds: number) => ({ record: 'interaction', id, type: 'CONVERSATIONAL', startedAt: at(seconds).toISOString(), channel: 'SMS', endUserId: `u-${id}` });
+
+  it('the other batch finishes while the rewrite is held, and the rollups count both', async () => {
+    await createAccount(db.prisma, 'Rollup rows', ACC);
+    expect(await ingestBatch(db.pool, ACC, [{ index: 0, value: interaction('w-1', 0) }])).toEqual({ stored: 1, rejected: [] });
+    const holder = await db.pool.connect();
+    let rewrite: Promise<unknown> | undefined;
+    try {
+      await holder.query('BEGIN');
+      await holder.query(
+        `SELECT 1 FROM "InteractionTranscript" t JOIN "Interaction" i ON i."accountId" = t."accountId" AND i.id = t."interactionId"
+          WHERE t."accountId" = $1 AND i."externalId" = 'w-1' FOR UPDATE OF t`,
+        [ACC],
+      );
+      // A late CSAT answer rewrites w-1: it waits to delete w-1's transcript row.
+      rewrite = ingestBatch(db.pool, ACC, [{ index: 0, value: { record: 'csat', interactionId: 'w-1', score: 2, at: at(60).toISOString() } }]);
+      rewrite.catch(() => undefined);
+      await lockWaiters(1);
+      const other = ingestBatch(db.pool, ACC, [{ index: 0, value: interaction('w-2', 30) }]);
+      const outcome = await Promise.race([other, new Promise((resolve) => setTimeout(() => resolve('still waiting after 10 s'), 10_000))]);
+      expect(outcome).toEqual({ stored: 1, rejected: [] });
+    } finally {
+      await holder.query('COMMIT');
+      holder.release();
+    }
+    expect(await rewrite).toEqual({ stored: 1, rejected: [] });
+    const { rows } = await db.pool.query(
+      `SELECT sum(interactions)::int AS interactions, sum("csatResponses")::int AS csat, sum("csatNegative")::int AS negative
+         FROM "DailyInteractionRollup" WHERE "accountId" = $1`,
+      [ACC],
+    );
+    expect(rows).toEqual([{ interactions: 2, csat: 1, negative: 1 }]);
+  });
+});
