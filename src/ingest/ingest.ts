@@ -11,7 +11,7 @@ import { loadInteractionStates, lockInteractions } from './load';
 import type { IngestRecord, InteractionRecord, Rejection } from './records';
 import { keepStatisticsFresh } from './tableStatistics';
 import { validateRecord } from './validate';
-import { upsertEndUsers, upsertReferences, writeInteractions } from './write';
+import { createReferences, renameReferences, upsertEndUsers, writeInteractions, type References } from './write';
 
 /** A record with its position in the caller's input (list index or line number). */
 export interface PositionedRecord {
@@ -78,8 +78,11 @@ export async function storeBatch(pool: pg.Pool, accountId: string, { valid, reje
   const rejected = [...invalid];
   if (valid.length === 0) return { stored: 0, rejected };
   const fresh = valid.map(({ record }) => record).filter((r): r is InteractionRecord => r.record === 'interaction');
+  // Numbers for new end users, automations and versions are taken before the transaction (write.ts says why).
   const endUserIds = await upsertEndUsers(pool, accountId, fresh.map((r) => r.endUserId));
-  const late = await inTransaction(pool, (client) => applyInOrder(client, accountId, valid, fresh, endUserIds), { attempts: MAX_ATTEMPTS });
+  const automationIds = await createReferences(pool, accountId, fresh);
+  const refs: References = { endUserIds, automationIds };
+  const late = await inTransaction(pool, (client) => applyInOrder(client, accountId, valid, fresh, refs), { attempts: MAX_ATTEMPTS });
   rejected.push(...late);
   await keepStatisticsFresh(pool, fresh.length);
   rejected.sort((a, b) => a.index - b.index);
@@ -102,7 +105,7 @@ async function applyInOrder(
   accountId: string,
   valid: Array<{ index: number; record: IngestRecord }>,
   fresh: InteractionRecord[],
-  endUserIds: Map<string, number>,
+  refs: References,
 ): Promise<Rejection[]> {
   // Late records whose interaction is not sent earlier in this batch need the stored one.
   const sentBefore = new Set<string>();
@@ -115,7 +118,7 @@ async function applyInOrder(
   }
   // Locks in one order for every batch: references (automations, versions), then the
   // interaction rows by ID. Concurrent batches then never wait on each other in a cycle.
-  const refs = await upsertReferences(client, accountId, fresh, endUserIds);
+  await renameReferences(client, accountId, fresh, refs.automationIds);
   const existing = await lockInteractions(client, accountId, [...sentBefore, ...fromDatabase]);
   const stored = await loadInteractionStates(client, accountId, [...fromDatabase].sort());
 

@@ -446,45 +446,91 @@ describe('two batches storing the same new interaction at once', () => {
 });
 
 /**
+ * Runs `held`, a batch rewriting the stored interaction `rewritten`, and holds it while it deletes
+ * that interaction's old transcript; meanwhile runs `other`, which must finish within 10 s (not
+ * wait for the held batch's transaction). Returns both results.
+ */
+async function besideHeldRewrite(account: string, rewritten: string, held: () => Promise<unknown>, other: () => Promise<unknown>): Promise<unknown[]> {
+  const holder = await db.pool.connect();
+  let heldResult: Promise<unknown> | undefined;
+  let otherOutcome: unknown;
+  try {
+    await holder.query('BEGIN');
+    await holder.query(
+      `SELECT 1 FROM "InteractionTranscript" t JOIN "Interaction" i ON i."accountId" = t."accountId" AND i.id = t."interactionId"
+        WHERE t."accountId" = $1 AND i."externalId" = $2 FOR UPDATE OF t`,
+      [account, rewritten],
+    );
+    heldResult = held();
+    heldResult.catch(() => undefined);
+    await lockWaiters(1);
+    otherOutcome = await Promise.race([other(), new Promise((resolve) => setTimeout(() => resolve('still waiting after 10 s'), 10_000))]);
+  } finally {
+    await holder.query('COMMIT');
+    holder.release();
+  }
+  return [await heldResult, otherOutcome];
+}
+
+const conversation = (id: string, seconds: number, automation?: Json) => ({
+  record: 'interaction', id, type: 'CONVERSATIONAL', startedAt: at(seconds).toISOString(), channel: 'SMS', endUserId: `u-${id}`, ...(automation ? { automation } : {}),
+});
+
+/**
  * Every batch of a day adds to the same rollup rows, and an updated row stays locked until its
  * transaction ends. A batch rewriting a stored interaction must not take those rows before it
- * writes: here it is held while deleting the interaction's old transcript, and a batch storing
- * another interaction of the same day and segment must still finish meanwhile. (When the stored
- * state was subtracted from the rollups at the start, the second batch waited for the first.)
+ * writes, so a batch storing another interaction of the same day and segment finishes meanwhile.
+ * (When the stored state was subtracted from the rollups at the start, it waited.)
  */
 describe('a batch rewriting an interaction and another batch of the same day', () => {
   const ACC = 'rollup-rows';
-  const interaction = (id: string, seconds: number) => ({ record: 'interaction', id, type: 'CONVERSATIONAL', startedAt: at(seconds).toISOString(), channel: 'SMS', endUserId: `u-${id}` });
 
   it('the other batch finishes while the rewrite is held, and the rollups count both', async () => {
     await createAccount(db.prisma, 'Rollup rows', ACC);
-    expect(await ingestBatch(db.pool, ACC, [{ index: 0, value: interaction('w-1', 0) }])).toEqual({ stored: 1, rejected: [] });
-    const holder = await db.pool.connect();
-    let rewrite: Promise<unknown> | undefined;
-    try {
-      await holder.query('BEGIN');
-      await holder.query(
-        `SELECT 1 FROM "InteractionTranscript" t JOIN "Interaction" i ON i."accountId" = t."accountId" AND i.id = t."interactionId"
-          WHERE t."accountId" = $1 AND i."externalId" = 'w-1' FOR UPDATE OF t`,
-        [ACC],
-      );
-      // A late CSAT answer rewrites w-1: it waits to delete w-1's transcript row.
-      rewrite = ingestBatch(db.pool, ACC, [{ index: 0, value: { record: 'csat', interactionId: 'w-1', score: 2, at: at(60).toISOString() } }]);
-      rewrite.catch(() => undefined);
-      await lockWaiters(1);
-      const other = ingestBatch(db.pool, ACC, [{ index: 0, value: interaction('w-2', 30) }]);
-      const outcome = await Promise.race([other, new Promise((resolve) => setTimeout(() => resolve('still waiting after 10 s'), 10_000))]);
-      expect(outcome).toEqual({ stored: 1, rejected: [] });
-    } finally {
-      await holder.query('COMMIT');
-      holder.release();
-    }
-    expect(await rewrite).toEqual({ stored: 1, rejected: [] });
+    expect(await ingestBatch(db.pool, ACC, [{ index: 0, value: conversation('w-1', 0) }])).toEqual({ stored: 1, rejected: [] });
+    const results = await besideHeldRewrite(
+      ACC,
+      'w-1',
+      // A late CSAT answer rewrites w-1.
+      () => ingestBatch(db.pool, ACC, [{ index: 0, value: { record: 'csat', interactionId: 'w-1', score: 2, at: at(60).toISOString() } }]),
+      () => ingestBatch(db.pool, ACC, [{ index: 0, value: conversation('w-2', 30) }]),
+    );
+    expect(results).toEqual([{ stored: 1, rejected: [] }, { stored: 1, rejected: [] }]);
     const { rows } = await db.pool.query(
       `SELECT sum(interactions)::int AS interactions, sum("csatResponses")::int AS csat, sum("csatNegative")::int AS negative
          FROM "DailyInteractionRollup" WHERE "accountId" = $1`,
       [ACC],
     );
     expect(rows).toEqual([{ interactions: 2, csat: 1, negative: 1 }]);
+  });
+});
+
+/**
+ * Two batches naming the same new automation and version: the first must not keep them
+ * uncommitted for its whole transaction (created inside it, the second batch waited for it).
+ */
+describe('two batches naming a new automation at once', () => {
+  const ACC = 'new-automation';
+  const bot = (name: string) => ({ id: 'bot-new', type: 'CHATBOT', name, automationVersionId: 'bot-new-v1', versionId: '1' });
+
+  it('the second finishes while the first is held, and the later name wins', async () => {
+    await createAccount(db.prisma, 'New automation', ACC);
+    expect(await ingestBatch(db.pool, ACC, [{ index: 0, value: conversation('n-1', 0) }])).toEqual({ stored: 1, rejected: [] });
+    const results = await besideHeldRewrite(
+      ACC,
+      'n-1',
+      // Rewrites n-1 and names the new bot.
+      () => ingestBatch(db.pool, ACC, [{ index: 0, value: conversation('n-1', 0, bot('Bot')) }, { index: 1, value: conversation('n-2', 10, bot('Bot')) }]),
+      () => ingestBatch(db.pool, ACC, [{ index: 0, value: conversation('n-3', 20, bot('Renamed bot')) }]),
+    );
+    expect(results).toEqual([{ stored: 2, rejected: [] }, { stored: 1, rejected: [] }]);
+    const { rows } = await db.pool.query(
+      `SELECT a.name, v."versionId", (SELECT count(*)::int FROM "Interaction" i WHERE i."accountId" = a."accountId" AND i."automationId" = a.id) AS interactions
+         FROM "Automation" a JOIN "AutomationVersion" v ON v."accountId" = a."accountId" AND v."automationId" = a.id
+        WHERE a."accountId" = $1`,
+      [ACC],
+    );
+    // The held batch's rename check ran before it was held (no change then), so the other batch's name is the last written.
+    expect(rows).toEqual([{ name: 'Renamed bot', versionId: '1', interactions: 3 }]);
   });
 });
