@@ -36,23 +36,25 @@ export interface References {
 const byKey = <T>([a]: [string, T], [b]: [string, T]) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * Internal IDs of end users by external ID, creating the missing ones. Known users are looked up
- * first and only the missing ones inserted: an insert that conflicts still takes a number from
- * the ID sequence, and the user bitmaps grow with the spread of IDs (sending every user of every
- * batch to INSERT ... ON CONFLICT left 3 IDs per user at 10 M interactions).
- *
- * Ingest calls it on the pool, before and outside a batch's transaction: an end user row is only
- * the number that stands for an external ID (no figure reads it), and created inside the batch it
- * made every concurrent batch naming the same new user wait for the whole first transaction
- * (sampled during two overlapping imports: 70 % of the second's time). Like a sequence number, it
- * stays taken if the batch then fails; the batch's next attempt finds it.
+ * Internal IDs by external ID of rows of `table` (keyed by accountId and externalId), inserting
+ * the missing ones as `rowOf` describes them (`columns`, externalId first). Known rows are looked
+ * up first and only the missing ones inserted: an insert that conflicts still takes a number from
+ * the ID sequence, and user bitmaps grow with the spread of end-user IDs (sending every user of
+ * every batch to INSERT ... ON CONFLICT left 3 IDs per user at 10 M interactions).
  */
-export async function upsertEndUsers(client: pg.Pool | pg.ClientBase, accountId: string, externalIds: string[]): Promise<Map<string, number>> {
+async function numberByExternalId(
+  client: pg.Pool | pg.ClientBase,
+  table: string,
+  accountId: string,
+  externalIds: string[],
+  columns: Column[],
+  rowOf: (externalId: string) => unknown[],
+): Promise<Map<string, number>> {
   const sorted = [...new Set(externalIds)].sort();
   const ids = new Map<string, number>();
   const lookUp = async (wanted: string[]) => {
     const { rows } = await client.query<{ id: number; externalId: string }>(
-      `SELECT id, "externalId" FROM "EndUser" WHERE "accountId" = $1 AND "externalId" = ANY($2::text[])`,
+      `SELECT id, "externalId" FROM "${table}" WHERE "accountId" = $1 AND "externalId" = ANY($2::text[])`,
       [accountId, wanted],
     );
     for (const row of rows) ids.set(row.externalId, row.id);
@@ -62,13 +64,26 @@ export async function upsertEndUsers(client: pg.Pool | pg.ClientBase, accountId:
   const missing = sorted.filter((id) => !ids.has(id));
   if (missing.length === 0) return ids;
   const created = await bulkInsert<{ id: number; externalId: string }>(
-    client, 'EndUser', accountId, [['externalId', 'text']], missing.map((id) => [id]), 'ON CONFLICT DO NOTHING RETURNING id, "externalId"',
+    client, table, accountId, columns, missing.map(rowOf), 'ON CONFLICT DO NOTHING RETURNING id, "externalId"',
   );
   for (const row of created) ids.set(row.externalId, row.id);
-  // Users a concurrent batch created in the meantime (the insert waited for it, then skipped them).
+  // Rows a concurrent batch created in the meantime (the insert waited for it, then skipped them).
   const raced = missing.filter((id) => !ids.has(id));
   if (raced.length > 0) await lookUp(raced);
   return ids;
+}
+
+/**
+ * Internal IDs of end users by external ID, creating the missing ones (numberByExternalId).
+ *
+ * Ingest calls it on the pool, before and outside a batch's transaction: an end user row is only
+ * the number that stands for an external ID (no figure reads it), and created inside the batch it
+ * made every concurrent batch naming the same new user wait for the whole first transaction
+ * (sampled during two overlapping imports: 70 % of the second's time). Like a sequence number, it
+ * stays taken if the batch then fails; the batch's next attempt finds it.
+ */
+export function upsertEndUsers(client: pg.Pool | pg.ClientBase, accountId: string, externalIds: string[]): Promise<Map<string, number>> {
+  return numberByExternalId(client, 'EndUser', accountId, externalIds, [['externalId', 'text']], (id) => [id]);
 }
 
 /** The latest automation (type and name) each fresh interaction record names, by external ID, in ID order. */
@@ -100,24 +115,12 @@ function latestVersions(records: InteractionRecord[], automationIds: Map<string,
  * next attempt finds it. Renames happen inside the transaction (renameReferences).
  */
 export async function createReferences(client: pg.Pool | pg.ClientBase, accountId: string, records: InteractionRecord[]): Promise<Map<string, number>> {
-  const automations = latestAutomations(records);
-  const ids = new Map<string, number>();
-  if (automations.length === 0) return ids;
-  const externalIds = automations.map(([id]) => id);
-  const lookUp = async () => {
-    const { rows } = await client.query<{ id: number; externalId: string }>(
-      `SELECT id, "externalId" FROM "Automation" WHERE "accountId" = $1 AND "externalId" = ANY($2::text[])`,
-      [accountId, externalIds],
-    );
-    for (const row of rows) ids.set(row.externalId, row.id);
-  };
-  await lookUp();
-  const missing = automations.filter(([id]) => !ids.has(id));
-  if (missing.length > 0) {
-    const columns: Column[] = [['externalId', 'text'], ['type', '"AutomationType"'], ['name', 'text']];
-    await bulkInsert(client, 'Automation', accountId, columns, missing.map(([id, a]) => [id, a.type, a.name]), 'ON CONFLICT DO NOTHING');
-    await lookUp();
-  }
+  const automations = new Map(latestAutomations(records));
+  const ids = await numberByExternalId(
+    client, 'Automation', accountId, [...automations.keys()],
+    [['externalId', 'text'], ['type', '"AutomationType"'], ['name', 'text']],
+    (id) => [id, automations.get(id)!.type, automations.get(id)!.name],
+  );
   const versions = latestVersions(records, ids);
   if (versions.length > 0) {
     // Only the missing ones are inserted (the anti-join): known versions take no lock at all.

@@ -445,12 +445,19 @@ describe('two batches storing the same new interaction at once', () => {
   });
 });
 
+const conversation = (id: string, seconds: number, automation?: Json) => ({
+  record: 'interaction', id, type: 'CONVERSATIONAL', startedAt: at(seconds).toISOString(), channel: 'SMS', endUserId: `u-${id}`, ...(automation ? { automation } : {}),
+});
+
 /**
- * Runs `held`, a batch rewriting the stored interaction `rewritten`, and holds it while it deletes
- * that interaction's old transcript; meanwhile runs `other`, which must finish within 10 s (not
- * wait for the held batch's transaction). Returns both results.
+ * Creates the account with one stored conversation, `rewritten`; then runs `held`, a batch
+ * rewriting it, and holds that batch while it deletes the conversation's old transcript; meanwhile
+ * runs `other`, which must finish within 10 s (not wait for the held batch's transaction).
+ * Returns both results.
  */
 async function besideHeldRewrite(account: string, rewritten: string, held: () => Promise<unknown>, other: () => Promise<unknown>): Promise<unknown[]> {
+  await createAccount(db.prisma, account, account);
+  expect(await ingestBatch(db.pool, account, [{ index: 0, value: conversation(rewritten, 0) }])).toEqual({ stored: 1, rejected: [] });
   const holder = await db.pool.connect();
   let heldResult: Promise<unknown> | undefined;
   let otherOutcome: unknown;
@@ -472,9 +479,6 @@ async function besideHeldRewrite(account: string, rewritten: string, held: () =>
   return [await heldResult, otherOutcome];
 }
 
-const conversation = (id: string, seconds: number, automation?: Json) => ({
-  record: 'interaction', id, type: 'CONVERSATIONAL', startedAt: at(seconds).toISOString(), channel: 'SMS', endUserId: `u-${id}`, ...(automation ? { automation } : {}),
-});
 
 /**
  * Every batch of a day adds to the same rollup rows, and an updated row stays locked until its
@@ -486,8 +490,6 @@ describe('a batch rewriting an interaction and another batch of the same day', (
   const ACC = 'rollup-rows';
 
   it('the other batch finishes while the rewrite is held, and the rollups count both', async () => {
-    await createAccount(db.prisma, 'Rollup rows', ACC);
-    expect(await ingestBatch(db.pool, ACC, [{ index: 0, value: conversation('w-1', 0) }])).toEqual({ stored: 1, rejected: [] });
     const results = await besideHeldRewrite(
       ACC,
       'w-1',
@@ -514,8 +516,6 @@ describe('two batches naming a new automation at once', () => {
   const bot = (name: string) => ({ id: 'bot-new', type: 'CHATBOT', name, automationVersionId: 'bot-new-v1', versionId: '1' });
 
   it('the second finishes while the first is held, and the later name wins', async () => {
-    await createAccount(db.prisma, 'New automation', ACC);
-    expect(await ingestBatch(db.pool, ACC, [{ index: 0, value: conversation('n-1', 0) }])).toEqual({ stored: 1, rejected: [] });
     const results = await besideHeldRewrite(
       ACC,
       'n-1',
