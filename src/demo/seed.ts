@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { batchPipeline } from '../ingest/batchPipeline';
-import type { IngestResult, PositionedRecord } from '../ingest/ingest';
+import { addChecked, type IngestResult, type ValidatedBatch } from '../ingest/ingest';
 import { refreshUserBitmaps } from '../rollups/userBitmaps';
 import { demoRecords, type DemoOptions } from './generator';
 
@@ -17,16 +17,18 @@ export async function seedDemoData(
     total.rejected.push(...result.rejected);
     onProgress?.(total.stored);
   });
-  let batch: PositionedRecord[] = [];
+  let batch: ValidatedBatch = { valid: [], rejected: [] };
+  let size = 0;
   let index = 0;
   for (const record of demoRecords(options)) {
-    batch.push({ index: index++, value: record });
-    if (batch.length >= 2000) {
+    addChecked(batch, index++, record);
+    if (++size >= 2000) {
       await pipeline.push(batch);
-      batch = [];
+      batch = { valid: [], rejected: [] };
+      size = 0;
     }
   }
-  if (batch.length > 0) await pipeline.push(batch);
+  if (size > 0) await pipeline.push(batch);
   await pipeline.drain();
   await refreshUserBitmaps(pool, accountId);
   return total;

@@ -1,12 +1,12 @@
 import type pg from 'pg';
-import { storeBatch, validateBatch, type IngestResult, type PositionedRecord, type ValidatedBatch } from './ingest';
+import { storeBatch, type IngestResult, type ValidatedBatch } from './ingest';
 
 export interface BatchPipeline {
   /**
-   * Validates the batch while earlier ones are written, then starts writing it: beside the batch
-   * before it when the two are independent (see overlaps), after it otherwise.
+   * Starts writing a checked batch (the caller checked it while earlier ones were written): beside
+   * the batch before it when the two are independent (see overlaps), after it otherwise.
    */
-  push(batch: PositionedRecord[]): Promise<void>;
+  push(batch: ValidatedBatch): Promise<void>;
   /** Waits for every batch; rejects if any write failed. */
   drain(): Promise<void>;
 }
@@ -69,8 +69,7 @@ export function batchPipeline(
   // The transactions of the last two batches.
   let storing: Array<Promise<unknown>> = [];
   return {
-    async push(batch) {
-      const validated = await validateBatch(batch);
+    async push(validated) {
       const footprint = footprintOf(validated);
       // At most two transactions: the batch before the previous one is done (throws if any failed).
       await writtenBefore;

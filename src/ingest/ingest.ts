@@ -43,25 +43,33 @@ export interface ValidatedBatch {
  */
 export const RECORDS_PER_TURN = 20;
 
+/**
+ * Checks one record on its own (no database) and adds it to the batch being built, as valid or
+ * rejected. Bulk loads check each record as soon as it is read: the parsed JSON is then garbage
+ * before the next minor collection instead of living as long as its batch, and the import's
+ * collections copied (and took) correspondingly less.
+ */
+export function addChecked(batch: ValidatedBatch, index: number, value: unknown): void {
+  if (value instanceof FieldError) {
+    batch.rejected.push({ index, path: value.path, reason: value.message });
+    return;
+  }
+  try {
+    batch.valid.push({ index, record: validateRecord(value) });
+  } catch (error) {
+    if (!(error instanceof FieldError)) throw error;
+    batch.rejected.push({ index, path: error.path, reason: error.message });
+  }
+}
+
 /** Checks every record of a batch on its own (no database): the first half of ingestBatch. */
 export async function validateBatch(batch: PositionedRecord[]): Promise<ValidatedBatch> {
-  const rejected: Rejection[] = [];
-  const valid: ValidatedBatch['valid'] = [];
+  const validated: ValidatedBatch = { valid: [], rejected: [] };
   for (let i = 0; i < batch.length; i++) {
     if (i > 0 && i % RECORDS_PER_TURN === 0) await setImmediate();
-    const { index, value } = batch[i]!;
-    if (value instanceof FieldError) {
-      rejected.push({ index, path: value.path, reason: value.message });
-      continue;
-    }
-    try {
-      valid.push({ index, record: validateRecord(value) });
-    } catch (error) {
-      if (!(error instanceof FieldError)) throw error;
-      rejected.push({ index, path: error.path, reason: error.message });
-    }
+    addChecked(validated, batch[i]!.index, batch[i]!.value);
   }
-  return { valid, rejected };
+  return validated;
 }
 
 /**

@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { FieldError } from './fieldReader';
 import { refreshUserBitmaps } from '../rollups/userBitmaps';
 import { batchPipeline } from './batchPipeline';
-import { RECORDS_PER_TURN, type IngestResult, type PositionedRecord } from './ingest';
+import { addChecked, RECORDS_PER_TURN, type IngestResult, type ValidatedBatch } from './ingest';
 
 export interface ImportProgress {
   lines: number;
@@ -65,6 +65,8 @@ export async function importNdjson(pool: pg.Pool, accountId: string, file: strin
   const input = fs.createReadStream(file, { highWaterMark: 1 << 16 });
   const lines = readline.createInterface({ input, crlfDelay: Infinity });
   const progress: ImportProgress = { lines: 0, stored: 0, rejected: 0, bytesRead: 0, totalBytes };
+  // The text of every line that is or may yet be rejected (a late record can find no interaction),
+  // for FILE.rejected.ndjson; interaction records are stored once they pass their checks.
   let texts = new Map<number, string>();
   const textsInFlight: Array<Map<number, string>> = [];
 
@@ -80,13 +82,14 @@ export async function importNdjson(pool: pg.Pool, accountId: string, file: strin
     progress.bytesRead = input.bytesRead;
     options.onProgress?.({ ...progress });
   });
-  const push = (batch: PositionedRecord[]) => {
+  const push = (batch: ValidatedBatch) => {
     textsInFlight.push(texts);
     texts = new Map();
     return pipeline.push(batch);
   };
 
-  let batch: PositionedRecord[] = [];
+  let batch: ValidatedBatch = { valid: [], rejected: [] };
+  let batchLines = 0;
   let batchBytes = 0;
   try {
     let lineNumber = 0;
@@ -99,17 +102,20 @@ export async function importNdjson(pool: pg.Pool, accountId: string, file: strin
       if (text.trim() === '') continue;
       progress.lines++;
       if (progress.lines % RECORDS_PER_TURN === 0) await setImmediate();
-      batch.push({ index: lineNumber, value: parseLine(text) });
-      texts.set(lineNumber, text);
+      const rejectedBefore = batch.rejected.length;
+      addChecked(batch, lineNumber, parseLine(text));
+      if (batch.rejected.length > rejectedBefore || batch.valid.at(-1)!.record.record !== 'interaction') texts.set(lineNumber, text);
+      batchLines++;
       batchBytes += text.length;
-      if (batch.length >= batchSize || batchBytes >= MAX_BATCH_BYTES) {
+      if (batchLines >= batchSize || batchBytes >= MAX_BATCH_BYTES) {
         const full = batch;
-        batch = [];
+        batch = { valid: [], rejected: [] };
+        batchLines = 0;
         batchBytes = 0;
         await push(full);
       }
     }
-    if (batch.length > 0 && !options.signal?.aborted) await push(batch);
+    if (batchLines > 0 && !options.signal?.aborted) await push(batch);
     await pipeline.drain();
   } finally {
     await pipeline.drain().catch(() => undefined);

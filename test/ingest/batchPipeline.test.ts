@@ -5,7 +5,7 @@
  */
 import { createAccount } from '../../src/accounts/accountStore';
 import { batchPipeline } from '../../src/ingest/batchPipeline';
-import type { IngestResult, PositionedRecord } from '../../src/ingest/ingest';
+import { validateBatch, type IngestResult, type PositionedRecord } from '../../src/ingest/ingest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { inbound, interaction, outbound, T, type Json } from './helpers';
 
@@ -25,7 +25,7 @@ async function load(accountId: string, batches: Json[][]): Promise<IngestResult[
   let index = 0;
   for (const records of batches) {
     const batch: PositionedRecord[] = records.map((value) => ({ index: index++, value }));
-    await pipeline.push(batch);
+    await pipeline.push(await validateBatch(batch));
   }
   await pipeline.drain();
   return results;
