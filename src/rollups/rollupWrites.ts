@@ -60,6 +60,39 @@ export async function storedContributions(client: pg.PoolClient, accountId: stri
 }
 
 /**
+ * The statement of applyToRollups: $1 account, $2 internal IDs, then one JSON list of rows to
+ * subtract per rollup (in ROLLUPS order). Built once: it does not depend on the batch.
+ */
+function applyStatement(): string {
+  // A daily rollup with an hourly twin takes its new rows from the twin's grouping, relabelled by
+  // day (the outer GROUP BY adds the hours up), instead of grouping the raw rows a second time.
+  const hourly = ROLLUPS.filter((t) => t.grain === 'hour');
+  const hourlyRows = new Map(hourly.map((t, i) => [t.table, `added${i}`]));
+  const added = hourly.map((t, i) => `added${i} AS (${grouped(t, byInteractions(t), 1)})`);
+  const writes = ROLLUPS.map((t, i) => {
+    const subtracted = `SELECT ${columnsOf(t).join(', ')} FROM json_populate_recordset(NULL::${quote(t.table)}, $${i + 3}::json)`;
+    const twin = t.hourly && hourlyRows.get(t.hourly.table);
+    const fresh = twin
+      ? `SELECT ${columnsOf(t).map((c) => (c === '"day"' ? '"hour"::date AS "day"' : c)).join(', ')} FROM ${twin}`
+      : `SELECT * FROM ${hourlyRows.get(t.table) ?? `(${grouped(t, byInteractions(t), 1)}) g`}`;
+    const measures = t.measures.map((m) => `${m.combine}(c.${quote(m.name)})`);
+    const keys = ['accountId', ...keyNames(t), ...DIMENSIONS].map((c) => `c.${quote(c)}`);
+    const combined = `SELECT ${[...keys, ...measures].join(', ')}
+        FROM (${subtracted} UNION ALL ${fresh}) c GROUP BY ${keys.join(', ')}`;
+    return `written${i} AS (${addRows(t, combined)} RETURNING 1)`;
+  });
+  // Referenced in order, the writes run (and lock their rows) in this order in every batch.
+  const counts = ROLLUPS.map((_, i) => `(SELECT count(*) FROM written${i})`);
+  return `WITH ${[...added, ...writes].join(',\n')}\nSELECT ${counts.join(', ')}`;
+}
+
+/**
+ * Prepared once per connection (a named statement): planning this statement of six upserts took
+ * 8 ms, a quarter of a 2,000-interaction batch's rollup work (pg_stat_statements, 100 k import).
+ */
+const APPLY = { name: 'touchpoint.applyToRollups', text: applyStatement() };
+
+/**
  * Adds the stored state of these interactions (internal IDs) to every rollup, less what `replaced`
  * says the rewritten ones contributed before, in one statement. Ingest runs it last before commit:
  * rows of a day's rollups are shared by every batch of that day, and a concurrent batch waits for
@@ -68,19 +101,7 @@ export async function storedContributions(client: pg.PoolClient, accountId: stri
  */
 export async function applyToRollups(client: pg.PoolClient, accountId: string, interactionIds: number[], replaced: Contributions): Promise<void> {
   if (interactionIds.length === 0 && Object.keys(replaced).length === 0) return;
-  const params: unknown[] = [accountId, interactionIds];
-  const writes = ROLLUPS.map((t, i) => {
-    params.push(replaced[t.table] ?? '[]');
-    const subtracted = `SELECT ${columnsOf(t).join(', ')} FROM json_populate_recordset(NULL::${quote(t.table)}, $${params.length}::json)`;
-    const measures = t.measures.map((m) => `${m.combine}(c.${quote(m.name)})`);
-    const keys = ['accountId', ...keyNames(t), ...DIMENSIONS].map((c) => `c.${quote(c)}`);
-    const combined = `SELECT ${[...keys, ...measures].join(', ')}
-        FROM (${subtracted} UNION ALL ${grouped(t, byInteractions(t), 1)}) c GROUP BY ${keys.join(', ')}`;
-    return `written${i} AS (${addRows(t, combined)} RETURNING 1)`;
-  });
-  // Referenced in order, the writes run (and lock their rows) in this order in every batch.
-  const counts = ROLLUPS.map((_, i) => `(SELECT count(*) FROM written${i})`);
-  await client.query(`WITH ${writes.join(',\n')}\nSELECT ${counts.join(', ')}`, params);
+  await client.query({ ...APPLY, values: [accountId, interactionIds, ...ROLLUPS.map((t) => replaced[t.table] ?? '[]')] });
 }
 
 /**
