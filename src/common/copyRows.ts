@@ -27,34 +27,63 @@ function arrayElement(value: unknown): string {
   return `"${String(value).replace(/["\\]/g, '\\$&')}"`;
 }
 
+/** Values as (part of) a line of COPY's text format: each encoded, tab-separated. */
+export function copyLine(values: readonly unknown[]): string {
+  // Appending value by value: no per-row array and join (this loop encodes millions of values).
+  let line = copyText(values[0]);
+  for (let c = 1; c < values.length; c++) line += '\t' + copyText(values[c]);
+  return line;
+}
+
 /**
- * Appends rows to a table with COPY, the fastest way PostgreSQL takes new rows (no conflict
- * handling: the caller makes sure the rows are new). `accountId` is prepended to every row.
+ * Values as a line of COPY text (without its line break), encoded once as UTF-8. Held until its
+ * batch is written (ingest/encode.ts), a Buffer's bytes live outside the JavaScript heap: the young
+ * generation collector copies one small object instead of the string, which += leaves as a rope of
+ * a few dozen pieces until something flattens it.
  */
-export async function copyRows(
-  client: pg.ClientBase,
-  table: string,
-  accountId: string,
-  columns: readonly string[],
-  rows: ReadonlyArray<readonly unknown[]>,
-): Promise<void> {
-  if (rows.length === 0) return;
-  const prefix = copyText(accountId);
-  function* chunks() {
-    let chunk = '';
-    for (const row of rows) {
-      // Appending value by value: no per-row array and join (this loop encodes millions of values).
-      chunk += prefix;
-      for (let c = 0; c < row.length; c++) chunk += '\t' + copyText(row[c]);
-      chunk += '\n';
-      if (chunk.length > 1 << 16) {
-        yield chunk;
-        chunk = '';
-      }
-    }
-    if (chunk) yield chunk;
+export function encodedLine(line: string): Buffer {
+  return Buffer.from(line);
+}
+
+const CHUNK_BYTES = 1 << 16;
+const LINE_BREAK = 10;
+
+/**
+ * The lines of one COPY, packed into buffers as they are added: each line the account, a prefix
+ * (IDs known only when the batch is written) and its encoded rest.
+ */
+export class CopyLines {
+  private readonly chunks: Buffer[] = [];
+  private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  private used = 0;
+  private readonly lead: string;
+
+  constructor(accountId: string) {
+    this.lead = copyText(accountId) + '\t';
   }
-  const names = ['accountId', ...columns].map((name) => `"${name}"`).join(', ');
-  const sink = client.query(copyFrom(`COPY "${table}" (${names}) FROM STDIN`));
-  await pipeline(Readable.from(chunks()), sink);
+
+  add(prefix: string, rest: Buffer): void {
+    const head = this.lead + prefix;
+    const bytes = Buffer.byteLength(head) + rest.length + 1;
+    if (this.used + bytes > this.chunk.length) this.flush(bytes);
+    this.used += this.chunk.write(head, this.used);
+    this.used += rest.copy(this.chunk, this.used);
+    this.chunk[this.used++] = LINE_BREAK;
+  }
+
+  /** Appends the lines to `table` with COPY, the fastest way PostgreSQL takes new rows (no conflict handling: the caller makes sure they are new). */
+  async copyInto(client: pg.ClientBase, table: string, columns: readonly string[]): Promise<void> {
+    if (this.used > 0) this.chunks.push(this.chunk.subarray(0, this.used));
+    if (this.chunks.length === 0) return;
+    const names = ['accountId', ...columns].map((name) => `"${name}"`).join(', ');
+    const sink = client.query(copyFrom(`COPY "${table}" (${names}) FROM STDIN`));
+    await pipeline(Readable.from(this.chunks), sink);
+  }
+
+  /** Ends the current chunk; the next one holds at least `bytes` (a long transcript can exceed a chunk). */
+  private flush(bytes: number): void {
+    if (this.used > 0) this.chunks.push(this.chunk.subarray(0, this.used));
+    this.chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, bytes));
+    this.used = 0;
+  }
 }

@@ -6,12 +6,13 @@ import { applyToRollups, storedContributions } from '../rollups/rollupWrites';
 import { markStale } from '../rollups/userBitmaps';
 import { updateFunnelReach } from '../funnels/funnelReach';
 import { FieldError } from './fieldReader';
+import { encodeInteraction } from './encode';
 import { applyLateRecord, type InteractionState } from './fold';
 import { loadInteractionStates, lockInteractions } from './load';
-import type { IngestRecord, InteractionRecord, Rejection } from './records';
+import type { InteractionRecord, LateRecord, Rejection } from './records';
 import { keepStatisticsFresh } from './tableStatistics';
 import { validateRecord } from './validate';
-import { createReferences, renameReferences, upsertEndUsers, writeInteractions, type References } from './write';
+import { createReferences, renameReferences, upsertEndUsers, writeInteractions, type References, type WritableInteraction } from './write';
 
 /** A record with its position in the caller's input (list index or line number). */
 export interface PositionedRecord {
@@ -28,9 +29,23 @@ export interface IngestResult {
 // Deadlocks and races between batches sharing new IDs (both retried) grow with concurrent writers.
 const MAX_ATTEMPTS = 10;
 
+/**
+ * An interaction record that passed its checks, kept as its rows (encode.ts says why) and what the
+ * batch needs besides: its IDs, automation and day. A late record of the same batch that patches
+ * it reads the full record again from its source.
+ */
+export interface CheckedInteraction extends WritableInteraction {
+  record: 'interaction';
+  startedAt: Date;
+  /** The record anew (checked again from its source): a fresh object each call, for late records to patch. */
+  full(): InteractionRecord;
+}
+
+export type CheckedRecord = CheckedInteraction | LateRecord;
+
 /** A batch checked record by record: the records to apply in order, and the ones already rejected. */
 export interface ValidatedBatch {
-  valid: Array<{ index: number; record: IngestRecord }>;
+  valid: Array<{ index: number; record: CheckedRecord }>;
   rejected: Rejection[];
 }
 
@@ -49,13 +64,20 @@ export const RECORDS_PER_TURN = 20;
  * before the next minor collection instead of living as long as its batch, and the import's
  * collections copied (and took) correspondingly less.
  */
-export function addChecked(batch: ValidatedBatch, index: number, value: unknown): void {
+export function addChecked(batch: ValidatedBatch, index: number, value: unknown, source: () => unknown = () => value): void {
   if (value instanceof FieldError) {
     batch.rejected.push({ index, path: value.path, reason: value.message });
     return;
   }
   try {
-    batch.valid.push({ index, record: validateRecord(value) });
+    const record = validateRecord(value);
+    if (record.record !== 'interaction') {
+      batch.valid.push({ index, record });
+      return;
+    }
+    const { id, endUserId, automation, startedAt } = record;
+    const full = () => validateRecord(source()) as InteractionRecord;
+    batch.valid.push({ index, record: { record: 'interaction', id, endUserId, automation, startedAt, encoded: encodeInteraction(record), full } });
   } catch (error) {
     if (!(error instanceof FieldError)) throw error;
     batch.rejected.push({ index, path: error.path, reason: error.message });
@@ -85,7 +107,7 @@ export async function ingestBatch(pool: pg.Pool, accountId: string, batch: Posit
 export async function storeBatch(pool: pg.Pool, accountId: string, { valid, rejected: invalid }: ValidatedBatch): Promise<IngestResult> {
   const rejected = [...invalid];
   if (valid.length === 0) return { stored: 0, rejected };
-  const fresh = valid.map(({ record }) => record).filter((r): r is InteractionRecord => r.record === 'interaction');
+  const fresh = valid.map(({ record }) => record).filter((r): r is CheckedInteraction => r.record === 'interaction');
   // Numbers for new end users, automations and versions are taken before the transaction (write.ts says why).
   const endUserIds = await upsertEndUsers(pool, accountId, fresh.map((r) => r.endUserId));
   const automationIds = await createReferences(pool, accountId, fresh);
@@ -97,32 +119,20 @@ export async function storeBatch(pool: pg.Pool, accountId: string, { valid, reje
   return { stored: valid.length - late.length, rejected };
 }
 
-/**
- * A copy that late records can patch without touching the record: they replace `csat` and
- * `analysis` and set the status of a message, so the top level and the messages are copied.
- * (Not structuredClone: its Dates come from the host realm under Jest's vm sandbox, where
- * `instanceof Date` in bulkInsert/copyRows then fails and they would be written as Date#toString.)
- */
-function copyForPatching(record: InteractionRecord): InteractionState {
-  return { ...record, messages: record.messages.map((message) => ({ ...message })) };
-}
-
 /** Folds the batch into final interaction states in record order and writes them; returns the late records rejected. */
 async function applyInOrder(
   client: pg.PoolClient,
   accountId: string,
-  valid: Array<{ index: number; record: IngestRecord }>,
-  fresh: InteractionRecord[],
+  valid: Array<{ index: number; record: CheckedRecord }>,
+  fresh: CheckedInteraction[],
   refs: References,
 ): Promise<Rejection[]> {
   // Late records whose interaction is not sent earlier in this batch need the stored one.
   const sentBefore = new Set<string>();
   const fromDatabase = new Set<string>();
-  const patched = new Set<string>();
   for (const { record } of valid) {
     if (record.record === 'interaction') sentBefore.add(record.id);
-    else if (sentBefore.has(record.interactionId)) patched.add(record.interactionId);
-    else fromDatabase.add(record.interactionId);
+    else if (!sentBefore.has(record.interactionId)) fromDatabase.add(record.interactionId);
   }
   // Locks in one order for every batch: references (automations, versions), then the
   // interaction rows by ID. Concurrent batches then never wait on each other in a cycle.
@@ -130,18 +140,20 @@ async function applyInOrder(
   const existing = await lockInteractions(client, accountId, [...sentBefore, ...fromDatabase]);
   const stored = await loadInteractionStates(client, accountId, [...fromDatabase].sort());
 
-  const states = new Map<string, InteractionState>();
+  // Interactions as checked, or as full records where late records patch them.
+  const states = new Map<string, CheckedInteraction | InteractionState>();
   const rejected: Rejection[] = [];
   for (const { index, record } of valid) {
     if (record.record === 'interaction') {
-      // Records are not mutated, so a retried transaction folds the same input again.
       // Delete first: the map's order is then the order of the latest interaction records, which
       // decides the automation name when several name one automation ("the latest one seen wins").
       states.delete(record.id);
-      states.set(record.id, patched.has(record.id) ? copyForPatching(record) : record);
+      states.set(record.id, record);
       continue;
     }
     let state = states.get(record.interactionId);
+    // Checked records are patched as full records read anew: a retried transaction folds the same input again.
+    if (state && 'full' in state) states.set(record.interactionId, (state = state.full()));
     if (!state) {
       state = stored.get(record.interactionId);
       if (state) states.set(record.interactionId, state);
@@ -162,7 +174,8 @@ async function applyInOrder(
   // interactions leave and the days they land on.
   const replaced = [...states.keys()].flatMap((id) => existing.get(id) ?? []);
   const contributions = await storedContributions(client, accountId, replaced.map((r) => r.id));
-  const internalIds = await writeInteractions(client, accountId, [...states.values()], refs, existing);
+  const writable = [...states.values()].map((s) => ('encoded' in s ? s : { ...s, encoded: encodeInteraction(s) }));
+  const internalIds = await writeInteractions(client, accountId, writable, refs, existing);
   await updateFunnelReach(client, accountId, internalIds);
   // A day's stale mark is shared like its rollup rows (a new one makes other batches wait for this one to end).
   await markStale(client, accountId, [...replaced.map((r) => r.day), ...[...states.values()].map((s) => isoDay(s.startedAt))]);

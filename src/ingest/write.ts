@@ -1,28 +1,10 @@
 import type pg from 'pg';
 import { bulkInsert, type Column } from '../common/bulkInsert';
-import { copyRows } from '../common/copyRows';
-import { deriveInteraction } from './derive';
-import type { InteractionState } from './fold';
-import type { InteractionRecord } from './records';
-
-const INTERACTION_COLUMNS: Column[] = [
-  ['externalId', 'text'], ['type', '"InteractionType"'], ['startedAt', 'timestamptz'], ['endedAt', 'timestamptz'],
-  ['automationId', 'int4'], ['automationVersionId', 'text'], ['versionId', 'text'], ['sender', 'text'],
-  ['channel', 'text'], ['endUserId', 'int4'], ['customerProfileId', 'text'], ['escalatedAt', 'timestamptz'],
-  ['escalationAgentId', 'text'], ['csatScore', 'int2'], ['csatAt', 'timestamptz'], ['hasAnalysis', 'bool'],
-  ['analysisOutcome', '"Outcome"'], ['sentiment', '"Sentiment"'], ['sentimentScore', 'float8'], ['summary', 'text'],
-  ['automationType', '"AutomationType"'], ['outcome', '"Outcome"'], ['escalated', 'bool'], ['engaged', 'bool'], ['inboundCount', 'int4'],
-  ['outboundCount', 'int4'], ['durationSeconds', 'float8'], ['agentSeconds', 'float8'], ['topicCount', 'int4'],
-  ['resolvedTopics', 'int4'],
-];
-const REPLACE_INTERACTION =
-  `ON CONFLICT ("accountId", "externalId") DO UPDATE SET ` +
-  INTERACTION_COLUMNS.filter(([name]) => name !== 'externalId')
-    .map(([name]) => `"${name}" = EXCLUDED."${name}"`)
-    .join(', ');
-
-/** Columns of the interaction copied into its summary rows so that figures over them need no join. */
-const FILTER_COLUMNS = ['startedAt', 'automationId', 'automationVersionId', 'versionId', 'sender'];
+import { CopyLines } from '../common/copyRows';
+import {
+  CHANNEL_COLUMNS, INTERACTION_COLUMNS, ISSUE_COLUMNS, STEP_COLUMNS, TOPIC_COLUMNS, TRANSCRIPT_COLUMNS, type EncodedInteraction,
+} from './encode';
+import type { AutomationRef } from './records';
 
 /** The tables holding an interaction's child rows, rewritten with it. */
 export const CHILD_TABLES = ['InteractionTranscript', 'InteractionChannel', 'InteractionSteps', 'InteractionTopic', 'InteractionIssue'];
@@ -87,14 +69,14 @@ export function upsertEndUsers(client: pg.Pool | pg.ClientBase, accountId: strin
 }
 
 /** The latest automation (type and name) each fresh interaction record names, by external ID, in ID order. */
-function latestAutomations(records: InteractionRecord[]): Array<[string, { type: string; name: string }]> {
+function latestAutomations(records: ReadonlyArray<{ automation: AutomationRef | null }>): Array<[string, { type: string; name: string }]> {
   const latest = new Map<string, { type: string; name: string }>();
   for (const record of records) if (record.automation) latest.set(record.automation.id, record.automation);
   return [...latest].sort(byKey);
 }
 
 /** The latest label of each version the records name, as [automation ID, version ID, label] in key order. */
-function latestVersions(records: InteractionRecord[], automationIds: Map<string, number>): Array<[number, string, string | null]> {
+function latestVersions(records: ReadonlyArray<{ automation: AutomationRef | null }>, automationIds: Map<string, number>): Array<[number, string, string | null]> {
   const versions = new Map<string, [number, string, string | null]>();
   for (const record of records) {
     const a = record.automation;
@@ -114,7 +96,7 @@ function latestVersions(records: InteractionRecord[], automationIds: Map<string,
  * created for a batch that then fails only names an automation the records did name; the batch's
  * next attempt finds it. Renames happen inside the transaction (renameReferences).
  */
-export async function createReferences(client: pg.Pool | pg.ClientBase, accountId: string, records: InteractionRecord[]): Promise<Map<string, number>> {
+export async function createReferences(client: pg.Pool | pg.ClientBase, accountId: string, records: ReadonlyArray<{ automation: AutomationRef | null }>): Promise<Map<string, number>> {
   const automations = new Map(latestAutomations(records));
   const ids = await numberByExternalId(
     client, 'Automation', accountId, [...automations.keys()],
@@ -142,7 +124,7 @@ export async function createReferences(client: pg.Pool | pg.ClientBase, accountI
  * Runs before any interaction row is locked: every batch takes its locks in the same order
  * (references, then interactions by ID), so concurrent batches cannot deadlock.
  */
-export async function renameReferences(client: pg.PoolClient, accountId: string, records: InteractionRecord[], automationIds: Map<string, number>): Promise<void> {
+export async function renameReferences(client: pg.PoolClient, accountId: string, records: ReadonlyArray<{ automation: AutomationRef | null }>, automationIds: Map<string, number>): Promise<void> {
   const automations = latestAutomations(records);
   if (automations.length === 0) return;
   await client.query(
@@ -167,100 +149,84 @@ function raceWithConcurrentBatch(): Error {
   return Object.assign(new Error('a concurrent batch stored an interaction of this batch first; retrying'), { code: '40001' });
 }
 
+/** What writing an interaction takes: its external IDs, its automation, and its rows. */
+export interface WritableInteraction {
+  id: string;
+  endUserId: string;
+  automation: AutomationRef | null;
+  /**
+   * Set when the interaction was read back from the database (a late record for an interaction of
+   * an earlier batch): its automation and end user are then kept as stored, so that re-writing it
+   * never renames an automation with an older name.
+   */
+  stored?: { id: number; automationId: number | null; endUserId: number };
+  encoded: EncodedInteraction;
+}
+
 /**
- * Writes the final state of each interaction: the row with its derived columns (replacing a
- * stored one, which keeps its internal ID) and all its child rows. States must be distinct by ID;
- * the stored ones must be locked already (lockInteractions: `stored`). Returns the internal IDs.
+ * Writes the final state of each interaction: the row with its derived columns and all its child
+ * rows. A stored interaction keeps its internal ID; its rows are deleted and written anew, so that
+ * every row goes in by COPY. Interactions must be distinct by ID; the stored ones must be locked
+ * already (lockInteractions: `stored`). Returns the internal IDs.
  */
 export async function writeInteractions(
   client: pg.PoolClient,
   accountId: string,
-  unsorted: InteractionState[],
+  unsorted: WritableInteraction[],
   refs: References,
   stored: ReadonlyMap<string, { id: number }>,
 ): Promise<number[]> {
   if (unsorted.length === 0) return [];
-  const states = [...unsorted].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const automationId = (s: InteractionState) => (s.automation ? (s.stored ? s.stored.automationId : refs.automationIds.get(s.automation.id)) : null);
-  const endUserIds = refs.endUserIds;
-
-  const derived = states.map(deriveInteraction);
-  const interactionRow = (s: InteractionState, i: number) => {
-    const d = derived[i]!;
-    const a = s.analysis;
-    return [
-      s.id, s.type, s.startedAt, s.endedAt,
-      automationId(s), s.automation?.automationVersionId ?? null, s.automation?.versionId ?? null, s.sender,
-      s.channel, s.stored ? s.stored.endUserId : endUserIds.get(s.endUserId), s.customerProfileId, s.escalation?.at ?? null,
-      s.escalation?.agentId ?? null, s.csat?.score ?? null, s.csat?.at ?? null, a !== null,
-      a?.outcome ?? null, a?.sentiment ?? null, a?.sentimentScore ?? null, a?.summary ?? null,
-      s.automation?.type ?? null, d.outcome, d.escalated, d.engaged, d.inboundCount,
-      d.outboundCount, d.durationSeconds, d.agentSeconds, d.topicCount,
-      d.resolvedTopics,
-    ];
-  };
-  const ids = states.map((s) => stored.get(s.id)?.id ?? 0);
-  const replacing = states.flatMap((s, i) => (stored.has(s.id) ? [i] : []));
-  const fresh = states.flatMap((s, i) => (stored.has(s.id) ? [] : [i]));
-
-  // Stored interactions keep their row and internal ID; their child rows are written anew.
-  await bulkInsert(client, 'Interaction', accountId, INTERACTION_COLUMNS, replacing.map((i) => interactionRow(states[i]!, i)), REPLACE_INTERACTION);
-  const replaced = replacing.map((i) => ids[i]!);
+  const items = [...unsorted].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const ids = items.map((s) => stored.get(s.id)?.id ?? 0);
+  const replaced = ids.filter((id) => id !== 0);
   if (replaced.length > 0) {
+    await client.query(`DELETE FROM "Interaction" WHERE "accountId" = $1 AND id = ANY($2::int8[])`, [accountId, replaced]);
     for (const table of CHILD_TABLES) {
       await client.query(`DELETE FROM "${table}" WHERE "accountId" = $1 AND "interactionId" = ANY($2::int8[])`, [accountId, replaced]);
     }
   }
-  // New ones are numbered from the table's sequence and copied: COPY without conflict handling
-  // took about a third less of PostgreSQL's time than INSERT ... ON CONFLICT over unnested arrays.
-  if (fresh.length > 0) {
+  // New ones are numbered from the table's sequence. Every row is copied: COPY without conflict
+  // handling took about a third less of PostgreSQL's time than INSERT ... ON CONFLICT over unnested arrays.
+  const fresh = items.length - replaced.length;
+  if (fresh > 0) {
     // The sequence is looked up once (an initPlan): as nextval's argument it was resolved per row, 8 times the cost.
     const { rows } = await client.query<{ id: number }>(
       `SELECT nextval((SELECT pg_get_serial_sequence('"Interaction"', 'id'))::regclass) AS id FROM generate_series(1, $1)`,
-      [fresh.length],
+      [fresh],
     );
-    fresh.forEach((i, n) => (ids[i] = rows[n]!.id));
-    try {
-      await copyRows(client, 'Interaction', accountId, ['id', ...INTERACTION_COLUMNS.map(([name]) => name)], fresh.map((i) => [ids[i], ...interactionRow(states[i]!, i)]));
-    } catch (error) {
-      // A concurrent batch stored one of these IDs after lockInteractions looked (the copy waited
-      // for it to commit). Running again sees it stored, and subtracts its state from the rollups.
-      if ((error as { constraint?: string }).constraint === 'Interaction_accountId_externalId_key') throw raceWithConcurrentBatch();
-      throw error;
-    }
+    let next = 0;
+    ids.forEach((id, i) => id === 0 && (ids[i] = rows[next++]!.id));
   }
 
-  const transcripts: unknown[][] = [];
-  const channels: unknown[][] = [];
-  const steps: unknown[][] = [];
-  const topics: unknown[][] = [];
-  const issues: unknown[][] = [];
-  states.forEach((s, i) => {
+  const [interactions, transcripts, channels, steps, topics, issues] = Array.from({ length: 6 }, () => new CopyLines(accountId));
+  items.forEach((s, i) => {
+    const automationId = s.automation ? (s.stored ? s.stored.automationId : refs.automationIds.get(s.automation.id)!) : null;
+    const endUserId = s.stored ? s.stored.endUserId : refs.endUserIds.get(s.endUserId)!;
+    const { encoded } = s;
+    // The internal IDs the encoded rows leave out, first (the column lists below start with them).
     const id = ids[i]!;
-    // As the records sent them (InteractionTranscript, read back by interactions/transcriptRows.ts).
-    transcripts.push([id, JSON.stringify(s.messages), JSON.stringify(s.logs)]);
-    const d = derived[i]!;
-    // The copies of the interaction's filter columns that summary rows carry (FILTER_COLUMNS).
-    const filterValues = [s.startedAt, automationId(s), s.automation?.automationVersionId ?? null, s.automation?.versionId ?? null, s.sender];
-    for (const c of d.channels) {
-      const expiries = c.pendingExpiries;
-      channels.push([
-        id, c.channel, c.inbound, c.outbound, c.delivered, c.rejected, c.undeliverable, c.expired, c.pending,
-        expiries, expiries[0] ?? null, expiries.at(-1) ?? null, ...filterValues,
-      ]);
-    }
-    if (s.steps.length > 0) {
-      steps.push([id, s.steps.map((st) => st.kind), s.steps.map((st) => st.name), s.steps.map((st) => st.at), d.firstDialog, d.lastDialog, ...filterValues]);
-    }
-    s.analysis?.topics.forEach((t, seq) =>
-      topics.push([id, t.name, t.resolved, t.handleTimeSeconds, seq, ...filterValues, s.type, d.escalated, d.outcome, s.analysis!.sentimentScore, s.csat?.score ?? null]),
-    );
-    s.analysis?.issues.forEach((issue, seq) => issues.push([id, issue, seq, ...filterValues, d.escalated, d.outcome]));
+    const owner = `${id}\t${automationId ?? '\\N'}\t`;
+    interactions.add(`${owner}${endUserId}\t`, encoded.interaction);
+    transcripts.add(`${id}\t`, encoded.transcript);
+    for (const line of encoded.channels) channels.add(owner, line);
+    if (encoded.steps !== null) steps.add(owner, encoded.steps);
+    for (const line of encoded.topics) topics.add(owner, line);
+    for (const line of encoded.issues) issues.add(owner, line);
   });
-  await copyRows(client, 'InteractionTranscript', accountId, ['interactionId', 'messages', 'logs'], transcripts);
-  await copyRows(client, 'InteractionChannel', accountId, ['interactionId', 'channel', 'inbound', 'outbound', 'delivered', 'rejected', 'undeliverable', 'expired', 'pending', 'pendingExpiries', 'pendingExpiresMin', 'pendingExpiresMax', ...FILTER_COLUMNS], channels);
-  await copyRows(client, 'InteractionSteps', accountId, ['interactionId', 'kinds', 'names', 'ats', 'firstDialog', 'lastDialog', ...FILTER_COLUMNS], steps);
-  await copyRows(client, 'InteractionTopic', accountId, ['interactionId', 'name', 'resolved', 'handleTimeSeconds', 'seq', ...FILTER_COLUMNS, 'type', 'escalated', 'outcome', 'sentimentScore', 'csatScore'], topics);
-  await copyRows(client, 'InteractionIssue', accountId, ['interactionId', 'issue', 'seq', ...FILTER_COLUMNS, 'escalated', 'outcome'], issues);
+  const owned = (columns: string[]) => ['interactionId', 'automationId', ...columns];
+  try {
+    await interactions.copyInto(client, 'Interaction', ['id', 'automationId', 'endUserId', ...INTERACTION_COLUMNS]);
+  } catch (error) {
+    // A concurrent batch stored one of these IDs after lockInteractions looked (the copy waited
+    // for it to commit). Running again sees it stored, and subtracts its state from the rollups.
+    if ((error as { constraint?: string }).constraint === 'Interaction_accountId_externalId_key') throw raceWithConcurrentBatch();
+    throw error;
+  }
+  await transcripts.copyInto(client, 'InteractionTranscript', ['interactionId', ...TRANSCRIPT_COLUMNS]);
+  await channels.copyInto(client, 'InteractionChannel', owned(CHANNEL_COLUMNS));
+  await steps.copyInto(client, 'InteractionSteps', owned(STEP_COLUMNS));
+  await topics.copyInto(client, 'InteractionTopic', owned(TOPIC_COLUMNS));
+  await issues.copyInto(client, 'InteractionIssue', owned(ISSUE_COLUMNS));
   return ids;
 }

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { migrate } from '../../src/db/migrate';
+import { LOG_ROWS, MESSAGE_ROWS } from '../../src/interactions/transcriptRows';
 import { createEmptyDatabase, dropDatabase } from '../helpers/db';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -118,20 +119,34 @@ describe('upgrading a database that holds data', () => {
     );
 
     await migrate(pool);
+    // Stored as the last migration leaves them: each message and log line an array of its fields
+    // (20261202160000_compact_transcripts rewrote the objects the fold wrote).
     const { rows } = await pool.query(`SELECT "interactionId", messages, logs FROM "InteractionTranscript" WHERE "accountId" = 'acc' ORDER BY 1`);
     expect(rows).toEqual([
       {
         interactionId: 1,
         // In transcript order: sentAt, then ID by code point ("m10" < "m2").
         messages: [
-          { id: 'm1', direction: 'INBOUND', author: 'END_USER', channel: 'SMS', sentAt: '2026-10-01T10:00:00.000Z', text: 'Hello', status: null, statusAt: null, validityHours: 48 },
-          { id: 'm10', direction: 'OUTBOUND', author: 'BOT', channel: 'SMS', sentAt: '2026-10-01T10:00:05.250Z', text: null, status: null, statusAt: null, validityHours: 48 },
-          { id: 'm2', direction: 'OUTBOUND', author: 'BOT', channel: 'SMS', sentAt: '2026-10-01T10:00:05.250Z', text: 'Say "hi"\nthere', status: 'DELIVERED', statusAt: '2026-10-01T10:00:06.000Z', validityHours: 24 },
+          ['m1', 'INBOUND', 'END_USER', 'SMS', '2026-10-01T10:00:00.000Z', 'Hello', null, null, 48],
+          ['m10', 'OUTBOUND', 'BOT', 'SMS', '2026-10-01T10:00:05.250Z', null, null, null, 48],
+          ['m2', 'OUTBOUND', 'BOT', 'SMS', '2026-10-01T10:00:05.250Z', 'Say "hi"\nthere', 'DELIVERED', '2026-10-01T10:00:06.000Z', 24],
         ],
         // In record order (seq), whatever their times.
-        logs: [{ at: '2026-10-01T10:00:02.000Z', level: 'INFO', message: 'first' }, { at: '2026-10-01T10:00:01.000Z', level: 'WARN', message: 'second' }],
+        logs: [['2026-10-01T10:00:02.000Z', 'INFO', 'first'], ['2026-10-01T10:00:01.000Z', 'WARN', 'second']],
       },
       { interactionId: 2, messages: [], logs: [] },
+    ]);
+    // And read back as typed rows the way the transcript loaders and ingest read them.
+    const messages = await pool.query(`SELECT m.* FROM "InteractionTranscript" t, ${MESSAGE_ROWS} WHERE t."interactionId" = 1`);
+    expect(messages.rows[2]).toEqual({
+      id: 'm2', direction: 'OUTBOUND', author: 'BOT', channel: 'SMS', sentAt: new Date('2026-10-01T10:00:05.250Z'),
+      text: 'Say "hi"\nthere', status: 'DELIVERED', statusAt: new Date('2026-10-01T10:00:06Z'), validityHours: 24,
+    });
+    expect(messages.rows[1]).toMatchObject({ id: 'm10', text: null, status: null, statusAt: null });
+    const logs = await pool.query(`SELECT l.* FROM "InteractionTranscript" t, ${LOG_ROWS} WHERE t."interactionId" = 1 ORDER BY l.seq`);
+    expect(logs.rows).toEqual([
+      { at: new Date('2026-10-01T10:00:02Z'), level: 'INFO', message: 'first', seq: 1 },
+      { at: new Date('2026-10-01T10:00:01Z'), level: 'WARN', message: 'second', seq: 2 },
     ]);
     const tables = await pool.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname IN ('Message', 'InteractionLog')`);
     expect(tables.rows[0].n).toBe(0);

@@ -77,10 +77,10 @@ it('every interaction starts within the period [end - days, end)', async () => {
   expect(range.max.getTime()).toBeLessThan(END.getTime());
 });
 
-/** Messages and log lines as rows: they are JSON arrays in one transcript row per interaction. */
-const MESSAGES = `(SELECT t."accountId", m.* FROM "InteractionTranscript" t,
-  json_to_recordset(t.messages) AS m(direction text, channel text, "sentAt" timestamptz, status text, "statusAt" timestamptz, "validityHours" int)) m`;
-const LOGS = `(SELECT t."accountId", l.* FROM "InteractionTranscript" t, json_to_recordset(t.logs) AS l(at timestamptz)) l`;
+/** Messages and log lines as rows: they are JSON in one transcript row per interaction, each an array of its fields. */
+const MESSAGES = `(SELECT t."accountId", e->>1 AS direction, e->>3 AS channel, (e->>4)::timestamptz AS "sentAt", e->>6 AS status,
+  (e->>7)::timestamptz AS "statusAt", (e->>8)::int AS "validityHours" FROM "InteractionTranscript" t, json_array_elements(t.messages) AS x(e)) m`;
+const LOGS = `(SELECT t."accountId", (e->>0)::timestamptz AS at FROM "InteractionTranscript" t, json_array_elements(t.logs) AS x(e)) l`;
 
 it('nothing happens after the end of the period (no messages, reports, steps, logs or answers from the future)', async () => {
   const after = await one(

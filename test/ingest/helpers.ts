@@ -73,13 +73,15 @@ export async function stored(pool: pg.Pool, accountId: string, externalId: strin
     );
     return result.rows.map(({ accountId: _a, interactionId: _i, ...rest }) => rest);
   };
-  // Messages and log lines are stored as JSON arrays in one transcript row; as rows here.
+  // Messages and log lines are stored as JSON in one transcript row, each an array of its fields
+  // (in the order of ingest.md's table); as rows here.
   const transcript = async (items: string, order: string) =>
     (await pool.query(`SELECT x.* FROM "InteractionTranscript" t, ${items} WHERE t."accountId" = $1 AND t."interactionId" = $2 ORDER BY ${order}`, [accountId, row.id])).rows;
   return {
     row,
     messages: await transcript(
-      `json_to_recordset(t.messages) AS x(id text, direction text, author text, channel text, "sentAt" timestamptz, text text, status text, "statusAt" timestamptz, "validityHours" int)`,
+      `json_array_elements(t.messages) AS e(m), LATERAL (SELECT m->>0 AS id, m->>1 AS direction, m->>2 AS author, m->>3 AS channel, (m->>4)::timestamptz AS "sentAt",
+                m->>5 AS text, m->>6 AS status, (m->>7)::timestamptz AS "statusAt", (m->>8)::int AS "validityHours") x`,
       'x.id',
     ),
     // The counts only: the summary rows also copy filter columns of the interaction (not ingest.md's concern).
@@ -88,7 +90,7 @@ export async function stored(pool: pg.Pool, accountId: string, externalId: strin
         ({ channel, inbound, outbound, delivered, rejected, undeliverable, expired, pending }),
     ),
     // seq: the line's position in the record, from 0.
-    logs: (await transcript(`json_array_elements(t.logs) WITH ORDINALITY AS e(log, n), json_to_record(e.log) AS x(at timestamptz, level text, message text)`, 'e.n'))
+    logs: (await transcript(`json_array_elements(t.logs) WITH ORDINALITY AS e(log, n), LATERAL (SELECT (log->>0)::timestamptz AS at, log->>1 AS level, log->>2 AS message) x`, 'e.n'))
       .map((log, seq) => ({ seq, ...log })),
     // Steps are stored as arrays in one row (which also copies filter columns of the interaction,
     // checked by summaryCopiesMismatches); as rows here, seq their position from 0.

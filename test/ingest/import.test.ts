@@ -175,6 +175,24 @@ describe('with DATABASE_URL', () => {
     expect((await stored(db.pool, 'imp', 'cap-1'))!.row).toMatchObject({ type: 'CONVERSATIONAL' });
   });
 
+  it('lines end at \\n only: a lone \\r is whitespace inside a record, text across 64 kB reads stays whole, the last line needs no line break', async () => {
+    const file = path.join(tmp, 'edges.ndjson');
+    // Two-byte and four-byte characters around every 64 KiB read boundary of the first line's text.
+    const text = '€😀'.repeat(30_000);
+    const lines = [
+      line(interaction('edge-1', { messages: [outbound('m1', 0, { text })] })),
+      // JSON allows \r as whitespace between tokens; readline used to cut the line there.
+      `{"record":"interaction",\r"id":"edge-2",\r${line(interaction('edge-2')).slice('{"record":"interaction","id":"edge-2",'.length)}`,
+      line(csat('edge-2', 4, 10)),
+    ];
+    fs.writeFileSync(file, lines.join('\n'));
+    await createAccount(db.prisma, 'Edges', 'edges');
+    const result = await importNdjson(db.pool, 'edges', file);
+    expect(result).toMatchObject({ lines: 3, stored: 3, rejected: 0 });
+    expect((await stored(db.pool, 'edges', 'edge-1'))!.messages[0].text).toBe(text);
+    expect((await stored(db.pool, 'edges', 'edge-2'))!.row).toMatchObject({ csatScore: 4 });
+  });
+
   it('a byte order mark at the start of the file is not part of the first record', async () => {
     const file = path.join(tmp, 'bom.ndjson');
     fs.writeFileSync(file, '\uFEFF' + line(interaction('bom-1')) + '\n' + line(csat('bom-1', 2, 5)) + '\n');

@@ -249,12 +249,12 @@ describe('8 concurrent streams over 400 shared interaction IDs', () => {
       }
       return map;
     };
-    // Messages and logs are JSON arrays of one transcript row per interaction.
+    // Messages and logs are JSON in one transcript row per interaction, each an array of its fields.
     const messages = await byInteraction(
-      `(SELECT t."accountId", t."interactionId", m.* FROM "InteractionTranscript" t, json_to_recordset(t.messages) AS m(id text, direction text, status text))`, 'id');
+      `(SELECT t."accountId", t."interactionId", m.* FROM "InteractionTranscript" t, LATERAL (SELECT e->>0 AS id, e->>1 AS direction, e->>6 AS status FROM json_array_elements(t.messages) AS x(e)) m)`, 'id');
     const channels = await byInteraction('InteractionChannel', 'channel');
     const logs = await byInteraction(
-      `(SELECT t."accountId", t."interactionId", l.* FROM "InteractionTranscript" t, json_array_elements(t.logs) WITH ORDINALITY AS l(log, seq))`, 'seq');
+      `(SELECT t."accountId", t."interactionId", x.seq, x.e->>2 AS message FROM "InteractionTranscript" t, json_array_elements(t.logs) WITH ORDINALITY AS x(e, seq))`, 'seq');
     // Steps are arrays of one row per interaction, which also copies the interaction's filter columns.
     const steps = await byInteraction(
       `(SELECT t."accountId", t."interactionId", t."startedAt", t."automationId", t.sender, x.* FROM "InteractionSteps" t, unnest(t.names) WITH ORDINALITY AS x(name, seq))`, 'seq');
@@ -306,7 +306,7 @@ describe('8 concurrent streams over 400 shared interaction IDs', () => {
         },
         messages: (messages.get(row.id) ?? []).map((m) => `${m.id}:${m.direction}:${m.status ?? '-'}`).sort(),
         channels: (channels.get(row.id) ?? []).map((c) => ({ channel: c.channel, inbound: c.inbound, outbound: c.outbound, delivered: c.delivered, pending: c.pending })),
-        logs: (logs.get(row.id) ?? []).map((l) => l.log.message),
+        logs: (logs.get(row.id) ?? []).map((l) => l.message),
         steps: (steps.get(row.id) ?? []).map((st) => ({ name: st.name, startedAt: st.startedAt, automationId: st.automationId, sender: st.sender })),
         topics: (topics.get(row.id) ?? []).map((t) => ({
           name: t.name, resolved: t.resolved, handleTimeSeconds: t.handleTimeSeconds, startedAt: t.startedAt, automationId: t.automationId,

@@ -237,10 +237,10 @@ describe.each([
     );
   });
 
-  it('(the comparison is not blind: changed message texts of one interaction show up as a difference)', async () => {
+  it('(the comparison is not blind: a changed message of one interaction shows up as a difference)', async () => {
     const { rows } = await db.pool.query(
-      `UPDATE "InteractionTranscript" SET messages = replace(messages::text, '"text":"', '"text":"(changed) ')::json
-        WHERE ctid = (SELECT ctid FROM "InteractionTranscript" WHERE "accountId" = $1 AND messages::text LIKE '%"text":"%' ORDER BY "interactionId" LIMIT 1)
+      `UPDATE "InteractionTranscript" SET messages = replace(messages::text, '"OUTBOUND","BOT","', '"OUTBOUND","BOT","(changed) ')::json
+        WHERE ctid = (SELECT ctid FROM "InteractionTranscript" WHERE "accountId" = $1 AND messages::text LIKE '%"OUTBOUND","BOT","%' ORDER BY "interactionId" LIMIT 1)
         RETURNING "interactionId"`,
       [ACCOUNT],
     );
