@@ -54,9 +54,12 @@ export function effectiveOutcome(analysis: AnalysisRecord | null): Outcome | nul
 export function isEngaged(messages: InteractionRecord['messages']): boolean {
   let inbound = 0;
   let first: InteractionRecord['messages'][number] | undefined;
+  // getTime, not < on the Dates: comparing Dates converts both through valueOf on every call.
+  let firstAt = 0;
   for (const message of messages) {
     if (message.direction === MessageDirection.INBOUND) inbound++;
-    if (!first || message.sentAt < first.sentAt || (+message.sentAt === +first.sentAt && message.id < first.id)) first = message;
+    const at = message.sentAt.getTime();
+    if (!first || at < firstAt || (at === firstAt && message.id < first.id)) (first = message), (firstAt = at);
   }
   if (!first) return false;
   return inbound >= (first.direction === MessageDirection.INBOUND ? 2 : 1);
