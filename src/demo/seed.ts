@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { batchPipeline } from '../ingest/batchPipeline';
+import { batchPipeline, BULK_BATCH_RECORDS } from '../ingest/batchPipeline';
 import { addChecked, type IngestResult, type ValidatedBatch } from '../ingest/ingest';
 import { refreshUserBitmaps } from '../rollups/userBitmaps';
 import { demoRecords, type DemoOptions } from './generator';
@@ -22,7 +22,7 @@ export async function seedDemoData(
   let index = 0;
   for (const record of demoRecords(options)) {
     addChecked(batch, index++, record);
-    if (++size >= 2000) {
+    if (++size >= BULK_BATCH_RECORDS) {
       await pipeline.push(batch);
       batch = { valid: [], rejected: [] };
       size = 0;

@@ -3,7 +3,7 @@ import { setImmediate } from 'node:timers/promises';
 import type pg from 'pg';
 import { FieldError } from './fieldReader';
 import { refreshUserBitmaps } from '../rollups/userBitmaps';
-import { batchPipeline } from './batchPipeline';
+import { batchPipeline, BULK_BATCH_RECORDS } from './batchPipeline';
 import { addChecked, RECORDS_PER_TURN, type IngestResult, type ValidatedBatch } from './ingest';
 
 export interface ImportProgress {
@@ -70,7 +70,7 @@ async function* linesOf(input: fs.ReadStream): AsyncGenerator<string[]> {
  * At the end the user bitmaps of the days it changed are rebuilt.
  */
 export async function importNdjson(pool: pg.Pool, accountId: string, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
-  const batchSize = options.batchSize ?? 2000;
+  const batchSize = options.batchSize ?? BULK_BATCH_RECORDS;
   const totalBytes = fs.statSync(file).size;
   const rejectedPath = rejectedFilePath(file);
   fs.rmSync(rejectedPath, { force: true });

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { BULK_BATCH_RECORDS } from '../../ingest/batchPipeline';
 import { importNdjson } from '../../ingest/ndjson';
 import { importProgressReporter } from '../progress';
 import { resolveAccount } from '../resolveAccount';
@@ -10,7 +11,7 @@ export async function importCommand(argv: string[]): Promise<number> {
   const file = positionals[0];
   if (!file) throw new UsageError('import needs the NDJSON file to read: touchpoint import FILE [--account ID]');
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new UsageError(`no such file: ${file}`);
-  const batchSize = positiveInt(values['batch-size'], '--batch-size', 2000);
+  const batchSize = positiveInt(values['batch-size'], '--batch-size', BULK_BATCH_RECORDS);
   return withDatabase(async ({ db }) => {
     const accountId = await resolveAccount(db.pool, values.account);
     const progress = importProgressReporter();
