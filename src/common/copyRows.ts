@@ -36,22 +36,12 @@ export function copyLine(values: readonly unknown[]): string {
   return line;
 }
 
-/**
- * Values as a line of COPY text (without its line break), encoded once as UTF-8. Held until its
- * batch is written (ingest/encode.ts), a Buffer's bytes live outside the JavaScript heap: the young
- * generation collector copies one small object instead of the string, which += leaves as a rope of
- * a few dozen pieces until something flattens it.
- */
-export function encodedLine(line: string): Buffer {
-  return Buffer.from(line);
-}
-
 const CHUNK_BYTES = 1 << 16;
 const LINE_BREAK = 10;
 
 /**
  * The lines of one COPY, packed into buffers as they are added: each line the account, a prefix
- * (IDs known only when the batch is written) and its encoded rest.
+ * (IDs known only when the batch is written) and its encoded rest (ingest/encode.ts).
  */
 export class CopyLines {
   private readonly chunks: Buffer[] = [];
@@ -63,13 +53,15 @@ export class CopyLines {
     this.lead = copyText(accountId) + '\t';
   }
 
-  add(prefix: string, rest: Buffer): void {
+  /** A line: the account, `prefix`, and the bytes of `source` from `start` to its next line break, which it returns the position after. */
+  add(prefix: string, source: Buffer, start: number): number {
+    const end = source.indexOf(LINE_BREAK, start) + 1;
     const head = this.lead + prefix;
-    const bytes = Buffer.byteLength(head) + rest.length + 1;
+    const bytes = Buffer.byteLength(head) + end - start;
     if (this.used + bytes > this.chunk.length) this.flush(bytes);
     this.used += this.chunk.write(head, this.used);
-    this.used += rest.copy(this.chunk, this.used);
-    this.chunk[this.used++] = LINE_BREAK;
+    this.used += source.copy(this.chunk, this.used, start, end);
+    return end;
   }
 
   /** Appends the lines to `table` with COPY, the fastest way PostgreSQL takes new rows (no conflict handling: the caller makes sure they are new). */

@@ -1,4 +1,4 @@
-import { copyLine, encodedLine } from '../common/copyRows';
+import { copyLine } from '../common/copyRows';
 import { storedLogs, storedMessages } from '../interactions/transcriptRows';
 import { deriveInteraction } from './derive';
 import type { InteractionRecord } from './records';
@@ -6,21 +6,24 @@ import type { InteractionRecord } from './records';
 /**
  * An interaction's rows as lines of COPY text, without the internal IDs, which are only known when
  * it is written (write.ts puts them first). Bulk loads encode an interaction record as soon as it
- * has passed its checks and keep only these strings until its batch is written: the parsed and
+ * has passed its checks and keep only these bytes until its batch is written: the parsed and
  * checked objects (about 3.5 kB and sixty objects per demo interaction) then die young, where
  * living as long as their batch they were copied by every young-generation collection and then
- * promoted.
+ * promoted. One buffer per interaction: its bytes live outside the JavaScript heap.
  */
 export interface EncodedInteraction {
-  /** INTERACTION_COLUMNS, after the interaction's, its automation's and its end user's internal IDs. */
-  interaction: Buffer;
-  /** TRANSCRIPT_COLUMNS, after the interaction's internal ID. */
-  transcript: Buffer;
-  /** Each line after the interaction's and its automation's internal IDs (FILTER_COLUMNS carry the automation). */
-  channels: Buffer[];
-  steps: Buffer | null;
-  topics: Buffer[];
-  issues: Buffer[];
+  /**
+   * The rows in UTF-8, each line ending in \n (COPY text escapes line breaks in values), in this
+   * order: the interaction (INTERACTION_COLUMNS, after its own, its automation's and its end user's
+   * internal IDs), its transcript (TRANSCRIPT_COLUMNS, after its ID), then its channel, step, topic
+   * and issue lines, each after its own and its automation's internal IDs (FILTER_COLUMNS carry
+   * the automation).
+   */
+  lines: Buffer;
+  /** How many channel and step (0 or 1) and topic lines there are; the remaining lines are issues. */
+  channels: number;
+  steps: number;
+  topics: number;
 }
 
 export const INTERACTION_COLUMNS = [
@@ -46,26 +49,28 @@ export const ISSUE_COLUMNS = ['issue', 'seq', ...FILTER_COLUMNS, 'escalated', 'o
 export function encodeInteraction(s: InteractionRecord): EncodedInteraction {
   const d = deriveInteraction(s);
   const a = s.analysis;
-  const interaction = encodedLine(copyLine([
+  let lines = copyLine([
     s.id, s.type, s.startedAt, s.endedAt, s.automation?.automationVersionId ?? null, s.automation?.versionId ?? null, s.sender,
     s.channel, s.customerProfileId, s.escalation?.at ?? null, s.escalation?.agentId ?? null, s.csat?.score ?? null, s.csat?.at ?? null, a !== null,
     a?.outcome ?? null, a?.sentiment ?? null, a?.sentimentScore ?? null, a?.summary ?? null, s.automation?.type ?? null, d.outcome, d.escalated,
     d.engaged, d.inboundCount, d.outboundCount, d.durationSeconds, d.agentSeconds, d.topicCount, d.resolvedTopics,
-  ]));
+  ]);
+  lines += `\n${copyLine([storedMessages(s.messages), storedLogs(s.logs)])}\n`;
   const filters = copyLine([s.startedAt, s.automation?.automationVersionId ?? null, s.automation?.versionId ?? null, s.sender]);
-  const channels = d.channels.map((c) => {
+  for (const c of d.channels) {
     const expiries = c.pendingExpiries;
     const counts = [c.channel, c.inbound, c.outbound, c.delivered, c.rejected, c.undeliverable, c.expired, c.pending];
-    return encodedLine(`${copyLine([...counts, expiries, expiries[0] ?? null, expiries.at(-1) ?? null])}\t${filters}`);
+    lines += `${copyLine([...counts, expiries, expiries[0] ?? null, expiries.at(-1) ?? null])}\t${filters}\n`;
+  }
+  if (s.steps.length > 0) {
+    lines += `${copyLine([s.steps.map((st) => st.kind), s.steps.map((st) => st.name), s.steps.map((st) => st.at), d.firstDialog, d.lastDialog])}\t${filters}\n`;
+  }
+  const topics = a?.topics ?? [];
+  topics.forEach((t, seq) => {
+    lines += `${copyLine([t.name, t.resolved, t.handleTimeSeconds, seq])}\t${filters}\t${copyLine([s.type, d.escalated, d.outcome, a!.sentimentScore, s.csat?.score ?? null])}\n`;
   });
-  const steps =
-    s.steps.length === 0
-      ? null
-      : encodedLine(`${copyLine([s.steps.map((st) => st.kind), s.steps.map((st) => st.name), s.steps.map((st) => st.at), d.firstDialog, d.lastDialog])}\t${filters}`);
-  const topics = (a?.topics ?? []).map(
-    (t, seq) => encodedLine(`${copyLine([t.name, t.resolved, t.handleTimeSeconds, seq])}\t${filters}\t${copyLine([s.type, d.escalated, d.outcome, a!.sentimentScore, s.csat?.score ?? null])}`),
-  );
-  const issues = (a?.issues ?? []).map((issue, seq) => encodedLine(`${copyLine([issue, seq])}\t${filters}\t${copyLine([d.escalated, d.outcome])}`));
-  const transcript = encodedLine(copyLine([storedMessages(s.messages), storedLogs(s.logs)]));
-  return { interaction, transcript, channels, steps, topics, issues };
+  (a?.issues ?? []).forEach((issue, seq) => {
+    lines += `${copyLine([issue, seq])}\t${filters}\t${copyLine([d.escalated, d.outcome])}\n`;
+  });
+  return { lines: Buffer.from(lines), channels: d.channels.length, steps: s.steps.length > 0 ? 1 : 0, topics: topics.length };
 }

@@ -203,16 +203,16 @@ export async function writeInteractions(
   items.forEach((s, i) => {
     const automationId = s.automation ? (s.stored ? s.stored.automationId : refs.automationIds.get(s.automation.id)!) : null;
     const endUserId = s.stored ? s.stored.endUserId : refs.endUserIds.get(s.endUserId)!;
-    const { encoded } = s;
+    const { lines, channels: channelLines, steps: stepLines, topics: topicLines } = s.encoded;
     // The internal IDs the encoded rows leave out, first (the column lists below start with them).
     const id = ids[i]!;
     const owner = `${id}\t${automationId ?? '\\N'}\t`;
-    interactions.add(`${owner}${endUserId}\t`, encoded.interaction);
-    transcripts.add(`${id}\t`, encoded.transcript);
-    for (const line of encoded.channels) channels.add(owner, line);
-    if (encoded.steps !== null) steps.add(owner, encoded.steps);
-    for (const line of encoded.topics) topics.add(owner, line);
-    for (const line of encoded.issues) issues.add(owner, line);
+    let at = interactions.add(`${owner}${endUserId}\t`, lines, 0);
+    at = transcripts.add(`${id}\t`, lines, at);
+    for (let n = 0; n < channelLines; n++) at = channels.add(owner, lines, at);
+    for (let n = 0; n < stepLines; n++) at = steps.add(owner, lines, at);
+    for (let n = 0; n < topicLines; n++) at = topics.add(owner, lines, at);
+    while (at < lines.length) at = issues.add(owner, lines, at);
   });
   const owned = (columns: string[]) => ['interactionId', 'automationId', ...columns];
   try {
