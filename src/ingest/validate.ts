@@ -10,7 +10,7 @@ import {
   Sentiment,
   StepKind,
 } from '../generated/prisma/enums';
-import { checkText, FieldError, FieldReader } from './fieldReader';
+import { checkText, FieldError, FieldReader, type Path } from './fieldReader';
 import type {
   AnalysisRecord,
   IngestRecord,
@@ -35,7 +35,7 @@ const NAMED_STEPS: ReadonlySet<string> = new Set([StepKind.JOURNEY_ELEMENT, Step
 const TEXT_MAX = 100_000;
 const NAME_MAX = 500;
 
-function message(value: unknown, path: string): MessageRecord {
+function message(value: unknown, path: Path): MessageRecord {
   const r = FieldReader.of(value, path, [
     'id', 'direction', 'author', 'channel', 'sentAt', 'text', 'status', 'statusAt', 'validityHours',
   ]);
@@ -64,7 +64,7 @@ function message(value: unknown, path: string): MessageRecord {
   };
 }
 
-function step(value: unknown, path: string): StepRecord {
+function step(value: unknown, path: Path): StepRecord {
   const r = FieldReader.of(value, path, ['kind', 'name', 'at']);
   const kind = r.enumValue('kind', STEP_KINDS);
   return {
@@ -86,8 +86,8 @@ function analysisFields(r: FieldReader): AnalysisRecord {
     return { name, resolved: t.boolean('resolved'), handleTimeSeconds: t.optionalNumber('handleTimeSeconds', 0, 1e9) };
   });
   const issues = r.list('issues', (element, path) => {
-    if (typeof element !== 'string' || element.length === 0) throw new FieldError(path, 'must be a non-empty string');
-    if (element.length > NAME_MAX) throw new FieldError(path, `must be at most ${NAME_MAX} characters`);
+    if (typeof element !== 'string' || element.length === 0) throw new FieldError(path(), 'must be a non-empty string');
+    if (element.length > NAME_MAX) throw new FieldError(path(), `must be at most ${NAME_MAX} characters`);
     checkText(path, element);
     return element;
   });
@@ -129,7 +129,7 @@ function interaction(r: FieldReader): InteractionRecord {
   const messages = r.list('messages', (element, path, i) => {
     const m = message(element, path);
     const first = messageIds.get(m.id);
-    if (first !== undefined) throw new FieldError(`${path}.id`, `"${m.id}" is also the ID of messages[${first}]; message IDs are unique within an interaction`);
+    if (first !== undefined) throw new FieldError(`${path()}.id`, `"${m.id}" is also the ID of messages[${first}]; message IDs are unique within an interaction`);
     messageIds.set(m.id, i);
     return m;
   });
