@@ -60,10 +60,11 @@ export async function storedContributions(client: pg.PoolClient, accountId: stri
 }
 
 /**
- * The statement of applyToRollups: $1 account, $2 internal IDs, then one JSON list of rows to
- * subtract per rollup (in ROLLUPS order). Built once: it does not depend on the batch.
+ * The statement of applyToRollups: $1 account, $2 internal IDs, then (when `subtracting`) one
+ * JSON list of rows to subtract per rollup (in ROLLUPS order). Built once per variant: it does not
+ * depend on the batch.
  */
-function applyStatement(): string {
+function applyStatement(subtracting: boolean): string {
   // A daily rollup with an hourly twin takes its new rows from the twin's grouping, relabelled by
   // day (the outer GROUP BY adds the hours up), instead of grouping the raw rows a second time.
   const hourly = ROLLUPS.filter((t) => t.grain === 'hour');
@@ -77,8 +78,10 @@ function applyStatement(): string {
       : `SELECT * FROM ${hourlyRows.get(t.table) ?? `(${grouped(t, byInteractions(t), 1)}) g`}`;
     const measures = t.measures.map((m) => `${m.combine}(c.${quote(m.name)})`);
     const keys = ['accountId', ...keyNames(t), ...DIMENSIONS].map((c) => `c.${quote(c)}`);
-    const combined = `SELECT ${[...keys, ...measures].join(', ')}
-        FROM (${subtracted} UNION ALL ${fresh}) c GROUP BY ${keys.join(', ')}`;
+    // New rows grouped from raw rows are one per key already; hours relabelled by day are not.
+    const combined = !subtracting && !twin
+      ? fresh
+      : `SELECT ${[...keys, ...measures].join(', ')} FROM (${subtracting ? `${subtracted} UNION ALL ` : ''}${fresh}) c GROUP BY ${keys.join(', ')}`;
     return `written${i} AS (${addRows(t, combined)} RETURNING 1)`;
   });
   // Referenced in order, the writes run (and lock their rows) in this order in every batch.
@@ -87,10 +90,13 @@ function applyStatement(): string {
 }
 
 /**
- * Prepared once per connection (a named statement): planning this statement of six upserts took
+ * Prepared once per connection (named statements): planning this statement of six upserts took
  * 8 ms, a quarter of a 2,000-interaction batch's rollup work (pg_stat_statements, 100 k import).
+ * Batches that rewrite no stored interaction (most of a bulk load) subtract nothing, and skip
+ * regrouping their new rows with the subtracted ones.
  */
-const APPLY = { name: 'touchpoint.applyToRollups', text: applyStatement() };
+const APPLY_NEW = { name: 'touchpoint.addToRollups', text: applyStatement(false) };
+const APPLY_REPLACING = { name: 'touchpoint.replaceInRollups', text: applyStatement(true) };
 
 /**
  * Adds the stored state of these interactions (internal IDs) to every rollup, less what `replaced`
@@ -100,8 +106,11 @@ const APPLY = { name: 'touchpoint.applyToRollups', text: applyStatement() };
  * samples waited on daily rollup rows when a rewritten interaction was subtracted at the start).
  */
 export async function applyToRollups(client: pg.PoolClient, accountId: string, interactionIds: number[], replaced: Contributions): Promise<void> {
-  if (interactionIds.length === 0 && Object.keys(replaced).length === 0) return;
-  await client.query({ ...APPLY, values: [accountId, interactionIds, ...ROLLUPS.map((t) => replaced[t.table] ?? '[]')] });
+  if (Object.keys(replaced).length > 0) {
+    await client.query({ ...APPLY_REPLACING, values: [accountId, interactionIds, ...ROLLUPS.map((t) => replaced[t.table] ?? '[]')] });
+  } else if (interactionIds.length > 0) {
+    await client.query({ ...APPLY_NEW, values: [accountId, interactionIds] });
+  }
 }
 
 /**
