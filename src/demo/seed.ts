@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { batchPipeline, BULK_BATCH_RECORDS } from '../ingest/batchPipeline';
-import { addChecked, type IngestResult, type ValidatedBatch } from '../ingest/ingest';
+import { setImmediate } from 'node:timers/promises';
+import { addChecked, RECORDS_PER_TURN, type IngestResult, type ValidatedBatch } from '../ingest/ingest';
 import { refreshUserBitmaps } from '../rollups/userBitmaps';
 import { demoRecords, type DemoOptions } from './generator';
 
@@ -21,6 +22,8 @@ export async function seedDemoData(
   let size = 0;
   let index = 0;
   for (const record of demoRecords(options)) {
+    // Turns of the event loop, as an import takes them, let the batches being written get their replies.
+    if (index % RECORDS_PER_TURN === 0) await setImmediate();
     addChecked(batch, index++, record);
     if (++size >= BULK_BATCH_RECORDS) {
       await pipeline.push(batch);
