@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { batchPipeline, BULK_BATCH_RECORDS } from '../ingest/batchPipeline';
 import { setImmediate } from 'node:timers/promises';
 import { addChecked, RECORDS_PER_TURN, type IngestResult, type ValidatedBatch } from '../ingest/ingest';
+import { statisticsSettled } from '../ingest/tableStatistics';
 import { refreshUserBitmaps } from '../rollups/userBitmaps';
 import { demoRecords, type DemoOptions } from './generator';
 
@@ -33,6 +34,7 @@ export async function seedDemoData(
   }
   if (size > 0) await pipeline.push(batch);
   await pipeline.drain();
+  await statisticsSettled(pool);
   await refreshUserBitmaps(pool, accountId);
   return total;
 }

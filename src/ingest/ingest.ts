@@ -122,7 +122,7 @@ export async function storeBatch(pool: pg.Pool, accountId: string, { valid, reje
   const refs: References = { endUserIds, automationIds };
   const late = await inTransaction(pool, (client) => applyInOrder(client, accountId, valid, fresh, refs), { attempts: MAX_ATTEMPTS });
   rejected.push(...late);
-  await keepStatisticsFresh(pool, fresh.length);
+  void keepStatisticsFresh(pool, fresh.length);
   rejected.sort((a, b) => a.index - b.index);
   return { stored: valid.length - late.length, rejected };
 }

@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { FieldError } from './fieldReader';
 import { refreshUserBitmaps } from '../rollups/userBitmaps';
 import { batchPipeline, BULK_BATCH_RECORDS } from './batchPipeline';
+import { statisticsSettled } from './tableStatistics';
 import { addChecked, RECORDS_PER_TURN, type IngestResult, type ValidatedBatch } from './ingest';
 
 export interface ImportProgress {
@@ -134,6 +135,7 @@ export async function importNdjson(pool: pg.Pool, accountId: string, file: strin
     }
     if (batchLines > 0 && !options.signal?.aborted) await push(batch);
     await pipeline.drain();
+    await statisticsSettled(pool);
   } finally {
     await pipeline.drain().catch(() => undefined);
     input.destroy();
