@@ -66,17 +66,17 @@ export class CopyLines {
 
   /** Appends the lines to `table` with COPY, the fastest way PostgreSQL takes new rows (no conflict handling: the caller makes sure they are new). */
   async copyInto(client: pg.ClientBase, table: string, columns: readonly string[]): Promise<void> {
-    if (this.used > 0) this.chunks.push(this.chunk.subarray(0, this.used));
+    this.flush(0);
     if (this.chunks.length === 0) return;
     const names = ['accountId', ...columns].map((name) => `"${name}"`).join(', ');
     const sink = client.query(copyFrom(`COPY "${table}" (${names}) FROM STDIN`));
     await pipeline(Readable.from(this.chunks), sink);
   }
 
-  /** Ends the current chunk; the next one holds at least `bytes` (a long transcript can exceed a chunk). */
+  /** Ends the current chunk; the next one holds at least `bytes` (a long transcript can exceed a chunk), none when 0. */
   private flush(bytes: number): void {
     if (this.used > 0) this.chunks.push(this.chunk.subarray(0, this.used));
-    this.chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, bytes));
+    this.chunk = bytes > 0 ? Buffer.allocUnsafe(Math.max(CHUNK_BYTES, bytes)) : Buffer.alloc(0);
     this.used = 0;
   }
 }

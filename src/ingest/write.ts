@@ -4,6 +4,7 @@ import { CopyLines } from '../common/copyRows';
 import {
   CHANNEL_COLUMNS, INTERACTION_COLUMNS, ISSUE_COLUMNS, STEP_COLUMNS, TOPIC_COLUMNS, TRANSCRIPT_COLUMNS, type EncodedInteraction,
 } from './encode';
+import type { InteractionState } from './fold';
 import type { AutomationRef } from './records';
 
 /** The tables holding an interaction's child rows, rewritten with it. */
@@ -68,15 +69,18 @@ export function upsertEndUsers(client: pg.Pool | pg.ClientBase, accountId: strin
   return numberByExternalId(client, 'EndUser', accountId, externalIds, [['externalId', 'text']], (id) => [id]);
 }
 
+/** What references take of an interaction: the automation it names. */
+type NamingAutomation = Pick<WritableInteraction, 'automation'>;
+
 /** The latest automation (type and name) each fresh interaction record names, by external ID, in ID order. */
-function latestAutomations(records: ReadonlyArray<{ automation: AutomationRef | null }>): Array<[string, { type: string; name: string }]> {
+function latestAutomations(records: readonly NamingAutomation[]): Array<[string, { type: string; name: string }]> {
   const latest = new Map<string, { type: string; name: string }>();
   for (const record of records) if (record.automation) latest.set(record.automation.id, record.automation);
   return [...latest].sort(byKey);
 }
 
 /** The latest label of each version the records name, as [automation ID, version ID, label] in key order. */
-function latestVersions(records: ReadonlyArray<{ automation: AutomationRef | null }>, automationIds: Map<string, number>): Array<[number, string, string | null]> {
+function latestVersions(records: readonly NamingAutomation[], automationIds: Map<string, number>): Array<[number, string, string | null]> {
   const versions = new Map<string, [number, string, string | null]>();
   for (const record of records) {
     const a = record.automation;
@@ -96,7 +100,7 @@ function latestVersions(records: ReadonlyArray<{ automation: AutomationRef | nul
  * created for a batch that then fails only names an automation the records did name; the batch's
  * next attempt finds it. Renames happen inside the transaction (renameReferences).
  */
-export async function createReferences(client: pg.Pool | pg.ClientBase, accountId: string, records: ReadonlyArray<{ automation: AutomationRef | null }>): Promise<Map<string, number>> {
+export async function createReferences(client: pg.Pool | pg.ClientBase, accountId: string, records: readonly NamingAutomation[]): Promise<Map<string, number>> {
   const automations = new Map(latestAutomations(records));
   const ids = await numberByExternalId(
     client, 'Automation', accountId, [...automations.keys()],
@@ -124,7 +128,7 @@ export async function createReferences(client: pg.Pool | pg.ClientBase, accountI
  * Runs before any interaction row is locked: every batch takes its locks in the same order
  * (references, then interactions by ID), so concurrent batches cannot deadlock.
  */
-export async function renameReferences(client: pg.PoolClient, accountId: string, records: ReadonlyArray<{ automation: AutomationRef | null }>, automationIds: Map<string, number>): Promise<void> {
+export async function renameReferences(client: pg.PoolClient, accountId: string, records: readonly NamingAutomation[], automationIds: Map<string, number>): Promise<void> {
   const automations = latestAutomations(records);
   if (automations.length === 0) return;
   await client.query(
@@ -154,12 +158,8 @@ export interface WritableInteraction {
   id: string;
   endUserId: string;
   automation: AutomationRef | null;
-  /**
-   * Set when the interaction was read back from the database (a late record for an interaction of
-   * an earlier batch): its automation and end user are then kept as stored, so that re-writing it
-   * never renames an automation with an older name.
-   */
-  stored?: { id: number; automationId: number | null; endUserId: number };
+  /** Set when read back from the database: its automation and end user are kept as stored (InteractionState says why). */
+  stored?: InteractionState['stored'];
   encoded: EncodedInteraction;
 }
 
