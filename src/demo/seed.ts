@@ -1,6 +1,6 @@
+import { setImmediate } from 'node:timers/promises';
 import type pg from 'pg';
 import { batchPipeline, BULK_BATCH_RECORDS } from '../ingest/batchPipeline';
-import { setImmediate } from 'node:timers/promises';
 import { addChecked, RECORDS_PER_TURN, type IngestResult, type ValidatedBatch } from '../ingest/ingest';
 import { statisticsSettled } from '../ingest/tableStatistics';
 import { refreshUserBitmaps } from '../rollups/userBitmaps';
