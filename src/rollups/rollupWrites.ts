@@ -59,6 +59,10 @@ export async function storedContributions(client: pg.PoolClient, accountId: stri
   return rows[0]!;
 }
 
+/** The rows to subtract from rollup `t`, with its columns, from the JSON list in parameter `param`. */
+const subtractedRows = (t: RollupTable, param: number) =>
+  `SELECT ${columnsOf(t).join(', ')} FROM json_populate_recordset(NULL::${quote(t.table)}, $${param}::json)`;
+
 /**
  * The statement of applyToRollups: $1 account, $2 internal IDs, then (when `subtracting`) one
  * JSON list of rows to subtract per rollup (in ROLLUPS order). Built once per variant: it does not
@@ -71,7 +75,6 @@ function applyStatement(subtracting: boolean): string {
   const hourlyRows = new Map(hourly.map((t, i) => [t.table, `added${i}`]));
   const added = hourly.map((t, i) => `added${i} AS (${grouped(t, byInteractions(t), 1)})`);
   const writes = ROLLUPS.map((t, i) => {
-    const subtracted = `SELECT ${columnsOf(t).join(', ')} FROM json_populate_recordset(NULL::${quote(t.table)}, $${i + 3}::json)`;
     const twin = t.hourly && hourlyRows.get(t.hourly.table);
     const fresh = twin
       ? `SELECT ${columnsOf(t).map((c) => (c === '"day"' ? '"hour"::date AS "day"' : c)).join(', ')} FROM ${twin}`
@@ -81,7 +84,7 @@ function applyStatement(subtracting: boolean): string {
     // New rows grouped from raw rows are one per key already; hours relabelled by day are not.
     const combined = !subtracting && !twin
       ? fresh
-      : `SELECT ${[...keys, ...measures].join(', ')} FROM (${subtracting ? `${subtracted} UNION ALL ` : ''}${fresh}) c GROUP BY ${keys.join(', ')}`;
+      : `SELECT ${[...keys, ...measures].join(', ')} FROM (${subtracting ? `${subtractedRows(t, i + 3)} UNION ALL ` : ''}${fresh}) c GROUP BY ${keys.join(', ')}`;
     return `written${i} AS (${addRows(t, combined)} RETURNING 1)`;
   });
   // Referenced in order, the writes run (and lock their rows) in this order in every batch.
