@@ -1,4 +1,4 @@
-import { Instant } from './instant';
+import { Instant, MAX_INSTANT, MIN_INSTANT, readInstant } from './instant';
 
 /** A record field that breaks ingest.md: its path and why. */
 export class FieldError extends Error {
@@ -10,11 +10,8 @@ export class FieldError extends Error {
   }
 }
 
-const MAX_ID_LENGTH = 128;
-// Instants PostgreSQL's timestamptz takes from an ISO string: UTC years 0001 to 9999 (it has no
-// year 0, and Date#toISOString writes years past 9999 as +010000, which it cannot read).
-const MIN_INSTANT = Date.parse('0001-01-01T00:00:00Z');
-const MAX_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
+/** The longest string each kind of field takes, in characters (UTF-16 code units, as JavaScript counts them). */
+export const MAX_LENGTH = { id: 128, name: 500, text: 100_000, sender: 256, channel: 64 } as const;
 // In a /u pattern a surrogate pair is one code point, so this matches unpaired surrogates only.
 const UNPAIRED_SURROGATE = /\p{Cs}/u;
 
@@ -34,68 +31,6 @@ const pathText = (path: Path) => (typeof path === 'function' ? path() : path);
 export function checkText(path: Path, value: string): void {
   if (value.includes('\u0000')) throw new FieldError(pathText(path), 'must not contain the NUL character (\\u0000)');
   if (UNPAIRED_SURROGATE.test(value)) throw new FieldError(pathText(path), 'must be valid Unicode text, got an unpaired surrogate (\\uD800-\\uDFFF)');
-}
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-// Date.UTC reads years 0-99 as 1900-1999; 400 Gregorian years later the calendar is the same, and
-// exactly 146,097 days have passed.
-const MS_IN_400_YEARS = 146_097 * 86_400_000;
-
-/** The decimal digit at `i`, or -1. */
-function digitAt(text: string, i: number): number {
-  const d = text.charCodeAt(i) - 48;
-  return d >= 0 && d <= 9 ? d : -1;
-}
-
-/** The two-digit number at `i`, or -1. */
-function twoDigitsAt(text: string, i: number): number {
-  const tens = digitAt(text, i);
-  const ones = digitAt(text, i + 1);
-  return tens < 0 || ones < 0 ? -1 : tens * 10 + ones;
-}
-
-/**
- * The instant (epoch milliseconds) of an RFC 3339 date-time with a mandatory offset, Z or ±hh:mm
- * (`2026-10-03T09:00:00.25+02:00`; T and Z in either case; fractions past milliseconds cut off, as
- * Date does); 'form' when the text is not one, 'calendar' when its fields name no real date and
- * time. Read character by character: ingest reads about fifteen of these per interaction, and a
- * regular expression with its captures took three quarters of a microsecond each.
- */
-export function readInstant(text: string): number | 'form' | 'calendar' {
-  const c = (i: number) => text.charCodeAt(i);
-  if (text.length < 20 || c(4) !== 45 || c(7) !== 45 || (c(10) !== 84 && c(10) !== 116) || c(13) !== 58 || c(16) !== 58) return 'form';
-  const century = twoDigitsAt(text, 0);
-  const yearOfCentury = twoDigitsAt(text, 2);
-  const month = twoDigitsAt(text, 5);
-  const day = twoDigitsAt(text, 8);
-  const hour = twoDigitsAt(text, 11);
-  const minute = twoDigitsAt(text, 14);
-  const second = twoDigitsAt(text, 17);
-  if (century < 0 || yearOfCentury < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return 'form';
-  let i = 19;
-  let ms = 0;
-  if (c(i) === 46) {
-    const first = ++i;
-    for (; digitAt(text, i) >= 0; i++) if (i - first < 3) ms = ms * 10 + digitAt(text, i);
-    if (i === first) return 'form';
-    for (let n = i - first; n < 3; n++) ms *= 10;
-  }
-  // Z (UTC), or ±hh:mm.
-  let offsetMinutes = 0;
-  const utc = (c(i) === 90 || c(i) === 122) && i + 1 === text.length;
-  if (!utc) {
-    if ((c(i) !== 43 && c(i) !== 45) || i + 6 !== text.length || c(i + 3) !== 58) return 'form';
-    const hours = twoDigitsAt(text, i + 1);
-    const minutes = twoDigitsAt(text, i + 4);
-    if (hours < 0 || minutes < 0) return 'form';
-    if (hours > 23 || minutes > 59) return 'calendar';
-    offsetMinutes = (c(i) === 45 ? -1 : 1) * (hours * 60 + minutes);
-  }
-  const year = century * 100 + yearOfCentury;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const monthDays = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
-  if (monthDays === undefined || day < 1 || day > monthDays || hour > 23 || minute > 59 || second > 59) return 'calendar';
-  return Date.UTC(year + 400, month - 1, day, hour, minute, second, ms) - MS_IN_400_YEARS - offsetMinutes * 60_000;
 }
 
 type Json = Record<string, unknown>;
@@ -177,7 +112,7 @@ export class FieldReader {
   }
 
   id(key: string): string {
-    return this.string(key, { max: MAX_ID_LENGTH });
+    return this.string(key, { max: MAX_LENGTH.id });
   }
 
   optionalId(key: string): string | null {

@@ -10,6 +10,7 @@ import { encodeInteraction } from './encode';
 import { applyLateRecord, type InteractionState } from './fold';
 import { loadInteractionStates, lockInteractions } from './load';
 import type { InteractionRecord, LateRecord, Rejection } from './records';
+import type { ScannedInteraction } from './scanInteraction';
 import { keepStatisticsFresh } from './tableStatistics';
 import { validateRecord } from './validate';
 import { createReferences, renameReferences, upsertEndUsers, writeInteractions, type References, type WritableInteraction } from './write';
@@ -82,6 +83,15 @@ export function addChecked(batch: ValidatedBatch, index: number, value: unknown,
     if (!(error instanceof FieldError)) throw error;
     batch.rejected.push({ index, path: error.path, reason: error.message });
   }
+}
+
+/**
+ * Adds an interaction the import's fast path read straight from its line (scanInteraction.ts) to
+ * the batch being built; `source` parses the line anew, for late records of the batch to patch.
+ */
+export function addScanned(batch: ValidatedBatch, index: number, scanned: ScannedInteraction, source: () => unknown): void {
+  const { id, endUserId, automation, startedAt, encoded } = scanned;
+  batch.valid.push({ index, record: { record: 'interaction', id, endUserId, automation, startedAt, encoded, full: checkedAgain(source) } });
 }
 
 /**

@@ -10,7 +10,7 @@ import {
   Sentiment,
   StepKind,
 } from '../generated/prisma/enums';
-import { checkText, FieldError, FieldReader, type Path } from './fieldReader';
+import { checkText, FieldError, FieldReader, MAX_LENGTH, type Path } from './fieldReader';
 import type {
   AnalysisRecord,
   IngestRecord,
@@ -30,15 +30,33 @@ const INTERACTION_TYPES = values(InteractionType);
 const AUTOMATION_TYPES = values(AutomationType);
 const LOG_LEVELS = values(LogLevel);
 const RECORD_KINDS = ['interaction', 'messageStatus', 'csat', 'analysis'] as const;
-const CHANNEL = { max: 64, pattern: CHANNEL_CODE, patternHint: 'must be a channel code of upper-case letters, digits and _' };
-const NAMED_STEPS: ReadonlySet<string> = new Set([StepKind.JOURNEY_ELEMENT, StepKind.DIALOG, StepKind.AI_AGENT_TOOL]);
-const TEXT_MAX = 100_000;
-const NAME_MAX = 500;
+const CHANNEL = { max: MAX_LENGTH.channel, pattern: CHANNEL_CODE, patternHint: 'must be a channel code of upper-case letters, digits and _' };
+/** Step kinds whose steps must have a name. */
+export const NAMED_STEPS: ReadonlySet<string> = new Set([StepKind.JOURNEY_ELEMENT, StepKind.DIALOG, StepKind.AI_AGENT_TOOL]);
+const TEXT_MAX = MAX_LENGTH.text;
+const NAME_MAX = MAX_LENGTH.name;
+
+/**
+ * The fields each object of a record may have; any other is rejected. The import's fast path
+ * (scanInteraction.ts) reads interaction records by these lists too.
+ */
+export const FIELDS_OF = {
+  interaction: [
+    'record', 'id', 'type', 'startedAt', 'endedAt', 'automation', 'sender', 'channel', 'endUserId',
+    'customerProfileId', 'escalation', 'messages', 'logs', 'steps', 'analysis', 'csat',
+  ],
+  automation: ['id', 'type', 'name', 'automationVersionId', 'versionId'],
+  escalation: ['at', 'agentId'],
+  message: ['id', 'direction', 'author', 'channel', 'sentAt', 'text', 'status', 'statusAt', 'validityHours'],
+  log: ['at', 'level', 'message'],
+  step: ['kind', 'name', 'at'],
+  analysis: ['outcome', 'sentiment', 'sentimentScore', 'summary', 'topics', 'issues'],
+  topic: ['name', 'resolved', 'handleTimeSeconds'],
+  csat: ['score', 'at'],
+} as const;
 
 function message(value: unknown, path: Path): MessageRecord {
-  const r = FieldReader.of(value, path, [
-    'id', 'direction', 'author', 'channel', 'sentAt', 'text', 'status', 'statusAt', 'validityHours',
-  ]);
+  const r = FieldReader.of(value, path, FIELDS_OF.message);
   const direction = r.enumValue('direction', DIRECTIONS);
   const author = r.enumValue('author', AUTHORS);
   if (direction === MessageDirection.INBOUND && author !== MessageAuthor.END_USER) {
@@ -65,7 +83,7 @@ function message(value: unknown, path: Path): MessageRecord {
 }
 
 function step(value: unknown, path: Path): StepRecord {
-  const r = FieldReader.of(value, path, ['kind', 'name', 'at']);
+  const r = FieldReader.of(value, path, FIELDS_OF.step);
   const kind = r.enumValue('kind', STEP_KINDS);
   return {
     kind,
@@ -78,7 +96,7 @@ function step(value: unknown, path: Path): StepRecord {
 function analysisFields(r: FieldReader): AnalysisRecord {
   const topicNames = new Map<string, number>();
   const topics = r.list('topics', (element, path, i) => {
-    const t = FieldReader.of(element, path, ['name', 'resolved', 'handleTimeSeconds']);
+    const t = FieldReader.of(element, path, FIELDS_OF.topic);
     const name = t.string('name', { max: NAME_MAX });
     const first = topicNames.get(name);
     if (first !== undefined) throw new FieldError(t.path('name'), `"${name}" appears twice (first at topics[${first}]); a topic may appear once per analysis`);
@@ -102,8 +120,6 @@ function analysisFields(r: FieldReader): AnalysisRecord {
   };
 }
 
-const ANALYSIS_FIELDS = ['outcome', 'sentiment', 'sentimentScore', 'summary', 'topics', 'issues'];
-
 function interaction(r: FieldReader): InteractionRecord {
   const startedAt = r.timestamp('startedAt');
   const endedAt = r.optionalTimestamp('endedAt');
@@ -111,7 +127,7 @@ function interaction(r: FieldReader): InteractionRecord {
 
   let automation: InteractionRecord['automation'] = null;
   if (r.has('automation')) {
-    const a = FieldReader.of(r.raw('automation'), 'automation', ['id', 'type', 'name', 'automationVersionId', 'versionId']);
+    const a = FieldReader.of(r.raw('automation'), 'automation', FIELDS_OF.automation);
     automation = {
       id: a.id('id'),
       type: a.enumValue('type', AUTOMATION_TYPES),
@@ -122,7 +138,7 @@ function interaction(r: FieldReader): InteractionRecord {
   }
   let escalation: InteractionRecord['escalation'] = null;
   if (r.has('escalation')) {
-    const e = FieldReader.of(r.raw('escalation'), 'escalation', ['at', 'agentId']);
+    const e = FieldReader.of(r.raw('escalation'), 'escalation', FIELDS_OF.escalation);
     escalation = { at: e.timestamp('at'), agentId: e.optionalId('agentId') };
   }
   const messageIds = new Map<string, number>();
@@ -134,12 +150,12 @@ function interaction(r: FieldReader): InteractionRecord {
     return m;
   });
   const logs = r.list('logs', (element, path) => {
-    const l = FieldReader.of(element, path, ['at', 'level', 'message']);
+    const l = FieldReader.of(element, path, FIELDS_OF.log);
     return { at: l.timestamp('at'), level: l.enumValue('level', LOG_LEVELS), message: l.string('message', { max: TEXT_MAX }) };
   });
   let csat: InteractionRecord['csat'] = null;
   if (r.has('csat')) {
-    const c = FieldReader.of(r.raw('csat'), 'csat', ['score', 'at']);
+    const c = FieldReader.of(r.raw('csat'), 'csat', FIELDS_OF.csat);
     csat = { score: c.integer('score', 1, 5), at: c.timestamp('at') };
   }
   return {
@@ -149,7 +165,7 @@ function interaction(r: FieldReader): InteractionRecord {
     startedAt,
     endedAt,
     automation,
-    sender: r.optionalString('sender', { max: 256 }),
+    sender: r.optionalString('sender', { max: MAX_LENGTH.sender }),
     channel: r.string('channel', CHANNEL),
     endUserId: r.id('endUserId'),
     customerProfileId: r.optionalId('customerProfileId'),
@@ -157,19 +173,16 @@ function interaction(r: FieldReader): InteractionRecord {
     messages,
     logs,
     steps: r.list('steps', step),
-    analysis: r.has('analysis') ? analysisFields(FieldReader.of(r.raw('analysis'), 'analysis', ANALYSIS_FIELDS)) : null,
+    analysis: r.has('analysis') ? analysisFields(FieldReader.of(r.raw('analysis'), 'analysis', FIELDS_OF.analysis)) : null,
     csat,
   };
 }
 
-const FIELDS: Record<(typeof RECORD_KINDS)[number], string[]> = {
-  interaction: [
-    'record', 'id', 'type', 'startedAt', 'endedAt', 'automation', 'sender', 'channel', 'endUserId',
-    'customerProfileId', 'escalation', 'messages', 'logs', 'steps', 'analysis', 'csat',
-  ],
+const FIELDS: Record<(typeof RECORD_KINDS)[number], readonly string[]> = {
+  interaction: FIELDS_OF.interaction,
   messageStatus: ['record', 'interactionId', 'messageId', 'status', 'at'],
   csat: ['record', 'interactionId', 'score', 'at'],
-  analysis: ['record', 'interactionId', ...ANALYSIS_FIELDS],
+  analysis: ['record', 'interactionId', ...FIELDS_OF.analysis],
 };
 
 /** Checks one record against ingest.md; throws a FieldError naming the field at fault. */

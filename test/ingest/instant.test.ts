@@ -2,8 +2,7 @@
  * Timestamps read from records keep their ISO text; it must be exactly what Date writes for the
  * same instant, whichever RFC 3339 form the record used, since it is what ingest stores.
  */
-import { Instant } from '../../src/ingest/instant';
-import { readInstant } from '../../src/ingest/fieldReader';
+import { Instant, readInstant } from '../../src/ingest/instant';
 
 function read(text: string): Instant {
   const ms = readInstant(text);

@@ -3,7 +3,7 @@
  * reading of RFC 3339 with a mandatory offset: a regular expression for the form, the calendar
  * rules written out, and Date's own ISO parser for the instant.
  */
-import { readInstant } from '../../src/ingest/fieldReader';
+import { readInstant } from '../../src/ingest/instant';
 
 const FORM = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-](\d{2}):(\d{2}))$/;
 

@@ -1,0 +1,967 @@
+import { isUtf8 } from 'node:buffer';
+import {
+  AutomationType, InteractionType, LogLevel, MessageAuthor, MessageDirection, MessageStatus, Outcome, Sentiment, StepKind,
+} from '../generated/prisma/enums';
+import type { EncodedInteraction } from './encode';
+import { MAX_LENGTH } from './fieldReader';
+import { acceptedInstantAt, isoFormAt } from './instant';
+import type { AutomationRef } from './records';
+import { FIELDS_OF, NAMED_STEPS } from './validate';
+
+/**
+ * The import's fast path: an `interaction` line read straight from its UTF-8 bytes into the COPY
+ * lines encodeInteraction writes for it, byte for byte, without JSON.parse, checked record objects
+ * or strings for anything but the few IDs a batch needs. Parsing, checking and encoding the records
+ * of a 100 k import took 3.5 s of the importer's 8 s of CPU, and the objects they made another
+ * second of garbage collection; the importer's one thread was the import's bottleneck.
+ *
+ * It takes only what it can read completely and returns null for everything else: other record
+ * kinds, any broken rule, and forms it leaves alone (\u escapes, repeated keys, escapes outside
+ * message texts, log messages and summaries, invalid UTF-8, strings longer in bytes than their
+ * limit in characters). Those lines go through JSON.parse, validateRecord and encodeInteraction,
+ * which stay the reference and the one place that words rejections. test/ingest/scanInteraction
+ * holds the two paths to the same bytes.
+ */
+export interface ScannedInteraction {
+  id: string;
+  endUserId: string;
+  automation: AutomationRef | null;
+  startedAt: Date;
+  encoded: EncodedInteraction;
+}
+
+/** Thrown to leave a line to the reference path. */
+const GIVE_UP = Symbol('left to JSON.parse and validateRecord');
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_LIST = 0x5b;
+const CLOSE_LIST = 0x5d;
+const MINUS = 0x2d;
+const PLUS = 0x2b;
+const DOT = 0x2e;
+const TAB = 0x09;
+const LINE_BREAK = 0x0a;
+
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+/** A channel code's bytes: upper-case letters, digits and _ (CHANNEL_CODE). */
+const isChannelByte = (c: number) => (c >= 0x41 && c <= 0x5a) || isDigit(c) || c === 0x5f;
+
+/** A fixed list of names (field names, enum values), found by their bytes without making a string. */
+class Names<T extends string> {
+  private readonly byLength: Uint8Array[][] = [];
+  private readonly indexes: number[][] = [];
+
+  constructor(readonly list: readonly T[]) {
+    list.forEach((name, index) => {
+      const bytes = Buffer.from(name, 'latin1');
+      (this.byLength[bytes.length] ??= []).push(bytes);
+      (this.indexes[bytes.length] ??= []).push(index);
+    });
+  }
+
+  /** The position in the list of the name spelled by b[s..e), or -1. */
+  indexOf(b: Uint8Array, s: number, e: number): number {
+    const candidates = this.byLength[e - s];
+    if (candidates === undefined) return -1;
+    next: for (let c = 0; c < candidates.length; c++) {
+      const bytes = candidates[c]!;
+      for (let i = 0; i < bytes.length; i++) if (b[s + i] !== bytes[i]) continue next;
+      return this.indexes[e - s]![c]!;
+    }
+    return -1;
+  }
+}
+
+/**
+ * The fields of one kind of object, with those the object being read has had so far (a field may
+ * come once). No kind of object holds another of its kind, so one mask per kind is enough.
+ */
+class Fields<T extends string> extends Names<T> {
+  seen = 0;
+}
+
+const enumNames = <T extends Record<string, string>>(e: T) => new Names(Object.values(e) as Array<T[keyof T]>);
+const INTERACTION_TYPES = enumNames(InteractionType);
+const AUTOMATION_TYPES = enumNames(AutomationType);
+const DIRECTIONS = enumNames(MessageDirection);
+const AUTHORS = enumNames(MessageAuthor);
+const STATUSES = enumNames(MessageStatus);
+const LOG_LEVELS = enumNames(LogLevel);
+const STEP_KINDS = enumNames(StepKind);
+const OUTCOMES = enumNames(Outcome);
+const SENTIMENTS = enumNames(Sentiment);
+
+const FIELDS = {
+  interaction: new Fields(FIELDS_OF.interaction),
+  automation: new Fields(FIELDS_OF.automation),
+  escalation: new Fields(FIELDS_OF.escalation),
+  message: new Fields(FIELDS_OF.message),
+  log: new Fields(FIELDS_OF.log),
+  step: new Fields(FIELDS_OF.step),
+  analysis: new Fields(FIELDS_OF.analysis),
+  topic: new Fields(FIELDS_OF.topic),
+  csat: new Fields(FIELDS_OF.csat),
+};
+
+/** A string token's content: b[s..e), and whether it holds escapes. -1 for an absent (or null) string. */
+interface Span {
+  s: number;
+  e: number;
+  escaped: boolean;
+}
+
+// Not frozen: a frozen object has a map of its own, and code that met both deoptimized.
+const NONE: Span = { s: -1, e: -1, escaped: false };
+
+const RECORD_KIND = { bytes: Buffer.from('interaction'), span: { s: 0, e: 'interaction'.length, escaped: false } };
+
+/** A timestamp token: its instant, where its text is, and how toISOString's text is made from it (isoFormAt). */
+interface Stamp {
+  ms: number;
+  s: number;
+  e: number;
+  form: 'same' | 'add ms' | null;
+}
+
+interface Message {
+  id: Span;
+  outbound: boolean;
+  author: string;
+  channel: Span;
+  sentAt: Stamp;
+  text: Span;
+  /** null for inbound messages. */
+  status: string | null;
+  statusAt: Stamp | null;
+  validityHours: number;
+}
+
+interface Step {
+  kind: string;
+  name: Span;
+  at: Stamp;
+}
+
+interface Topic {
+  name: Span;
+  resolved: boolean;
+  handleTimeSeconds: number | null;
+}
+
+/**
+ * The rows being written, as COPY text: bytes appended to a buffer that grows as needed, reused
+ * record after record. `source` is the line being read, which spans and stamps point into.
+ */
+class Output {
+  private buf = Buffer.allocUnsafe(1 << 16);
+  private n = 0;
+  source: Uint8Array = this.buf;
+
+  private reserve(bytes: number): void {
+    if (this.n + bytes <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.n + bytes));
+    this.buf.copy(bigger, 0, 0, this.n);
+    this.buf = bigger;
+  }
+
+  byte(c: number): void {
+    this.reserve(1);
+    this.buf[this.n++] = c;
+  }
+
+  tab(): void {
+    this.byte(TAB);
+  }
+
+  end(): void {
+    this.byte(LINE_BREAK);
+  }
+
+  /** An ASCII string. */
+  ascii(text: string): void {
+    this.reserve(text.length);
+    for (let i = 0; i < text.length; i++) this.buf[this.n++] = text.charCodeAt(i);
+  }
+
+  /** The source's bytes s..e. */
+  bytes(s: number, e: number): void {
+    this.reserve(e - s);
+    if (e - s < 32) {
+      for (let i = s; i < e; i++) this.buf[this.n++] = this.source[i]!;
+    } else {
+      this.buf.set(this.source.subarray(s, e), this.n);
+      this.n += e - s;
+    }
+  }
+
+  /** A string token without escapes (or NULL). */
+  span(span: Span): void {
+    if (span === NONE) this.ascii('\\N');
+    else this.bytes(span.s, span.e);
+  }
+
+  /** A timestamp as toISOString writes it (or NULL). */
+  stamp(stamp: Stamp | null | undefined): void {
+    if (!stamp) return this.ascii('\\N');
+    const { ms, s, e, form } = stamp;
+    if (form === 'same') return this.bytes(s, e);
+    if (form === null) return this.ascii(new Date(ms).toISOString());
+    this.bytes(s, s + 19);
+    this.ascii('.000Z');
+  }
+
+  /** A value as copyText writes it: NULL, a boolean, a number or an ASCII string. */
+  value(value: string | number | boolean | null): void {
+    if (value === null) this.ascii('\\N');
+    else if (typeof value === 'number' && value >= 0 && value < 10 && Number.isInteger(value)) this.byte(0x30 + value);
+    else this.ascii(String(value));
+  }
+
+  /** A string token's JSON (the token itself, quotes included) as COPY text: its backslashes doubled. */
+  jsonString(span: Span): void {
+    this.byte(QUOTE);
+    if (!span.escaped) this.bytes(span.s, span.e);
+    else for (let i = span.s; i < span.e; i++) (this.source[i] === BACKSLASH && this.byte(BACKSLASH), this.byte(this.source[i]!));
+    this.byte(QUOTE);
+  }
+
+  /**
+   * A string token's value as COPY text (copyRows.ts): COPY reads \\ \n \r \t as JSON does, so only
+   * \" (a plain quote in COPY's text) and \b \f (the bytes themselves) change.
+   */
+  copyText(span: Span): void {
+    if (!span.escaped) return this.bytes(span.s, span.e);
+    for (let i = span.s; i < span.e; i++) {
+      const c = this.source[i]!;
+      if (c !== BACKSLASH) {
+        this.byte(c);
+        continue;
+      }
+      const next = this.source[++i]!;
+      if (next === QUOTE) this.byte(QUOTE);
+      else if (next === 0x62) this.byte(0x08);
+      else if (next === 0x66) this.byte(0x0c);
+      else (this.byte(BACKSLASH), this.byte(next));
+    }
+  }
+
+  /** The bytes written so far, copied out. */
+  take(): Buffer {
+    const lines = Buffer.allocUnsafe(this.n);
+    this.buf.copy(lines, 0, 0, this.n);
+    this.n = 0;
+    return lines;
+  }
+}
+
+interface ChannelSummary {
+  channel: Span;
+  /** In CHANNEL_COLUMNS order: inbound, outbound, delivered, rejected, undeliverable, expired, pending. */
+  counts: number[];
+  /** When each pending message expires (epoch ms). */
+  expiries: number[];
+}
+
+/**
+ * The scanner keeps the record it is reading in its fields, reset for every line (lines are
+ * scanned one at a time, synchronously).
+ */
+class InteractionScanner {
+  private b: Buffer = Buffer.alloc(0);
+  private p = 0;
+  private end = 0;
+  /** Bytes past ASCII were seen: the line must then be valid UTF-8. */
+  private high = false;
+  private readonly out = new Output();
+
+  private kind = false;
+  private id = NONE;
+  private type = '';
+  private startedAt: Stamp | null = null;
+  private endedAt: Stamp | null = null;
+  private automation: { id: Span; type: string; name: Span; automationVersionId: Span; versionId: Span } | null = null;
+  private sender = NONE;
+  private channel = NONE;
+  private endUserId = NONE;
+  private customerProfileId = NONE;
+  private escalation: { at: Stamp; agentId: Span } | null = null;
+  private messages: Message[] = [];
+  private logs: Array<{ at: Stamp; level: string; message: Span }> = [];
+  private steps: Step[] = [];
+  private analysis: {
+    outcome: string | null; sentiment: string | null; sentimentScore: number | null; summary: Span; topics: Topic[]; issues: Span[];
+  } | null = null;
+  private csat: { score: number; at: Stamp } | null = null;
+
+  private reset(line: Buffer, start: number, end: number): void {
+    this.b = line;
+    this.p = start;
+    this.end = end;
+    this.high = false;
+    this.kind = false;
+    this.id = this.sender = this.channel = this.endUserId = this.customerProfileId = NONE;
+    this.type = '';
+    this.startedAt = this.endedAt = null;
+    this.automation = this.escalation = this.analysis = this.csat = null;
+    this.messages = [];
+    this.logs = [];
+    this.steps = [];
+  }
+
+  scan(line: Buffer, start: number, end: number): ScannedInteraction | null {
+    this.reset(line, start, end);
+    this.readInteraction();
+    this.whitespace();
+    if (this.p !== this.end) throw GIVE_UP;
+    const startedAt = this.startedAt;
+    if (!this.kind || this.id === NONE || this.type === '' || !startedAt || this.channel === NONE || this.endUserId === NONE) throw GIVE_UP;
+    if (this.endedAt !== null && this.endedAt.ms < startedAt.ms) throw GIVE_UP;
+    if (this.high && !isUtf8(line.subarray(start, end))) throw GIVE_UP;
+    if (repeats(this.b, this.messages.map((m) => m.id))) throw GIVE_UP;
+    if (this.analysis && repeats(this.b, this.analysis.topics.map((t) => t.name))) throw GIVE_UP;
+
+    const a = this.automation;
+    return {
+      id: this.decoded(this.id),
+      endUserId: this.decoded(this.endUserId),
+      automation: a && {
+        id: this.decoded(a.id),
+        type: a.type as AutomationType,
+        name: this.decoded(a.name),
+        automationVersionId: a.automationVersionId === NONE ? null : this.decoded(a.automationVersionId),
+        versionId: a.versionId === NONE ? null : this.decoded(a.versionId),
+      },
+      startedAt: new Date(startedAt.ms),
+      encoded: this.encode(startedAt),
+    };
+  }
+
+  private readInteraction(): void {
+    const fields = FIELDS.interaction;
+    for (let field = this.firstField(fields); field !== null; field = this.nextField(fields)) {
+      switch (field) {
+        case 'record':
+          // Other kinds are late records: the reference path takes them.
+          if (!sameBytes(this.b, this.string(false), RECORD_KIND.span, RECORD_KIND.bytes)) throw GIVE_UP;
+          this.kind = true;
+          break;
+        case 'id': this.id = this.idSpan(); break;
+        case 'type': this.type = this.enumValue(INTERACTION_TYPES); break;
+        case 'startedAt': this.startedAt = this.stamp(); break;
+        case 'endedAt': if (!this.isNull()) this.endedAt = this.stamp(); break;
+        case 'automation': if (!this.isNull()) this.readAutomation(); break;
+        case 'sender': if (!this.isNull()) this.sender = this.text(MAX_LENGTH.sender, false); break;
+        case 'channel': this.channel = this.channelCode(); break;
+        case 'endUserId': this.endUserId = this.idSpan(); break;
+        case 'customerProfileId': if (!this.isNull()) this.customerProfileId = this.idSpan(); break;
+        case 'escalation': if (!this.isNull()) this.readEscalation(); break;
+        case 'messages': for (let more = this.firstElement(); more; more = this.nextElement()) this.messages.push(this.message()); break;
+        case 'logs': for (let more = this.firstElement(); more; more = this.nextElement()) this.logs.push(this.log()); break;
+        case 'steps': for (let more = this.firstElement(); more; more = this.nextElement()) this.steps.push(this.step()); break;
+        case 'analysis': if (!this.isNull()) this.readAnalysis(); break;
+        case 'csat': if (!this.isNull()) this.readCsat(); break;
+      }
+    }
+  }
+
+  // Reading JSON.
+
+  private at(p: number): number {
+    return p < this.end ? this.b[p]! : -1;
+  }
+
+  private whitespace(): void {
+    for (;;) {
+      const c = this.at(this.p);
+      if (c !== 0x20 && c !== TAB && c !== LINE_BREAK && c !== 0x0d) return;
+      this.p++;
+    }
+  }
+
+  private expect(c: number): void {
+    this.whitespace();
+    if (this.at(this.p) !== c) throw GIVE_UP;
+    this.p++;
+  }
+
+  /** Reads `null` when it comes next. */
+  private isNull(): boolean {
+    this.whitespace();
+    const p = this.p;
+    if (this.at(p) !== 0x6e || this.at(p + 1) !== 0x75 || this.at(p + 2) !== 0x6c || this.at(p + 3) !== 0x6c) return false;
+    this.p += 4;
+    return true;
+  }
+
+  /**
+   * A string token, as `span`. Escapes are taken where `escapes` allows them, and only those whose
+   * JSON.stringify writes the same way back (\" \\ \b \f \n \r \t), so the token is that string's
+   * JSON as the reference path writes it.
+   */
+  private string(escapes: boolean): Span {
+    this.expect(QUOTE);
+    const b = this.b;
+    const end = this.end;
+    const s = this.p;
+    let p = s;
+    let escaped = false;
+    for (;;) {
+      if (p >= end) throw GIVE_UP;
+      const c = b[p]!;
+      if (c === QUOTE) break;
+      if (c === BACKSLASH) {
+        const next = this.at(p + 1);
+        if (!escapes || !(next === QUOTE || next === BACKSLASH || next === 0x62 || next === 0x66 || next === 0x6e || next === 0x72 || next === 0x74)) throw GIVE_UP;
+        escaped = true;
+        p += 2;
+        continue;
+      }
+      if (c < 0x20) throw GIVE_UP;
+      if (c >= 0x80) this.high = true;
+      p++;
+    }
+    this.p = p + 1;
+    return { s, e: p, escaped };
+  }
+
+  /** A non-empty string of at most `max` characters (bytes, here: a longer one is left to the reference path). */
+  private text(max: number, escapes: boolean): Span {
+    const span = this.string(escapes);
+    if (span.e === span.s || span.e - span.s > max) throw GIVE_UP;
+    return span;
+  }
+
+  /** A string of any length up to `max`, escapes allowed (message texts, summaries). */
+  private anyText(max: number): Span {
+    const span = this.string(true);
+    if (span.e - span.s > max) throw GIVE_UP;
+    return span;
+  }
+
+  private idSpan(): Span {
+    return this.text(MAX_LENGTH.id, false);
+  }
+
+  private channelCode(): Span {
+    const span = this.text(MAX_LENGTH.channel, false);
+    for (let i = span.s; i < span.e; i++) if (!isChannelByte(this.b[i]!)) throw GIVE_UP;
+    return span;
+  }
+
+  private enumValue<T extends string>(names: Names<T>): T {
+    const span = this.string(false);
+    const index = names.indexOf(this.b, span.s, span.e);
+    if (index < 0) throw GIVE_UP;
+    return names.list[index]!;
+  }
+
+  /** A timestamp (RFC 3339 with an offset, years 0001-9999). */
+  private stamp(): Stamp {
+    const { s, e } = this.string(false);
+    const ms = acceptedInstantAt(this.b, s, e);
+    if (ms === null) throw GIVE_UP;
+    return { ms, s, e, form: isoFormAt(this.b, s, e) };
+  }
+
+  /** A JSON number, as JSON.parse reads it. */
+  private number(): number {
+    this.whitespace();
+    const s = this.p;
+    let p = s;
+    if (this.at(p) === MINUS) p++;
+    if (this.at(p) === 0x30) p++;
+    else if (isDigit(this.at(p))) while (isDigit(this.at(p))) p++;
+    else throw GIVE_UP;
+    let integer = true;
+    if (this.at(p) === DOT) {
+      integer = false;
+      if (!isDigit(this.at(++p))) throw GIVE_UP;
+      while (isDigit(this.at(p))) p++;
+    }
+    if ((this.at(p) | 0x20) === 0x65) {
+      integer = false;
+      if (this.at(++p) === PLUS || this.at(p) === MINUS) p++;
+      if (!isDigit(this.at(p))) throw GIVE_UP;
+      while (isDigit(this.at(p))) p++;
+    }
+    this.p = p;
+    if (!integer || p - s > 15) return Number(this.b.toString('latin1', s, p));
+    const negative = this.b[s] === MINUS;
+    let value = 0;
+    for (let i = negative ? s + 1 : s; i < p; i++) value = value * 10 + this.b[i]! - 0x30;
+    return negative ? -value : value;
+  }
+
+  private numberIn(min: number, max: number): number {
+    const value = this.number();
+    if (!(value >= min && value <= max)) throw GIVE_UP;
+    return value;
+  }
+
+  private integerIn(min: number, max: number): number {
+    const value = this.numberIn(min, max);
+    if (!Number.isInteger(value)) throw GIVE_UP;
+    return value;
+  }
+
+  private boolean(): boolean {
+    this.whitespace();
+    const p = this.p;
+    if (this.at(p) === 0x74 && this.at(p + 1) === 0x72 && this.at(p + 2) === 0x75 && this.at(p + 3) === 0x65) {
+      this.p += 4;
+      return true;
+    }
+    if (this.at(p) === 0x66 && this.at(p + 1) === 0x61 && this.at(p + 2) === 0x6c && this.at(p + 3) === 0x73 && this.at(p + 4) === 0x65) {
+      this.p += 5;
+      return false;
+    }
+    throw GIVE_UP;
+  }
+
+  /** Opens an object of `fields`: the name of its first field (its value comes next), or null when it has none. */
+  private firstField<T extends string>(fields: Fields<T>): T | null {
+    this.expect(OPEN_OBJECT);
+    fields.seen = 0;
+    this.whitespace();
+    if (this.at(this.p) !== CLOSE_OBJECT) return this.fieldName(fields);
+    this.p++;
+    return null;
+  }
+
+  /** The name of the object's next field, or null at its end. */
+  private nextField<T extends string>(fields: Fields<T>): T | null {
+    this.whitespace();
+    const c = this.at(this.p++);
+    if (c === COMMA) return this.fieldName(fields);
+    if (c !== CLOSE_OBJECT) throw GIVE_UP;
+    return null;
+  }
+
+  /** A field's name and its colon; an unknown or repeated field is left to the reference path. */
+  private fieldName<T extends string>(fields: Fields<T>): T {
+    const key = this.string(false);
+    const index = fields.indexOf(this.b, key.s, key.e);
+    if (index < 0 || fields.seen & (1 << index)) throw GIVE_UP;
+    fields.seen |= 1 << index;
+    this.expect(COLON);
+    return fields.list[index]!;
+  }
+
+  /** Opens a list (null for none): whether an element comes next. */
+  private firstElement(): boolean {
+    if (this.isNull()) return false;
+    this.expect(OPEN_LIST);
+    this.whitespace();
+    if (this.at(this.p) !== CLOSE_LIST) return true;
+    this.p++;
+    return false;
+  }
+
+  /** Whether another element of the list comes next. */
+  private nextElement(): boolean {
+    this.whitespace();
+    const c = this.at(this.p++);
+    if (c === COMMA) return true;
+    if (c !== CLOSE_LIST) throw GIVE_UP;
+    return false;
+  }
+
+  private readAutomation(): void {
+    const a = { id: NONE, type: '', name: NONE, automationVersionId: NONE, versionId: NONE };
+    const fields = FIELDS.automation;
+    for (let field = this.firstField(fields); field !== null; field = this.nextField(fields)) {
+      switch (field) {
+        case 'id': a.id = this.idSpan(); break;
+        case 'type': a.type = this.enumValue(AUTOMATION_TYPES); break;
+        case 'name': a.name = this.text(MAX_LENGTH.name, false); break;
+        case 'automationVersionId': if (!this.isNull()) a.automationVersionId = this.idSpan(); break;
+        case 'versionId': if (!this.isNull()) a.versionId = this.idSpan(); break;
+      }
+    }
+    if (a.id === NONE || a.type === '' || a.name === NONE) throw GIVE_UP;
+    this.automation = a;
+  }
+
+  private readEscalation(): void {
+    let at: Stamp | null = null;
+    let agentId = NONE;
+    const fields = FIELDS.escalation;
+    for (let field = this.firstField(fields); field !== null; field = this.nextField(fields)) {
+      if (field === 'at') at = this.stamp();
+      else if (!this.isNull()) agentId = this.idSpan();
+    }
+    if (at === null) throw GIVE_UP;
+    this.escalation = { at, agentId };
+  }
+
+  private message(): Message {
+    let id = NONE;
+    let direction = '';
+    let author = '';
+    let channel = NONE;
+    let sentAt: Stamp | null = null;
+    let text = NONE;
+    let status: string | null = null;
+    let statusAt: Stamp | null = null;
+    let validityHours = 48;
+    const fields = FIELDS.message;
+    for (let field = this.firstField(fields); field !== null; field = this.nextField(fields)) {
+      switch (field) {
+        case 'id': id = this.idSpan(); break;
+        case 'direction': direction = this.enumValue(DIRECTIONS); break;
+        case 'author': author = this.enumValue(AUTHORS); break;
+        case 'channel': channel = this.channelCode(); break;
+        case 'sentAt': sentAt = this.stamp(); break;
+        case 'text': if (!this.isNull()) text = this.anyText(MAX_LENGTH.text); break;
+        case 'status': if (!this.isNull()) status = this.enumValue(STATUSES); break;
+        case 'statusAt': if (!this.isNull()) statusAt = this.stamp(); break;
+        case 'validityHours': if (!this.isNull()) validityHours = this.integerIn(1, 720); break;
+      }
+    }
+    if (id === NONE || direction === '' || author === '' || channel === NONE || sentAt === null) throw GIVE_UP;
+    const outbound = direction === MessageDirection.OUTBOUND;
+    // Inbound messages are the end user's, outbound ones never; a status is for outbound messages only.
+    if (outbound === (author === MessageAuthor.END_USER) || (!outbound && status !== null)) throw GIVE_UP;
+    return {
+      id, outbound, author, channel, sentAt, text,
+      status: outbound ? (status ?? MessageStatus.PENDING) : null, statusAt, validityHours,
+    };
+  }
+
+  private log(): { at: Stamp; level: string; message: Span } {
+    let at: Stamp | null = null;
+    let level = '';
+    let message = NONE;
+    const fields = FIELDS.log;
+    for (let field = this.firstField(fields); field !== null; field = this.nextField(fields)) {
+      switch (field) {
+        case 'at': at = this.stamp(); break;
+        case 'level': level = this.enumValue(LOG_LEVELS); break;
+        case 'message': message = this.text(MAX_LENGTH.text, true); break;
+      }
+    }
+    if (at === null || level === '' || message === NONE) throw GIVE_UP;
+    return { at, level, message };
+  }
+
+  private step(): Step {
+    let kind = '';
+    let name = NONE;
+    let at: Stamp | null = null;
+    const fields = FIELDS.step;
+    for (let field = this.firstField(fields); field !== null; field = this.nextField(fields)) {
+      switch (field) {
+        case 'kind': kind = this.enumValue(STEP_KINDS); break;
+        case 'name': if (!this.isNull()) name = this.text(MAX_LENGTH.name, false); break;
+        case 'at': at = this.stamp(); break;
+      }
+    }
+    if (kind === '' || at === null || (name === NONE && NAMED_STEPS.has(kind))) throw GIVE_UP;
+    return { kind, name, at };
+  }
+
+  private readAnalysis(): void {
+    let outcome: string | null = null;
+    let sentiment: string | null = null;
+    let sentimentScore: number | null = null;
+    let summary = NONE;
+    const topics: Topic[] = [];
+    const issues: Span[] = [];
+    const fields = FIELDS.analysis;
+    for (let field = this.firstField(fields); field !== null; field = this.nextField(fields)) {
+      switch (field) {
+        case 'outcome': if (!this.isNull()) outcome = this.enumValue(OUTCOMES); break;
+        case 'sentiment': if (!this.isNull()) sentiment = this.enumValue(SENTIMENTS); break;
+        case 'sentimentScore': if (!this.isNull()) sentimentScore = this.numberIn(-1, 1); break;
+        case 'summary': if (!this.isNull()) summary = this.anyText(MAX_LENGTH.text); break;
+        case 'topics': for (let more = this.firstElement(); more; more = this.nextElement()) topics.push(this.topic()); break;
+        case 'issues': for (let more = this.firstElement(); more; more = this.nextElement()) issues.push(this.text(MAX_LENGTH.name, false)); break;
+      }
+    }
+    this.analysis = { outcome, sentiment, sentimentScore, summary, topics, issues };
+  }
+
+  private topic(): Topic {
+    let name = NONE;
+    let resolved: boolean | null = null;
+    let handleTimeSeconds: number | null = null;
+    const fields = FIELDS.topic;
+    for (let field = this.firstField(fields); field !== null; field = this.nextField(fields)) {
+      switch (field) {
+        case 'name': name = this.text(MAX_LENGTH.name, false); break;
+        case 'resolved': resolved = this.boolean(); break;
+        case 'handleTimeSeconds': if (!this.isNull()) handleTimeSeconds = this.numberIn(0, 1e9); break;
+      }
+    }
+    if (name === NONE || resolved === null) throw GIVE_UP;
+    return { name, resolved, handleTimeSeconds };
+  }
+
+  private readCsat(): void {
+    let score: number | null = null;
+    let at: Stamp | null = null;
+    const fields = FIELDS.csat;
+    for (let field = this.firstField(fields); field !== null; field = this.nextField(fields)) {
+      if (field === 'score') score = this.integerIn(1, 5);
+      else at = this.stamp();
+    }
+    if (score === null || at === null) throw GIVE_UP;
+    this.csat = { score, at };
+  }
+
+  /** A span's string, for the IDs and names a batch needs. */
+  private decoded(span: Span): string {
+    return this.b.toString(this.high ? 'utf8' : 'latin1', span.s, span.e);
+  }
+
+  // Writing the rows: encodeInteraction's lines, in its order and its COPY text.
+
+  private encode(startedAt: Stamp): EncodedInteraction {
+    const out = this.out;
+    out.source = this.b;
+    const a = this.analysis;
+    const messages = this.messages;
+
+    let inbound = 0;
+    let first: Message | null = null;
+    const channels: ChannelSummary[] = [];
+    for (const m of messages) {
+      if (!m.outbound) inbound++;
+      if (!first || m.sentAt.ms < first.sentAt.ms || (m.sentAt.ms === first.sentAt.ms && this.decoded(m.id) < this.decoded(first.id))) first = m;
+      let summary: ChannelSummary | null = null;
+      for (const c of channels) if (sameBytes(this.b, c.channel, m.channel)) summary = c;
+      if (!summary) channels.push((summary = { channel: m.channel, counts: [0, 0, 0, 0, 0, 0, 0], expiries: [] }));
+      if (m.outbound) summary.counts[1]!++;
+      const count = countOf(m);
+      summary.counts[count]!++;
+      if (count === PENDING) summary.expiries.push(m.sentAt.ms + m.validityHours * 3_600_000);
+    }
+    const engaged = first !== null && inbound >= (first.outbound ? 1 : 2);
+    const topics = a ? a.topics : [];
+    let resolved = 0;
+    for (const t of topics) if (t.resolved) resolved++;
+    const outcome = !a ? null : a.outcome ?? (topics.length === 0 ? null : resolved === topics.length ? Outcome.SUCCESSFUL : resolved === 0 ? Outcome.UNSUCCESSFUL : Outcome.MIXED);
+    const escalation = this.escalation;
+    const ended = this.endedAt;
+    const automation = this.automation;
+
+    // The interaction (INTERACTION_COLUMNS).
+    out.span(this.id); out.tab();
+    out.value(this.type); out.tab();
+    out.stamp(startedAt); out.tab();
+    out.stamp(ended); out.tab();
+    out.span(automation ? automation.automationVersionId : NONE); out.tab();
+    out.span(automation ? automation.versionId : NONE); out.tab();
+    out.span(this.sender); out.tab();
+    out.span(this.channel); out.tab();
+    out.span(this.customerProfileId); out.tab();
+    out.stamp(escalation?.at); out.tab();
+    out.span(escalation ? escalation.agentId : NONE); out.tab();
+    out.value(this.csat ? this.csat.score : null); out.tab();
+    out.stamp(this.csat?.at); out.tab();
+    out.value(a !== null); out.tab();
+    out.value(a ? a.outcome : null); out.tab();
+    out.value(a ? a.sentiment : null); out.tab();
+    out.value(a ? a.sentimentScore : null); out.tab();
+    if (a && a.summary !== NONE) out.copyText(a.summary);
+    else out.value(null);
+    out.tab();
+    out.value(automation ? automation.type : null); out.tab();
+    out.value(outcome); out.tab();
+    out.value(escalation !== null); out.tab();
+    out.value(engaged); out.tab();
+    out.value(inbound); out.tab();
+    out.value(messages.length - inbound); out.tab();
+    out.value(ended === null ? null : (ended.ms - startedAt.ms) / 1000); out.tab();
+    out.value(escalation && ended !== null ? Math.max(0, (ended.ms - escalation.at.ms) / 1000) : null); out.tab();
+    out.value(topics.length); out.tab();
+    out.value(resolved); out.end();
+
+    // The transcript: the messages and logs as transcriptRows.ts stores them, as COPY text.
+    out.byte(OPEN_LIST);
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i]!;
+      out.ascii(i > 0 ? ',["' : '["');
+      out.span(m.id);
+      out.ascii(m.outbound ? '","OUTBOUND","' : '","INBOUND","');
+      out.ascii(m.author);
+      out.ascii('","');
+      out.span(m.channel);
+      out.ascii('","');
+      out.stamp(m.sentAt);
+      out.ascii('",');
+      if (m.text === NONE) out.ascii('null');
+      else out.jsonString(m.text);
+      out.byte(COMMA);
+      if (m.status === null) out.ascii('null');
+      else (out.byte(QUOTE), out.ascii(m.status), out.byte(QUOTE));
+      out.byte(COMMA);
+      if (m.statusAt === null) out.ascii('null');
+      else (out.byte(QUOTE), out.stamp(m.statusAt), out.byte(QUOTE));
+      out.byte(COMMA);
+      out.value(m.validityHours);
+      out.byte(CLOSE_LIST);
+    }
+    out.byte(CLOSE_LIST);
+    out.tab();
+    out.byte(OPEN_LIST);
+    for (let i = 0; i < this.logs.length; i++) {
+      const l = this.logs[i]!;
+      out.ascii(i > 0 ? ',["' : '["');
+      out.stamp(l.at);
+      out.ascii('","');
+      out.ascii(l.level);
+      out.ascii('",');
+      out.jsonString(l.message);
+      out.byte(CLOSE_LIST);
+    }
+    out.byte(CLOSE_LIST);
+    out.end();
+
+    for (const { channel, counts, expiries } of channels) {
+      out.span(channel); out.tab();
+      for (const count of counts) (out.value(count), out.tab());
+      expiries.sort((x, y) => x - y);
+      out.byte(OPEN_OBJECT);
+      for (let i = 0; i < expiries.length; i++) {
+        if (i > 0) out.byte(COMMA);
+        out.ascii(new Date(expiries[i]!).toISOString());
+      }
+      out.byte(CLOSE_OBJECT); out.tab();
+      out.value(expiries.length > 0 ? new Date(expiries[0]!).toISOString() : null); out.tab();
+      out.value(expiries.length > 0 ? new Date(expiries[expiries.length - 1]!).toISOString() : null); out.tab();
+      this.filters(startedAt); out.end();
+    }
+    const steps = this.steps;
+    if (steps.length > 0) {
+      out.byte(OPEN_OBJECT);
+      for (let i = 0; i < steps.length; i++) {
+        out.ascii(i > 0 ? ',"' : '"');
+        out.ascii(steps[i]!.kind);
+        out.byte(QUOTE);
+      }
+      out.byte(CLOSE_OBJECT); out.tab();
+      out.byte(OPEN_OBJECT);
+      for (let i = 0; i < steps.length; i++) {
+        if (i > 0) out.byte(COMMA);
+        const name = steps[i]!.name;
+        if (name === NONE) out.ascii('NULL');
+        else (out.byte(QUOTE), out.span(name), out.byte(QUOTE));
+      }
+      out.byte(CLOSE_OBJECT); out.tab();
+      out.byte(OPEN_OBJECT);
+      for (let i = 0; i < steps.length; i++) {
+        if (i > 0) out.byte(COMMA);
+        out.stamp(steps[i]!.at);
+      }
+      out.byte(CLOSE_OBJECT); out.tab();
+      const [firstDialog, lastDialog] = dialogEnds(steps);
+      out.value(firstDialog); out.tab();
+      out.value(lastDialog); out.tab();
+      this.filters(startedAt); out.end();
+    }
+    for (let seq = 0; seq < topics.length; seq++) {
+      const t = topics[seq]!;
+      out.span(t.name); out.tab();
+      out.value(t.resolved); out.tab();
+      out.value(t.handleTimeSeconds); out.tab();
+      out.value(seq); out.tab();
+      this.filters(startedAt); out.tab();
+      out.value(this.type); out.tab();
+      out.value(escalation !== null); out.tab();
+      out.value(outcome); out.tab();
+      out.value(a!.sentimentScore); out.tab();
+      out.value(this.csat ? this.csat.score : null); out.end();
+    }
+    // A repeated issue counts once (ingest.md).
+    const issues = a ? a.issues : [];
+    let seq = 0;
+    for (let i = 0; i < issues.length; i++) {
+      let repeated = false;
+      for (let j = 0; j < i && !repeated; j++) repeated = sameBytes(this.b, issues[j]!, issues[i]!);
+      if (repeated) continue;
+      out.span(issues[i]!); out.tab();
+      out.value(seq++); out.tab();
+      this.filters(startedAt); out.tab();
+      out.value(escalation !== null); out.tab();
+      out.value(outcome); out.end();
+    }
+    return { lines: out.take(), channels: channels.length, steps: steps.length > 0 ? 1 : 0, topics: topics.length };
+  }
+
+  /** The interaction's filter columns, which its summary rows repeat (encode.ts FILTER_COLUMNS). */
+  private filters(startedAt: Stamp): void {
+    const out = this.out;
+    const automation = this.automation;
+    out.stamp(startedAt); out.tab();
+    out.span(automation ? automation.automationVersionId : NONE); out.tab();
+    out.span(automation ? automation.versionId : NONE); out.tab();
+    out.span(this.sender);
+  }
+}
+
+/** The channel summary's counts, in CHANNEL_COLUMNS order: inbound, outbound, delivered, rejected, undeliverable, expired, pending. */
+const PENDING = 6;
+/** The count a message adds to besides `outbound` (derive.ts): by direction, then by final status. */
+function countOf(m: Message): number {
+  if (!m.outbound) return 0;
+  switch (m.status) {
+    case MessageStatus.DELIVERED:
+    case MessageStatus.SEEN:
+      return 2;
+    case MessageStatus.REJECTED:
+      return 3;
+    case MessageStatus.UNDELIVERABLE:
+      return 4;
+    case MessageStatus.EXPIRED:
+      return 5;
+    default:
+      return PENDING;
+  }
+}
+
+/** Whether span `x` of `b` holds the same bytes as span `y` of `other` (of `b` when not given). */
+function sameBytes(b: Uint8Array, x: Span, y: Span, other: Uint8Array = b): boolean {
+  if (x.e - x.s !== y.e - y.s) return false;
+  for (let i = 0; i < x.e - x.s; i++) if (b[x.s + i] !== other[y.s + i]) return false;
+  return true;
+}
+
+/** Whether two of the spans spell the same string (their tokens hold no escapes, so equal strings are equal bytes). */
+function repeats(b: Uint8Array, spans: Span[]): boolean {
+  if (spans.length > 16) {
+    const seen = new Set(spans.map((s) => Buffer.from(b.buffer, b.byteOffset + s.s, s.e - s.s).toString('latin1')));
+    return seen.size < spans.length;
+  }
+  for (let i = 1; i < spans.length; i++) for (let j = 0; j < i; j++) if (sameBytes(b, spans[i]!, spans[j]!)) return true;
+  return false;
+}
+
+/** The positions (from 1) of the earliest and latest dialog step, ties by record order (derive.ts). */
+function dialogEnds(steps: Step[]): [number | null, number | null] {
+  let first = -1;
+  let last = -1;
+  steps.forEach((step, i) => {
+    if (step.kind !== StepKind.DIALOG) return;
+    if (first < 0 || step.at.ms < steps[first]!.at.ms) first = i;
+    if (last < 0 || step.at.ms >= steps[last]!.at.ms) last = i;
+  });
+  return [first < 0 ? null : first + 1, last < 0 ? null : last + 1];
+}
+
+const scanner = new InteractionScanner();
+
+/** The interaction record of line[start..end) with its rows, or null when the line is left to the reference path. */
+export function scanInteraction(line: Buffer, start: number, end: number): ScannedInteraction | null {
+  try {
+    return scanner.scan(line, start, end);
+  } catch (error) {
+    if (error === GIVE_UP) return null;
+    throw error;
+  }
+}
