@@ -118,6 +118,9 @@ interface Span {
 // Not frozen: a frozen object has a map of its own, and code that met both deoptimized.
 const NONE: Span = { s: -1, e: -1, escaped: false };
 
+/** How many automations the scanner remembers (InteractionScanner.automationRef). */
+const RECENT_AUTOMATIONS = 16;
+
 const RECORD_KIND = { bytes: Buffer.from('interaction'), span: { s: 0, e: 'interaction'.length, escaped: false } };
 
 /** A timestamp token: its instant, where its text is, and how toISOString's text is made from it (isoFormAt). */
@@ -325,20 +328,44 @@ class InteractionScanner {
     if (repeats(this.b, this.messages.map((m) => m.id))) throw GIVE_UP;
     if (this.analysis && repeats(this.b, this.analysis.topics.map((t) => t.name))) throw GIVE_UP;
 
-    const a = this.automation;
     return {
       id: this.decoded(this.id),
       endUserId: this.decoded(this.endUserId),
-      automation: a && {
-        id: this.decoded(a.id),
-        type: a.type as AutomationType,
-        name: this.decoded(a.name),
-        automationVersionId: a.automationVersionId === NONE ? null : this.decoded(a.automationVersionId),
-        versionId: a.versionId === NONE ? null : this.decoded(a.versionId),
-      },
+      automation: this.automation && this.automationRef(this.automation),
       startedAt: new Date(startedAt.ms),
       encoded: this.encode(startedAt),
     };
+  }
+
+  /** Automations seen lately, most recent first: their fields' bytes (id, name, version, label) and type. */
+  private readonly recentAutomations: Array<{ fields: Array<Uint8Array | null>; ref: AutomationRef }> = [];
+
+  /**
+   * The automation as a batch needs it. Records of an import name a few automations over and
+   * over, and each batch keeps its records' references until written: a recent one with the same
+   * bytes is handed out again rather than five more strings per record for the collector to copy.
+   */
+  private automationRef(a: NonNullable<InteractionScanner['automation']>): AutomationRef {
+    const spans = [a.id, a.name, a.automationVersionId, a.versionId];
+    next: for (const recent of this.recentAutomations) {
+      if (recent.ref.type !== a.type) continue;
+      for (let i = 0; i < spans.length; i++) {
+        const bytes = recent.fields[i]!;
+        const span = spans[i]!;
+        if (bytes === null ? span !== NONE : span === NONE || !sameBytes(this.b, span, { s: 0, e: bytes.length, escaped: false }, bytes)) continue next;
+      }
+      return recent.ref;
+    }
+    const ref: AutomationRef = {
+      id: this.decoded(a.id),
+      type: a.type as AutomationType,
+      name: this.decoded(a.name),
+      automationVersionId: a.automationVersionId === NONE ? null : this.decoded(a.automationVersionId),
+      versionId: a.versionId === NONE ? null : this.decoded(a.versionId),
+    };
+    this.recentAutomations.unshift({ fields: spans.map((span) => (span === NONE ? null : Uint8Array.prototype.slice.call(this.b, span.s, span.e))), ref });
+    if (this.recentAutomations.length > RECENT_AUTOMATIONS) this.recentAutomations.pop();
+    return ref;
   }
 
   private readInteraction(): void {
