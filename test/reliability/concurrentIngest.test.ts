@@ -18,6 +18,7 @@
  */
 import { createAccount } from '../../src/accounts/accountStore';
 import { ingestBatch } from '../../src/ingest/ingest';
+import { upsertEndUsers } from '../../src/ingest/write';
 import { startServer, type RunningServer } from '../../src/server/app';
 import { readLimits } from '../../src/server/limits/settings';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
@@ -532,5 +533,36 @@ describe('two batches naming a new automation at once', () => {
     );
     // The held batch's rename check ran before it was held (no change then), so the other batch's name is the last written.
     expect(rows).toEqual([{ name: 'Renamed bot', versionId: '1', interactions: 3 }]);
+  });
+});
+
+/**
+ * End users are numbered by a plain insert of the ones a batch did not find. When another batch
+ * inserts one of them meanwhile, that insert fails on the unique key; the numbering must then skip
+ * the existing row and use its number, never fail the batch or number the user twice.
+ */
+describe('two batches numbering the same new end user at once', () => {
+  const ACC = 'new-end-user';
+
+  it('the later one uses the number the earlier one gave', async () => {
+    await createAccount(db.prisma, ACC, ACC);
+    const holder = await db.pool.connect();
+    let numbering: Promise<Map<string, number>> | undefined;
+    let shared: number;
+    try {
+      await holder.query('BEGIN');
+      shared = (await holder.query(`INSERT INTO "EndUser" ("accountId", "externalId") VALUES ($1, 'u-shared') RETURNING id`, [ACC])).rows[0].id;
+      // Does not see the uncommitted u-shared, inserts it too, and waits for the holder on the unique key.
+      numbering = upsertEndUsers(db.pool, ACC, ['u-own', 'u-shared']);
+      numbering.catch(() => undefined);
+      await lockWaiters(1);
+    } finally {
+      await holder.query('COMMIT');
+      holder.release();
+    }
+    const ids = await numbering;
+    expect(ids.get('u-shared')).toBe(shared);
+    const { rows } = await db.pool.query(`SELECT "externalId", id FROM "EndUser" WHERE "accountId" = $1 ORDER BY "externalId"`, [ACC]);
+    expect(rows).toEqual([{ externalId: 'u-own', id: ids.get('u-own') }, { externalId: 'u-shared', id: shared }]);
   });
 });
