@@ -12,7 +12,8 @@ export const BULK_BATCH_RECORDS = 4000;
 export interface BatchPipeline {
   /**
    * Starts writing a checked batch (the caller checked it while earlier ones were written): beside
-   * the batch before it when the two are independent (see overlaps), after it otherwise.
+   * the batch before it when the two are independent (see overlaps), without its late records for
+   * that batch (written with the next one) when that makes them so, after it otherwise.
    */
   push(batch: ValidatedBatch): Promise<void>;
   /** Waits for every batch; rejects if any write failed. */
@@ -59,41 +60,91 @@ function overlaps(later: Footprint, earlier: Footprint): boolean {
 }
 
 /**
+ * A batch that overlaps the one being written before it (overlaps) split so that most of it need
+ * not wait: `now`, which no longer overlaps it, and `later`, its late records that name that
+ * batch's interactions, to be written after it. Null when a split does not help: the batch
+ * re-sends one of those interactions, or names an automation or version otherwise.
+ *
+ * Written after `now`, those late records still come in record order where it matters: every
+ * record of the batch naming one of those interactions is in `later`, in its order, and nothing
+ * else a batch writes depends on it (overlaps). Late records arrive a little after their
+ * interactions, so most batches of an import had a few for the batch before them, and every such
+ * batch waited for the whole transaction before it.
+ */
+function splitOffLateRecords(batch: ValidatedBatch, earlier: Footprint): { now: ValidatedBatch; later: ValidatedBatch['valid']; footprint: Footprint } | null {
+  const now: ValidatedBatch['valid'] = [];
+  const later: ValidatedBatch['valid'] = [];
+  for (const entry of batch.valid) {
+    const { record } = entry;
+    if (record.record === 'interaction') {
+      if (earlier.interactions.has(record.id)) return null;
+      now.push(entry);
+    } else {
+      (earlier.interactions.has(record.interactionId) ? later : now).push(entry);
+    }
+  }
+  const split = { now: { valid: now, rejected: batch.rejected }, later };
+  const footprint = footprintOf(split.now);
+  return overlaps(footprint, earlier) ? null : { ...split, footprint };
+}
+
+/**
  * Writes batches in two transactions at once while the caller reads and validates the next one:
  * Node's work on one batch (building rows, encoding COPY) overlaps PostgreSQL's on the other, and
  * the database no longer waits on Node between a transaction's statements. A batch that depends
- * on the one before it (overlaps) waits for it, so the stored result is the one of writing them
- * in order; `onWritten` sees each batch's result in order. Bulk loads (import, seed) use it.
+ * on the one before it (overlaps) has its late records for it moved to the next batch
+ * (splitOffLateRecords), or waits for it, so the stored result is the one of writing them in order.
+ * `onWritten` sees each written batch's result, and the batch, in the order they were written.
+ * Bulk loads (import, seed) use it.
  */
 export function batchPipeline(
   pool: pg.Pool,
   accountId: string,
-  onWritten: (result: IngestResult) => void | Promise<void>,
+  onWritten: (result: IngestResult, batch: ValidatedBatch) => void | Promise<void>,
 ): BatchPipeline {
-  // Settles when every batch pushed so far is stored and reported; and the same up to the one before.
+  // Settles when every batch started so far is stored and reported; and the same up to the one before.
   let written: Promise<void> = Promise.resolve();
   let writtenBefore: Promise<void> = Promise.resolve();
   let previous: Footprint | null = null;
   // The transactions of the last two batches.
   let storing: Array<Promise<unknown>> = [];
+  // Late records moved out of a batch (splitOffLateRecords): the next batch starts with them.
+  let carried: ValidatedBatch['valid'] = [];
+
+  async function start(validated: ValidatedBatch): Promise<void> {
+    let batch: ValidatedBatch = carried.length > 0 ? { valid: [...carried, ...validated.valid], rejected: validated.rejected } : validated;
+    carried = [];
+    // At most two transactions: the batch before the previous one is done (throws if any failed).
+    // Only `previous` may still be in flight, so that is the one batch this one can depend on.
+    await writtenBefore;
+    let footprint = footprintOf(batch);
+    if (previous && overlaps(footprint, previous)) {
+      const split = splitOffLateRecords(batch, previous);
+      if (split) ({ now: batch, later: carried, footprint } = split);
+      else await written;
+    }
+    if (batch.valid.length === 0 && batch.rejected.length === 0) return;
+    const stored = storeBatch(pool, accountId, batch);
+    // Handled here so that a failure while the caller reads on is not an unhandled rejection;
+    // the next push or drain still throws it.
+    stored.catch(() => undefined);
+    storing = [...storing.slice(-1), stored];
+    writtenBefore = written;
+    written = Promise.all([written, stored]).then(([, result]) => onWritten(result, batch));
+    written.catch(() => undefined);
+    previous = footprint;
+  }
+
   return {
-    async push(validated) {
-      const footprint = footprintOf(validated);
-      // At most two transactions: the batch before the previous one is done (throws if any failed).
-      await writtenBefore;
-      if (previous && overlaps(footprint, previous)) await written;
-      const stored = storeBatch(pool, accountId, validated);
-      // Handled here so that a failure while the caller reads on is not an unhandled rejection;
-      // the next push or drain still throws it.
-      stored.catch(() => undefined);
-      storing = [...storing.slice(-1), stored];
-      writtenBefore = written;
-      written = Promise.all([written, stored]).then(([, result]) => onWritten(result));
-      written.catch(() => undefined);
-      previous = footprint;
-    },
+    push: start,
     async drain() {
       // Both transactions end (committed or rolled back) before a failure is reported.
+      await Promise.allSettled(storing);
+      await written;
+      if (carried.length === 0) return;
+      // Late records still carried are written last: nothing is in flight any more.
+      previous = null;
+      await start({ valid: [], rejected: [] });
       await Promise.allSettled(storing);
       await written;
     },

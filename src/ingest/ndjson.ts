@@ -90,28 +90,24 @@ export async function importNdjson(pool: pg.Pool, accountId: string, file: strin
   // would otherwise be parsed in one go while the batches being written wait for their replies.
   const input = fs.createReadStream(file, { highWaterMark: 1 << 16 });
   const progress: ImportProgress = { lines: 0, stored: 0, rejected: 0, bytesRead: 0, totalBytes };
-  // The text of every line that is or may yet be rejected (a late record can find no interaction),
-  // for FILE.rejected.ndjson; interaction records are stored once they pass their checks.
-  let texts = new Map<number, string>();
-  const textsInFlight: Array<Map<number, string>> = [];
+  // The text of every line read and not yet written that is or may yet be rejected (a late record
+  // can find no interaction), for FILE.rejected.ndjson; interaction records are stored once they
+  // pass their checks.
+  const texts = new Map<number, string>();
 
-  const pipeline = batchPipeline(pool, accountId, async (result: IngestResult) => {
-    const batchTexts = textsInFlight.shift()!;
+  const pipeline = batchPipeline(pool, accountId, async (result: IngestResult, written: ValidatedBatch) => {
     progress.stored += result.stored;
     progress.rejected += result.rejected.length;
     for (const rejection of result.rejected) {
       rejectedOut ??= fs.createWriteStream(rejectedPath);
-      const line = JSON.stringify({ line: rejection.index, path: rejection.path, reason: rejection.reason, record: batchTexts.get(rejection.index) });
+      const line = JSON.stringify({ line: rejection.index, path: rejection.path, reason: rejection.reason, record: texts.get(rejection.index) });
       if (!rejectedOut.write(line + '\n')) await new Promise<void>((resolve) => rejectedOut!.once('drain', () => resolve()));
     }
+    for (const { index } of written.valid) texts.delete(index);
+    for (const { index } of written.rejected) texts.delete(index);
     progress.bytesRead = input.bytesRead;
     options.onProgress?.({ ...progress });
   });
-  const push = (batch: ValidatedBatch) => {
-    textsInFlight.push(texts);
-    texts = new Map();
-    return pipeline.push(batch);
-  };
 
   let batch: ValidatedBatch = { valid: [], rejected: [] };
   let batchLines = 0;
@@ -149,11 +145,11 @@ export async function importNdjson(pool: pg.Pool, accountId: string, file: strin
           batch = { valid: [], rejected: [] };
           batchLines = 0;
           batchBytes = 0;
-          await push(full);
+          await pipeline.push(full);
         }
       }
     }
-    if (batchLines > 0 && !options.signal?.aborted) await push(batch);
+    if (batchLines > 0 && !options.signal?.aborted) await pipeline.push(batch);
     await pipeline.drain();
     await statisticsSettled(pool);
   } finally {

@@ -5,16 +5,22 @@
  */
 import { createAccount } from '../../src/accounts/accountStore';
 import { batchPipeline } from '../../src/ingest/batchPipeline';
-import { validateBatch, type IngestResult, type PositionedRecord } from '../../src/ingest/ingest';
+import { ingestBatch, validateBatch, type IngestResult, type PositionedRecord } from '../../src/ingest/ingest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { inbound, interaction, outbound, T, type Json } from './helpers';
 
 let db: TestDatabase;
 beforeAll(async () => {
   db = await createTestDatabase();
-  for (const id of ['late', 'names', 'versions', 'apart']) await createAccount(db.prisma, id, id);
+  for (const id of ['late', 'names', 'versions', 'apart', 'beside']) await createAccount(db.prisma, id, id);
 });
 afterAll(async () => db?.drop());
+
+/** Pushes each list of records as one batch (positions numbered across batches), without waiting for them. */
+async function pushAll(pipeline: ReturnType<typeof batchPipeline>, batches: Json[][]): Promise<void> {
+  let index = 0;
+  for (const records of batches) await pipeline.push(await validateBatch(records.map((value) => ({ index: index++, value }))));
+}
 
 /** Pushes each list of records as one batch (positions numbered across batches) and drains; returns each batch's result in order. */
 async function load(accountId: string, batches: Json[][]): Promise<IngestResult[]> {
@@ -82,3 +88,41 @@ it('independent batches are all stored, reported in order, with their users and 
   // a1-0 sent again without messages: 1,800 interactions of 1,800 users; 1,799 with an inbound message.
   expect(rows).toEqual([{ interactions: 1800, users: 1800, rolled: 1800, inbound: 1799 }]);
 });
+
+it('late records for the batch being written go after it, and the rest of their batch goes beside it', async () => {
+  expect(await ingestBatch(db.pool, 'beside', [{ index: 0, value: interaction('s-0') }])).toEqual({ stored: 1, rejected: [] });
+  // Holds the first batch where it locks s-0, which it sends again.
+  const holder = await db.pool.connect();
+  const results: Array<[number, number]> = [];
+  const pipeline = batchPipeline(db.pool, 'beside', (result, written) => {
+    results.push([result.stored, written.valid.length]);
+  });
+  let storedBeside: unknown;
+  try {
+    await holder.query('BEGIN');
+    await holder.query(`SELECT 1 FROM "Interaction" WHERE "accountId" = 'beside' AND "externalId" = 's-0' FOR UPDATE`);
+    await pushAll(pipeline, [
+      [interaction('s-0', { endUserId: 'u-again' }), interaction('s-1')],
+      // The CSAT answer names s-1, of the batch before; s-2 names nothing of it.
+      [{ record: 'csat', interactionId: 's-1', score: 4, at: T(60) }, interaction('s-2')],
+    ]);
+    storedBeside = await waitFor(async () => (await db.pool.query(`SELECT 1 FROM "Interaction" WHERE "accountId" = 'beside' AND "externalId" = 's-2'`)).rowCount === 1);
+  } finally {
+    await holder.query('COMMIT');
+    holder.release();
+  }
+  await pipeline.drain();
+  expect(storedBeside).toBe(true);
+  // In the order written: the first batch, s-2 (beside it), then the CSAT answer (after it).
+  expect(results).toEqual([[2, 2], [1, 1], [1, 1]]);
+  const { rows } = await db.pool.query(`SELECT "externalId", "csatScore" FROM "Interaction" WHERE "accountId" = 'beside' ORDER BY 1`);
+  expect(rows).toEqual([{ externalId: 's-0', csatScore: null }, { externalId: 's-1', csatScore: 4 }, { externalId: 's-2', csatScore: null }]);
+});
+
+/** Whether `condition` came true within 10 s (checked every 20 ms). */
+async function waitFor(condition: () => Promise<boolean>): Promise<boolean> {
+  for (const started = Date.now(); Date.now() - started < 10_000; await new Promise((resolve) => setTimeout(resolve, 20))) {
+    if (await condition()) return true;
+  }
+  return false;
+}
