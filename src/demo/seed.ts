@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { batchPipeline, BULK_BATCH_RECORDS } from '../ingest/batchPipeline';
 import { addChecked, RECORDS_PER_TURN, type IngestResult, type ValidatedBatch } from '../ingest/ingest';
 import { statisticsSettled } from '../ingest/tableStatistics';
-import { refreshUserBitmaps } from '../rollups/userBitmaps';
+import { refreshAllUserBitmaps } from '../rollups/userBitmaps';
 import { demoRecords, type DemoOptions } from './generator';
 
 /** Writes the demo dataset through the ingest module, in batches, then builds its days' user bitmaps; returns the totals. */
@@ -35,6 +35,6 @@ export async function seedDemoData(
   if (size > 0) await pipeline.push(batch);
   await pipeline.drain();
   await statisticsSettled(pool);
-  await refreshUserBitmaps(pool, accountId);
+  await refreshAllUserBitmaps(pool, accountId);
   return total;
 }

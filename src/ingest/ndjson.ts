@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { setImmediate } from 'node:timers/promises';
 import type pg from 'pg';
 import { FieldError } from './fieldReader';
-import { refreshUserBitmaps } from '../rollups/userBitmaps';
+import { refreshAllUserBitmaps } from '../rollups/userBitmaps';
 import { batchPipeline, BULK_BATCH_RECORDS } from './batchPipeline';
 import { statisticsSettled } from './tableStatistics';
 import { addChecked, addScanned, RECORDS_PER_TURN, type IngestResult, type ValidatedBatch } from './ingest';
@@ -159,7 +159,7 @@ export async function importNdjson(pool: pg.Pool, accountId: string, file: strin
     if (out) await new Promise((resolve) => out.end(resolve));
   }
   // Built once here rather than by the first dashboard query after a large import.
-  await refreshUserBitmaps(pool, accountId);
+  await refreshAllUserBitmaps(pool, accountId);
   const interrupted = options.signal?.aborted ?? false;
   if (!interrupted) progress.bytesRead = totalBytes;
   return { ...progress, rejectedFile: progress.rejected > 0 ? rejectedPath : null, interrupted };

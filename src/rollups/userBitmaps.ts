@@ -141,10 +141,14 @@ const BUILD_WEEKS = `
             JOIN "DailyUserBitmap" d ON d."accountId" = $1 AND d.day >= w.week AND d.day < w.week + 7) b
    GROUP BY b.segment, b.week, b.chunk`;
 
-/** Rebuilds the weeks of the given days, serialised per account (see the top of this file). */
+/**
+ * Rebuilds the weeks of the given days, each serialised with other rebuilds of the same week (see
+ * the top of this file): locked in week order, so two refreshes never wait on each other in a cycle,
+ * and refreshes of different weeks not at all.
+ */
 async function rebuildWeeks(client: pg.PoolClient, accountId: string, days: string[]): Promise<number> {
   const weeks = [...new Set(days.map((day) => monday(day)))].sort();
-  await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`touchpoint.user-weeks.${accountId}`]);
+  for (const week of weeks) await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`touchpoint.user-week.${accountId}.${week}`]);
   await client.query('DELETE FROM "WeeklyUserBitmap" WHERE "accountId" = $1 AND week = ANY($2::date[])', [accountId, weeks]);
   return buildEach(client, BUILD_WEEKS, accountId, weeks);
 }
@@ -188,6 +192,24 @@ export interface Refreshed {
 /** Refreshes stale days of an account in their own transaction (readers, import and seed). */
 export function refreshUserBitmaps(pool: pg.Pool, accountId: string, range?: { from: string; to: string }): Promise<Refreshed> {
   return inTransaction(pool, (client) => refreshStaleDays(client, accountId, range), { attempts: 3 });
+}
+
+/**
+ * Refreshes every stale day of an account (the end of an import or seed, which marked many), in two
+ * transactions at once: the days before and from the Monday nearest their middle, so the two share
+ * no week. A day's rebuild is one statement, and one statement keeps one of the two cores busy
+ * (30 days at 1 M interactions took 6.7 s of statements, one after the other).
+ */
+export async function refreshAllUserBitmaps(pool: pg.Pool, accountId: string): Promise<Refreshed> {
+  const { rows } = await pool.query<{ day: string }>(
+    `SELECT to_char(day, 'YYYY-MM-DD') AS day FROM "StaleUserDay" WHERE "accountId" = $1 ORDER BY day`,
+    [accountId],
+  );
+  if (rows.length === 0) return { days: 0, rows: 0, weekRows: 0 };
+  const middle = monday(rows[Math.floor(rows.length / 2)]!.day);
+  const ranges = [{ from: '-infinity', to: middle }, { from: middle, to: 'infinity' }];
+  const parts = await Promise.all(ranges.map((range) => refreshUserBitmaps(pool, accountId, range)));
+  return { days: parts[0]!.days + parts[1]!.days, rows: parts[0]!.rows + parts[1]!.rows, weekRows: parts[0]!.weekRows + parts[1]!.weekRows };
 }
 
 /** Rebuilds every day of an account (rollups rebuild): all its days are marked, then refreshed. */

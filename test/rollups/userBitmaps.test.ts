@@ -11,7 +11,7 @@ import { userTotals } from '../../src/metrics/audienceUsers.sql';
 import { checkFilter } from '../../src/metrics/filter';
 import { inTransaction } from '../../src/db/transaction';
 import { rebuildRollups } from '../../src/rollups/rollupWrites';
-import { cellRanges, CHUNK_BITS, refreshUserBitmaps } from '../../src/rollups/userBitmaps';
+import { cellRanges, CHUNK_BITS, refreshAllUserBitmaps, refreshUserBitmaps } from '../../src/rollups/userBitmaps';
 import { createMemo, type Context } from '../../src/server/context';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { countStatements } from '../helpers/statements';
@@ -273,6 +273,31 @@ describe('concurrent refreshes of days of one week', () => {
       await inTransaction(db.pool, (client) => rebuildRollups(client, account));
       expect(await weekRows()).toEqual(maintained);
     }
+  });
+});
+
+describe('refreshing every stale day at the end of a load', () => {
+  it('refreshes them in two parts that share no week, to the bitmaps a rebuild from the raw rows builds', async () => {
+    const account = (await createAccount(db.prisma, 'All stale days', 'all-stale')).id;
+    const r = new Random(99);
+    const start = Date.UTC(2026, 8, 2); // a Wednesday: the 22 days touch four weeks
+    await ingest(account, Array.from({ length: 120 }, (_, n) =>
+      interaction(`as-${n}`, `au${r.int(1, 40)}`, start + r.int(0, 22 * DAY - 1), r.chance(0.3), { sender: r.pick(SENDERS) })));
+    const days = (await db.pool.query(`SELECT count(*)::int AS n FROM "StaleUserDay" WHERE "accountId" = $1`, [account])).rows[0].n;
+    expect(days).toBeGreaterThan(15);
+    const bitmaps = async () => ({
+      daily: (await db.pool.query(`SELECT segment, day::text, chunk, users::text, repeat::text, engaged::text FROM "DailyUserBitmap"
+                                    WHERE "accountId" = $1 ORDER BY segment, day, chunk`, [account])).rows,
+      weekly: (await db.pool.query(`SELECT segment, week::text, chunk, users::text, repeat::text, engaged::text FROM "WeeklyUserBitmap"
+                                     WHERE "accountId" = $1 ORDER BY segment, week, chunk`, [account])).rows,
+    });
+    const refreshed = await refreshAllUserBitmaps(db.pool, account);
+    expect(refreshed.days).toBe(days);
+    expect((await db.pool.query(`SELECT count(*)::int AS n FROM "StaleUserDay" WHERE "accountId" = $1`, [account])).rows[0].n).toBe(0);
+    const maintained = await bitmaps();
+    expect(new Set(maintained.weekly.map((row) => row.week)).size).toBe(4);
+    await inTransaction(db.pool, (client) => rebuildRollups(client, account));
+    expect(await bitmaps()).toEqual(maintained);
   });
 });
 
