@@ -31,7 +31,7 @@ let records = 0;
 console.log(`file: ${records} records (${interactions} interactions, ${messages} messages), ${(fs.statSync(file).size / 1e6).toFixed(0)} MB`);
 
 const open = await openBenchDatabase('ingest', { fresh: true });
-const account = await createAccount(open.db.prisma, 'bench', 'bench');
+const account = await createAccount(open.db.prisma, 'bench');
 // The command connects to this process's embedded database (TOUCHPOINT_DATA_DIR is set) or to
 // DATABASE_URL. A probe preloaded into each of its Node processes (the launcher and the
 // heap-capped importer it starts) records that process's peak RSS.
@@ -85,7 +85,7 @@ function mutationCalls(seed, callers) {
 
 async function sendAll(name, streams) {
   const callers = streams.length;
-  const account = await createAccount(open.db.prisma, name, name);
+  const account = await createAccount(open.db.prisma, name);
   // Bodies are serialized before the clock starts: a partner's serialization runs on its own
   // machine, while this process is also the server.
   const bodies = streams.map((calls) =>

@@ -46,6 +46,8 @@ describe('with DATABASE_URL', () => {
     const account = JSON.parse(run.stdout);
     expect(Object.keys(account).sort()).toEqual(['apiKey', 'id', 'name']);
     expect(account.name).toBe('Acme');
+    // 12 characters (72 random bits): the ID leads every index entry of the account's data.
+    expect(account.id).toMatch(/^[A-Za-z0-9_-]{12}$/);
     expect(account.apiKey).toMatch(/^tp_[A-Za-z0-9_-]{43}$/);
 
     const { rows } = await pool.query('SELECT "accountId", hash, "revokedAt" FROM "ApiKey" WHERE hash = $1', [sha256(account.apiKey)]);
