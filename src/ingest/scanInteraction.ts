@@ -1,12 +1,10 @@
 import { isUtf8 } from 'node:buffer';
-import {
-  AutomationType, InteractionType, LogLevel, MessageAuthor, MessageDirection, MessageStatus, Outcome, Sentiment, StepKind,
-} from '../generated/prisma/enums';
+import { type AutomationType, MessageAuthor, MessageDirection, MessageStatus, Outcome, StepKind } from '../generated/prisma/enums';
 import type { EncodedInteraction } from './encode';
 import { MAX_LENGTH } from './fieldReader';
 import { acceptedInstantAt, isoFormAt } from './instant';
 import type { AutomationRef } from './records';
-import { FIELDS_OF, NAMED_STEPS } from './validate';
+import { ENUM_VALUES, FIELDS_OF, NAMED_STEPS } from './validate';
 
 /**
  * The import's fast path: an `interaction` line read straight from its UTF-8 bytes into the COPY
@@ -56,6 +54,12 @@ class Names<T extends string> {
   private readonly byLength: Uint8Array[][] = [];
   private readonly indexes: number[][] = [];
 
+  /**
+   * For a list of an object's fields: those the object being read has had so far (a field may come
+   * once). No kind of object holds another of its kind, so one mask per kind is enough.
+   */
+  seen = 0;
+
   constructor(readonly list: readonly T[]) {
     list.forEach((name, index) => {
       const bytes = Buffer.from(name, 'latin1');
@@ -77,36 +81,14 @@ class Names<T extends string> {
   }
 }
 
-/**
- * The fields of one kind of object, with those the object being read has had so far (a field may
- * come once). No kind of object holds another of its kind, so one mask per kind is enough.
- */
-class Fields<T extends string> extends Names<T> {
-  seen = 0;
-}
+/** Name lists by key, each found by its bytes. */
+type NamesOf<T> = { [K in keyof T]: T[K] extends ReadonlyArray<infer E extends string> ? Names<E> : never };
+const namesOf = <T extends Record<string, readonly string[]>>(lists: T) =>
+  Object.fromEntries(Object.entries(lists).map(([key, list]) => [key, new Names(list)])) as NamesOf<T>;
 
-const enumNames = <T extends Record<string, string>>(e: T) => new Names(Object.values(e) as Array<T[keyof T]>);
-const INTERACTION_TYPES = enumNames(InteractionType);
-const AUTOMATION_TYPES = enumNames(AutomationType);
-const DIRECTIONS = enumNames(MessageDirection);
-const AUTHORS = enumNames(MessageAuthor);
-const STATUSES = enumNames(MessageStatus);
-const LOG_LEVELS = enumNames(LogLevel);
-const STEP_KINDS = enumNames(StepKind);
-const OUTCOMES = enumNames(Outcome);
-const SENTIMENTS = enumNames(Sentiment);
-
-const FIELDS = {
-  interaction: new Fields(FIELDS_OF.interaction),
-  automation: new Fields(FIELDS_OF.automation),
-  escalation: new Fields(FIELDS_OF.escalation),
-  message: new Fields(FIELDS_OF.message),
-  log: new Fields(FIELDS_OF.log),
-  step: new Fields(FIELDS_OF.step),
-  analysis: new Fields(FIELDS_OF.analysis),
-  topic: new Fields(FIELDS_OF.topic),
-  csat: new Fields(FIELDS_OF.csat),
-};
+/** The enum values (validate.ts ENUM_VALUES) and the fields of each kind of object (FIELDS_OF). */
+const ENUMS = namesOf(ENUM_VALUES);
+const FIELDS = namesOf(FIELDS_OF);
 
 /** A string token's content: b[s..e), and whether it holds escapes. -1 for an absent (or null) string. */
 interface Span {
@@ -378,7 +360,7 @@ class InteractionScanner {
           this.kind = true;
           break;
         case 'id': this.id = this.idSpan(); break;
-        case 'type': this.type = this.enumValue(INTERACTION_TYPES); break;
+        case 'type': this.type = this.enumValue(ENUMS.interactionType); break;
         case 'startedAt': this.startedAt = this.stamp(); break;
         case 'endedAt': if (!this.isNull()) this.endedAt = this.stamp(); break;
         case 'automation': if (!this.isNull()) this.readAutomation(); break;
@@ -551,7 +533,7 @@ class InteractionScanner {
   }
 
   /** Opens an object of `fields`: the name of its first field (its value comes next), or null when it has none. */
-  private firstField<T extends string>(fields: Fields<T>): T | null {
+  private firstField<T extends string>(fields: Names<T>): T | null {
     this.expect(OPEN_OBJECT);
     fields.seen = 0;
     this.whitespace();
@@ -561,7 +543,7 @@ class InteractionScanner {
   }
 
   /** The name of the object's next field, or null at its end. */
-  private nextField<T extends string>(fields: Fields<T>): T | null {
+  private nextField<T extends string>(fields: Names<T>): T | null {
     this.whitespace();
     const c = this.at(this.p++);
     if (c === COMMA) return this.fieldName(fields);
@@ -570,7 +552,7 @@ class InteractionScanner {
   }
 
   /** A field's name and its colon; an unknown or repeated field is left to the reference path. */
-  private fieldName<T extends string>(fields: Fields<T>): T {
+  private fieldName<T extends string>(fields: Names<T>): T {
     const key = this.string(false);
     const index = fields.indexOf(this.b, key.s, key.e);
     if (index < 0 || fields.seen & (1 << index)) throw GIVE_UP;
@@ -604,7 +586,7 @@ class InteractionScanner {
     for (let field = this.firstField(fields); field !== null; field = this.nextField(fields)) {
       switch (field) {
         case 'id': a.id = this.idSpan(); break;
-        case 'type': a.type = this.enumValue(AUTOMATION_TYPES); break;
+        case 'type': a.type = this.enumValue(ENUMS.automationType); break;
         case 'name': a.name = this.text(MAX_LENGTH.name, false); break;
         case 'automationVersionId': if (!this.isNull()) a.automationVersionId = this.idSpan(); break;
         case 'versionId': if (!this.isNull()) a.versionId = this.idSpan(); break;
@@ -640,12 +622,12 @@ class InteractionScanner {
     for (let field = this.firstField(fields); field !== null; field = this.nextField(fields)) {
       switch (field) {
         case 'id': id = this.idSpan(); break;
-        case 'direction': direction = this.enumValue(DIRECTIONS); break;
-        case 'author': author = this.enumValue(AUTHORS); break;
+        case 'direction': direction = this.enumValue(ENUMS.direction); break;
+        case 'author': author = this.enumValue(ENUMS.author); break;
         case 'channel': channel = this.channelCode(); break;
         case 'sentAt': sentAt = this.stamp(); break;
         case 'text': if (!this.isNull()) text = this.anyText(MAX_LENGTH.text); break;
-        case 'status': if (!this.isNull()) status = this.enumValue(STATUSES); break;
+        case 'status': if (!this.isNull()) status = this.enumValue(ENUMS.status); break;
         case 'statusAt': if (!this.isNull()) statusAt = this.stamp(); break;
         case 'validityHours': if (!this.isNull()) validityHours = this.integerIn(1, 720); break;
       }
@@ -668,7 +650,7 @@ class InteractionScanner {
     for (let field = this.firstField(fields); field !== null; field = this.nextField(fields)) {
       switch (field) {
         case 'at': at = this.stamp(); break;
-        case 'level': level = this.enumValue(LOG_LEVELS); break;
+        case 'level': level = this.enumValue(ENUMS.logLevel); break;
         case 'message': message = this.text(MAX_LENGTH.text, true); break;
       }
     }
@@ -683,7 +665,7 @@ class InteractionScanner {
     const fields = FIELDS.step;
     for (let field = this.firstField(fields); field !== null; field = this.nextField(fields)) {
       switch (field) {
-        case 'kind': kind = this.enumValue(STEP_KINDS); break;
+        case 'kind': kind = this.enumValue(ENUMS.stepKind); break;
         case 'name': if (!this.isNull()) name = this.text(MAX_LENGTH.name, false); break;
         case 'at': at = this.stamp(); break;
       }
@@ -702,8 +684,8 @@ class InteractionScanner {
     const fields = FIELDS.analysis;
     for (let field = this.firstField(fields); field !== null; field = this.nextField(fields)) {
       switch (field) {
-        case 'outcome': if (!this.isNull()) outcome = this.enumValue(OUTCOMES); break;
-        case 'sentiment': if (!this.isNull()) sentiment = this.enumValue(SENTIMENTS); break;
+        case 'outcome': if (!this.isNull()) outcome = this.enumValue(ENUMS.outcome); break;
+        case 'sentiment': if (!this.isNull()) sentiment = this.enumValue(ENUMS.sentiment); break;
         case 'sentimentScore': if (!this.isNull()) sentimentScore = this.numberIn(-1, 1); break;
         case 'summary': if (!this.isNull()) summary = this.anyText(MAX_LENGTH.text); break;
         case 'topics': for (let more = this.firstElement(); more; more = this.nextElement()) topics.push(this.topic()); break;

@@ -20,15 +20,19 @@ import type {
 } from './records';
 
 const values = <T extends Record<string, string>>(e: T) => Object.freeze(Object.values(e)) as ReadonlyArray<T[keyof T]>;
-const DIRECTIONS = values(MessageDirection);
-const AUTHORS = values(MessageAuthor);
-const MESSAGE_STATUSES = values(MessageStatus);
-const STEP_KINDS = values(StepKind);
-const OUTCOMES = values(Outcome);
-const SENTIMENTS = values(Sentiment);
-const INTERACTION_TYPES = values(InteractionType);
-const AUTOMATION_TYPES = values(AutomationType);
-const LOG_LEVELS = values(LogLevel);
+
+/** The values each enum field takes (the import's fast path, scanInteraction.ts, reads them by these lists too). */
+export const ENUM_VALUES = {
+  direction: values(MessageDirection),
+  author: values(MessageAuthor),
+  status: values(MessageStatus),
+  stepKind: values(StepKind),
+  outcome: values(Outcome),
+  sentiment: values(Sentiment),
+  interactionType: values(InteractionType),
+  automationType: values(AutomationType),
+  logLevel: values(LogLevel),
+};
 const RECORD_KINDS = ['interaction', 'messageStatus', 'csat', 'analysis'] as const;
 const CHANNEL = { max: MAX_LENGTH.channel, pattern: CHANNEL_CODE, patternHint: 'must be a channel code of upper-case letters, digits and _' };
 /** Step kinds whose steps must have a name. */
@@ -57,15 +61,15 @@ export const FIELDS_OF = {
 
 function message(value: unknown, path: Path): MessageRecord {
   const r = FieldReader.of(value, path, FIELDS_OF.message);
-  const direction = r.enumValue('direction', DIRECTIONS);
-  const author = r.enumValue('author', AUTHORS);
+  const direction = r.enumValue('direction', ENUM_VALUES.direction);
+  const author = r.enumValue('author', ENUM_VALUES.author);
   if (direction === MessageDirection.INBOUND && author !== MessageAuthor.END_USER) {
     throw new FieldError(r.path('author'), `must be END_USER for an INBOUND message (inbound messages are written by the end user), got "${author}"`);
   }
   if (direction === MessageDirection.OUTBOUND && author === MessageAuthor.END_USER) {
     throw new FieldError(r.path('author'), 'must be BOT, AGENT or SYSTEM for an OUTBOUND message, got "END_USER"');
   }
-  const status = r.optionalEnum('status', MESSAGE_STATUSES);
+  const status = r.optionalEnum('status', ENUM_VALUES.status);
   if (status !== null && direction === MessageDirection.INBOUND) {
     throw new FieldError(r.path('status'), 'applies to outbound messages only');
   }
@@ -84,7 +88,7 @@ function message(value: unknown, path: Path): MessageRecord {
 
 function step(value: unknown, path: Path): StepRecord {
   const r = FieldReader.of(value, path, FIELDS_OF.step);
-  const kind = r.enumValue('kind', STEP_KINDS);
+  const kind = r.enumValue('kind', ENUM_VALUES.stepKind);
   return {
     kind,
     name: NAMED_STEPS.has(kind) ? r.string('name', { max: NAME_MAX }) : r.optionalString('name', { max: NAME_MAX }),
@@ -110,8 +114,8 @@ function analysisFields(r: FieldReader): AnalysisRecord {
     return element;
   });
   return {
-    outcome: r.optionalEnum('outcome', OUTCOMES),
-    sentiment: r.optionalEnum('sentiment', SENTIMENTS),
+    outcome: r.optionalEnum('outcome', ENUM_VALUES.outcome),
+    sentiment: r.optionalEnum('sentiment', ENUM_VALUES.sentiment),
     sentimentScore: r.optionalNumber('sentimentScore', -1, 1),
     summary: r.optionalString('summary', { max: TEXT_MAX, allowEmpty: true }),
     topics,
@@ -130,7 +134,7 @@ function interaction(r: FieldReader): InteractionRecord {
     const a = FieldReader.of(r.raw('automation'), 'automation', FIELDS_OF.automation);
     automation = {
       id: a.id('id'),
-      type: a.enumValue('type', AUTOMATION_TYPES),
+      type: a.enumValue('type', ENUM_VALUES.automationType),
       name: a.string('name', { max: NAME_MAX }),
       automationVersionId: a.optionalId('automationVersionId'),
       versionId: a.optionalId('versionId'),
@@ -151,7 +155,7 @@ function interaction(r: FieldReader): InteractionRecord {
   });
   const logs = r.list('logs', (element, path) => {
     const l = FieldReader.of(element, path, FIELDS_OF.log);
-    return { at: l.timestamp('at'), level: l.enumValue('level', LOG_LEVELS), message: l.string('message', { max: TEXT_MAX }) };
+    return { at: l.timestamp('at'), level: l.enumValue('level', ENUM_VALUES.logLevel), message: l.string('message', { max: TEXT_MAX }) };
   });
   let csat: InteractionRecord['csat'] = null;
   if (r.has('csat')) {
@@ -161,7 +165,7 @@ function interaction(r: FieldReader): InteractionRecord {
   return {
     record: 'interaction',
     id: r.id('id'),
-    type: r.enumValue('type', INTERACTION_TYPES),
+    type: r.enumValue('type', ENUM_VALUES.interactionType),
     startedAt,
     endedAt,
     automation,
@@ -203,7 +207,7 @@ export function validateRecord(value: unknown): IngestRecord {
         record: 'messageStatus',
         interactionId: r.id('interactionId'),
         messageId: r.id('messageId'),
-        status: r.enumValue('status', MESSAGE_STATUSES),
+        status: r.enumValue('status', ENUM_VALUES.status),
         at: r.timestamp('at'),
       };
     case 'csat':
