@@ -133,7 +133,7 @@ export async function storeBatch(pool: pg.Pool, accountId: string, { valid, reje
   const refs: References = { endUserIds, automationIds };
   const late = await inTransaction(pool, (client) => applyInOrder(client, accountId, valid, fresh, refs), { attempts: MAX_ATTEMPTS });
   rejected.push(...late);
-  void keepStatisticsFresh(pool, fresh.length);
+  void keepStatisticsFresh(pool, accountId, fresh.length);
   rejected.sort((a, b) => a.index - b.index);
   return { stored: valid.length - late.length, rejected };
 }

@@ -2,6 +2,7 @@
  * Ingest keeps the planner's statistics of its tables current during a bulk load: a table that was
  * never analyzed makes PostgreSQL find a batch's rows by scanning the whole account.
  */
+import pg from 'pg';
 import { createAccount } from '../../src/accounts/accountStore';
 import { keepStatisticsFresh } from '../../src/ingest/tableStatistics';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
@@ -34,13 +35,38 @@ test('small batches leave the statistics alone; a load as large as the table (an
   expect(await estimates()).toEqual({ Interaction: -1, InteractionTranscript: -1, EndUser: -1 });
 
   // 20,000 interactions written since the table was last analyzed (never): every ingest table is analyzed.
-  await keepStatisticsFresh(db.pool, 19_980);
+  await keepStatisticsFresh(db.pool, accountId, 19_980);
   expect(await estimates()).toEqual({ Interaction: 20, InteractionTranscript: 20, EndUser: 20 });
 
   // The next refresh waits for another 20,000 (the table is still below that size).
   await ingestOk(db.pool, accountId, batch(20));
-  await keepStatisticsFresh(db.pool, 19_000);
+  await keepStatisticsFresh(db.pool, accountId, 19_000);
   expect(await estimates()).toEqual({ Interaction: 20, InteractionTranscript: 20, EndUser: 20 });
-  await keepStatisticsFresh(db.pool, 980);
+  await keepStatisticsFresh(db.pool, accountId, 980);
   expect(await estimates()).toEqual({ Interaction: 40, InteractionTranscript: 40, EndUser: 40 });
+});
+
+/** The planner's estimate of an account's interactions. */
+async function plannedRows(account: string): Promise<number> {
+  const { rows } = await db.pool.query(`EXPLAIN (FORMAT JSON) SELECT 1 FROM "Interaction" WHERE "accountId" = '${account}'`);
+  return rows[0]['QUERY PLAN'][0].Plan['Plan Rows'];
+}
+
+test('a new account in a table analyzed without it gets its statistics once it has written 20,000 interactions, however large the table', async () => {
+  const large = (await createAccount(db.prisma, 'stats-large', 'Large')).id;
+  for (let from = 0; from < 3000; from += 500) await ingestOk(db.pool, large, Array.from({ length: 500 }, (_, i) => interaction(`l${from + i}`)));
+  await db.pool.query('ANALYZE "Interaction"');
+  const small = (await createAccount(db.prisma, 'stats-small', 'Small')).id;
+  await ingestOk(db.pool, small, batch(0));
+  expect(await plannedRows(small)).toBeLessThan(5);
+  // Another process (a pool of its own) imports for the small account. Scaled to the table's rows,
+  // as ingest once did, 20,000 written would be under nine times its 3,060 interactions.
+  const importer = new pg.Pool({ connectionString: db.url, max: 2 });
+  try {
+    await keepStatisticsFresh(importer, small, 20_000);
+  } finally {
+    await importer.end();
+  }
+  // Analyzed with the small account's 20 interactions in the sample.
+  expect(await plannedRows(small)).toBe(20);
 });
