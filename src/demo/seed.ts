@@ -2,7 +2,7 @@ import { setImmediate } from 'node:timers/promises';
 import type pg from 'pg';
 import { batchPipeline, BULK_BATCH_RECORDS } from '../ingest/batchPipeline';
 import { addChecked, RECORDS_PER_TURN, type IngestResult, type ValidatedBatch } from '../ingest/ingest';
-import { statisticsSettled } from '../ingest/tableStatistics';
+import { settleStatistics } from '../ingest/tableStatistics';
 import { refreshAllUserBitmaps } from '../rollups/userBitmaps';
 import { demoRecords, type DemoOptions } from './generator';
 
@@ -34,7 +34,7 @@ export async function seedDemoData(
   }
   if (size > 0) await pipeline.push(batch);
   await pipeline.drain();
-  await statisticsSettled(pool);
   await refreshAllUserBitmaps(pool, accountId);
+  await settleStatistics(pool);
   return total;
 }

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { FieldError } from './fieldReader';
 import { refreshAllUserBitmaps } from '../rollups/userBitmaps';
 import { batchPipeline, BULK_BATCH_RECORDS } from './batchPipeline';
-import { statisticsSettled } from './tableStatistics';
+import { settleStatistics } from './tableStatistics';
 import { addChecked, addScanned, RECORDS_PER_TURN, type IngestResult, type ValidatedBatch } from './ingest';
 import { scanInteraction } from './scanInteraction';
 
@@ -151,7 +151,6 @@ export async function importNdjson(pool: pg.Pool, accountId: string, file: strin
     }
     if (batchLines > 0 && !options.signal?.aborted) await pipeline.push(batch);
     await pipeline.drain();
-    await statisticsSettled(pool);
   } finally {
     await pipeline.drain().catch(() => undefined);
     input.destroy();
@@ -160,6 +159,7 @@ export async function importNdjson(pool: pg.Pool, accountId: string, file: strin
   }
   // Built once here rather than by the first dashboard query after a large import.
   await refreshAllUserBitmaps(pool, accountId);
+  await settleStatistics(pool);
   const interrupted = options.signal?.aborted ?? false;
   if (!interrupted) progress.bytesRead = totalBytes;
   return { ...progress, rejectedFile: progress.rejected > 0 ? rejectedPath : null, interrupted };

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { inTransaction } from '../db/transaction';
+import { ROLLUPS } from '../rollups/rollupTables';
 import { CHILD_TABLES } from './write';
 
 /**
@@ -9,12 +10,19 @@ import { CHILD_TABLES } from './write';
 const INGEST_TABLES = ['Interaction', ...CHILD_TABLES, 'EndUser'];
 
 /**
- * ANALYZE of the ingest tables' indexed columns only, the ones the planner's choice between those
- * indexes and a scan depends on (read from the catalog, so it follows the schema). The others
- * (texts, arrays, JSON transcripts) made up about three quarters of an ANALYZE's time (860 ms
- * against 240 ms at 100 k interactions); autovacuum analyzes every column later.
+ * The tables figures are read from, which a bulk load fills: rollups, user bitmaps, funnel reach.
+ * Right after a 1 M import, dashboards took 1.5 to 2 times as long until autovacuum had analyzed
+ * them (whole month 17.6 against 10.4 ms p50, two senders 25.5 against 13.9).
  */
-async function analyzeStatement(pool: pg.Pool): Promise<string> {
+const FIGURE_TABLES = [...ROLLUPS.map((t) => t.table), 'DailyUserBitmap', 'WeeklyUserBitmap', 'FunnelReach'];
+
+/**
+ * ANALYZE of the tables' indexed columns only, the ones the planner's choices between those
+ * indexes and a scan depend on (read from the catalog, so it follows the schema). The others
+ * (texts, arrays, JSON transcripts, bitmaps) made up about three quarters of an ANALYZE's time
+ * (860 ms against 240 ms at 100 k interactions); autovacuum analyzes every column later.
+ */
+async function analyzeStatement(pool: pg.Pool, tables: string[]): Promise<string> {
   const { rows } = await pool.query<{ table: string; columns: string[] }>(
     `SELECT c.relname AS table, array_agg(DISTINCT a.attname::text ORDER BY a.attname::text) AS columns
        FROM pg_index i
@@ -22,9 +30,17 @@ async function analyzeStatement(pool: pg.Pool): Promise<string> {
        JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
       WHERE i.indrelid = ANY($1::regclass[])
       GROUP BY c.relname ORDER BY c.relname`,
-    [INGEST_TABLES.map((table) => `"${table}"`)],
+    [tables.map((table) => `"${table}"`)],
   );
   return `ANALYZE ${rows.map(({ table, columns }) => `"${table}" (${columns.map((c) => `"${c}"`).join(', ')})`).join(', ')}`;
+}
+
+/** Runs an analyzeStatement with ingest's sample size (SAMPLE_TARGET). */
+function analyze(pool: pg.Pool, statement: string): Promise<void> {
+  return inTransaction(pool, async (client) => {
+    await client.query(`SET LOCAL default_statistics_target = ${SAMPLE_TARGET}`);
+    await client.query(statement);
+  });
 }
 
 /**
@@ -54,6 +70,8 @@ interface Tracker {
 interface PoolTrackers {
   accounts: Map<string, Tracker>;
   analyze: string | null;
+  /** An ANALYZE ran since the last settleStatistics: a bulk load was large enough to want the figure tables analyzed too. */
+  loaded: boolean;
   /** The ANALYZE in flight on this pool, if any (one at a time). */
   running: Promise<void> | null;
 }
@@ -77,7 +95,7 @@ const trackers = new WeakMap<pg.Pool, PoolTrackers>();
  */
 export async function keepStatisticsFresh(pool: pg.Pool, accountId: string, interactionsWritten: number): Promise<void> {
   let pooled = trackers.get(pool);
-  if (!pooled) trackers.set(pool, (pooled = { accounts: new Map(), analyze: null, running: null }));
+  if (!pooled) trackers.set(pool, (pooled = { accounts: new Map(), analyze: null, loaded: false, running: null }));
   let tracker = pooled.accounts.get(accountId);
   if (!tracker) pooled.accounts.set(accountId, (tracker = { estimatedRows: null, writtenSince: 0 }));
   tracker.writtenSince += interactionsWritten;
@@ -87,11 +105,9 @@ export async function keepStatisticsFresh(pool: pg.Pool, accountId: string, inte
     try {
       t.estimatedRows ??= await estimatedInteractions(pool, accountId);
       if (t.writtenSince < Math.max(MIN_ROWS, (GROWTH - 1) * t.estimatedRows)) return;
-      p.analyze ??= await analyzeStatement(pool);
-      await inTransaction(pool, async (client) => {
-        await client.query(`SET LOCAL default_statistics_target = ${SAMPLE_TARGET}`);
-        await client.query(p.analyze!);
-      });
+      p.analyze ??= await analyzeStatement(pool, INGEST_TABLES);
+      await analyze(pool, p.analyze);
+      p.loaded = true;
       // Every account's estimate changed: each is looked at again when it next writes.
       for (const account of p.accounts.values()) account.estimatedRows = null;
       t.writtenSince = 0;
@@ -106,9 +122,19 @@ export async function keepStatisticsFresh(pool: pg.Pool, accountId: string, inte
   return p.running;
 }
 
-/** Settles when no ANALYZE started by keepStatisticsFresh on this pool is running (bulk loads wait for it before they return). */
-export function statisticsSettled(pool: pg.Pool): Promise<void> {
-  return trackers.get(pool)?.running ?? Promise.resolve();
+/**
+ * The end of a bulk load (import, seed), once its user bitmaps are built: waits for an ANALYZE
+ * keepStatisticsFresh started (so the load's connections close with nothing running), and when
+ * the load was large enough to start one, analyzes the figure tables too, so the first dashboards
+ * after it are planned with their statistics.
+ */
+export async function settleStatistics(pool: pg.Pool): Promise<void> {
+  const p = trackers.get(pool);
+  if (!p) return;
+  await p.running;
+  if (!p.loaded) return;
+  p.loaded = false;
+  await analyze(pool, await analyzeStatement(pool, FIGURE_TABLES)).catch(() => undefined);
 }
 
 /** The planner's estimate of the account's interactions (what it plans a batch's lookups by): 0 until the table is first analyzed. */
