@@ -37,6 +37,10 @@ test('small batches leave the statistics alone; a load as large as the table (an
   // 20,000 interactions written since the table was last analyzed (never): every ingest table is analyzed.
   await keepStatisticsFresh(db.pool, accountId, 19_980);
   expect(await estimates()).toEqual({ Interaction: 20, InteractionTranscript: 20, EndUser: 20 });
+  // Only the key columns of the interaction's indexes (keys, external ID, start, automation and
+  // start), not the INCLUDE columns the start indexes carry (sender, end user, ...).
+  const { rows } = await db.pool.query(`SELECT array_agg(attname::text ORDER BY attname::text) AS columns FROM pg_stats WHERE tablename = 'Interaction'`);
+  expect(rows[0].columns).toEqual(['accountId', 'automationId', 'externalId', 'id', 'startedAt']);
 
   // The next refresh waits for another 20,000 (the table is still below that size).
   await ingestOk(db.pool, accountId, batch(20));
