@@ -7,6 +7,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { alive, BIN, cli, cliEnv, postmasters as postmastersOf, requireBuilt, ROOT, type Run } from '../helpers/cli';
 import { createEmptyDatabase, dropDatabase } from '../helpers/db';
+import { startEmbeddedDatabase } from '../../src/db/embedded';
 
 requireBuilt();
 
@@ -226,6 +227,18 @@ describe('embedded PostgreSQL shared between the server and the CLI (DATABASE_UR
     expect(readPostmasterPid()).toBe(postmasterPid);
     expect(alive(postmasterPid!)).toBe(true);
     expect(postmasters()).toEqual([postmasterPid]);
+
+    // The instance runs with the embedded settings (src/db/embedded.ts), e.g. its planner's page costs.
+    const joined = await startEmbeddedDatabase(dataDir);
+    expect(joined.owned).toBe(false);
+    const settings = new pg.Client({ connectionString: joined.url });
+    await settings.connect();
+    try {
+      const { rows } = await settings.query(`SELECT name, setting FROM pg_settings WHERE name IN ('random_page_cost', 'jit') ORDER BY name`);
+      expect(rows).toEqual([{ name: 'jit', setting: 'off' }, { name: 'random_page_cost', setting: '1.1' }]);
+    } finally {
+      await settings.end();
+    }
 
     // 3. The server still works, and knows the key the CLI created.
     const health = await fetch(`${url}/health`);

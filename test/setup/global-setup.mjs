@@ -21,7 +21,9 @@ export default async function globalSetup() {
     port,
     persistent: false,
     createPostgresUser: os.userInfo().uid === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300', '-c', 'fsync=off', '-c', 'shared_buffers=256MB'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300', '-c', 'fsync=off', '-c', 'shared_buffers=256MB',
+      // the planner's page cost of the embedded instance (src/db/embedded.ts), so tests see its plans
+      '-c', 'random_page_cost=1.1'],
     onLog: () => {},
     onError: () => {},
   });
