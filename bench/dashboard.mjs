@@ -52,6 +52,8 @@ const { createAccount, createApiKey } = await import(dist('accounts/accountStore
 const { seedDemoData } = await import(dist('demo/seed.js'));
 const { startServer } = await import(dist('server/app.js'));
 const { readLimits } = await import(dist('server/limits/settings.js'));
+// The stored transcript format's one definition (messages as arrays of their fields).
+const { MESSAGE_ROWS } = await import(dist('interactions/transcriptRows.js'));
 
 let account = await db.prisma.account.findUnique({ where: { id: 'bench' } });
 const stored = account ? (await db.pool.query('SELECT count(*) AS n FROM "Interaction" WHERE "accountId" = $1', ['bench'])).rows[0].n : 0;
@@ -114,13 +116,13 @@ async function rawSql(filter) {
            FROM "Interaction" i JOIN "EndUser" u ON u."accountId" = i."accountId" AND u.id = i."endUserId"
            LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE direction = 'INBOUND') inbound,
                                      (array_agg(direction ORDER BY "sentAt", id))[1] = 'INBOUND' first_inbound
-                                FROM "InteractionTranscript" t, json_to_recordset(t.messages) AS m(id text, direction text, "sentAt" timestamptz)
+                                FROM "InteractionTranscript" t CROSS JOIN ${MESSAGE_ROWS}
                                WHERE t."accountId" = i."accountId" AND t."interactionId" = i.id) m ON true
           WHERE ${where} GROUP BY u."externalId") x`),
     q(`SELECT m.channel, count(*) FILTER (WHERE direction = 'OUTBOUND'), count(*) FILTER (WHERE status IN ('DELIVERED','SEEN')),
               count(*) FILTER (WHERE status = 'EXPIRED' OR (status IN ('PENDING','SENT') AND m."sentAt" + m."validityHours" * interval '1 hour' < now()))
          FROM "Interaction" i JOIN "InteractionTranscript" t ON t."accountId" = i."accountId" AND t."interactionId" = i.id
-              CROSS JOIN json_to_recordset(t.messages) AS m(channel text, direction text, status text, "sentAt" timestamptz, "validityHours" int)
+              CROSS JOIN ${MESSAGE_ROWS}
         WHERE ${where} GROUP BY m.channel`),
   ]);
 }
