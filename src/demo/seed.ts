@@ -1,9 +1,7 @@
 import { setImmediate } from 'node:timers/promises';
 import type pg from 'pg';
-import { batchPipeline, BULK_BATCH_RECORDS } from '../ingest/batchPipeline';
+import { batchPipeline, BULK_BATCH_RECORDS, finishBulkLoad } from '../ingest/batchPipeline';
 import { addChecked, RECORDS_PER_TURN, type IngestResult, type ValidatedBatch } from '../ingest/ingest';
-import { settleStatistics } from '../ingest/tableStatistics';
-import { refreshAllUserBitmaps } from '../rollups/userBitmaps';
 import { demoRecords, type DemoOptions } from './generator';
 
 /** Writes the demo dataset through the ingest module, in batches, then builds its days' user bitmaps; returns the totals. */
@@ -34,7 +32,6 @@ export async function seedDemoData(
   }
   if (size > 0) await pipeline.push(batch);
   await pipeline.drain();
-  await refreshAllUserBitmaps(pool, accountId);
-  await settleStatistics(pool);
+  await finishBulkLoad(pool, accountId);
   return total;
 }

@@ -1,5 +1,7 @@
 import type pg from 'pg';
+import { refreshAllUserBitmaps } from '../rollups/userBitmaps';
 import { storeBatch, type IngestResult, type ValidatedBatch } from './ingest';
+import { settleStatistics } from './tableStatistics';
 
 /**
  * Records per transaction of a bulk load (import, seed). Each batch adds to the rollup rows of its
@@ -8,6 +10,16 @@ import { storeBatch, type IngestResult, type ValidatedBatch } from './ingest';
  * 215-221 MB against 168-172 MB), 5,000 no faster.
  */
 export const BULK_BATCH_RECORDS = 4000;
+
+/**
+ * The end of a bulk load (import, seed), once its batches are written: builds the user bitmaps of
+ * the days it marked stale (rather than the first dashboard after it), then settles the planner's
+ * statistics, after the bitmaps so that their tables are analyzed with them in.
+ */
+export async function finishBulkLoad(pool: pg.Pool, accountId: string): Promise<void> {
+  await refreshAllUserBitmaps(pool, accountId);
+  await settleStatistics(pool);
+}
 
 export interface BatchPipeline {
   /**

@@ -2,9 +2,7 @@ import fs from 'node:fs';
 import { setImmediate } from 'node:timers/promises';
 import type pg from 'pg';
 import { FieldError } from './fieldReader';
-import { refreshAllUserBitmaps } from '../rollups/userBitmaps';
-import { batchPipeline, BULK_BATCH_RECORDS } from './batchPipeline';
-import { settleStatistics } from './tableStatistics';
+import { batchPipeline, BULK_BATCH_RECORDS, finishBulkLoad } from './batchPipeline';
 import { addChecked, addScanned, RECORDS_PER_TURN, type IngestResult, type ValidatedBatch } from './ingest';
 import { scanInteraction } from './scanInteraction';
 
@@ -157,9 +155,7 @@ export async function importNdjson(pool: pg.Pool, accountId: string, file: strin
     const out = rejectedOut as fs.WriteStream | null;
     if (out) await new Promise((resolve) => out.end(resolve));
   }
-  // Built once here rather than by the first dashboard query after a large import.
-  await refreshAllUserBitmaps(pool, accountId);
-  await settleStatistics(pool);
+  await finishBulkLoad(pool, accountId);
   const interrupted = options.signal?.aborted ?? false;
   if (!interrupted) progress.bytesRead = totalBytes;
   return { ...progress, rejectedFile: progress.rejected > 0 ? rejectedPath : null, interrupted };

@@ -208,8 +208,8 @@ export async function refreshAllUserBitmaps(pool: pg.Pool, accountId: string): P
   if (rows.length === 0) return { days: 0, rows: 0, weekRows: 0 };
   const middle = monday(rows[Math.floor(rows.length / 2)]!.day);
   const ranges = [{ from: '-infinity', to: middle }, { from: middle, to: 'infinity' }];
-  const parts = await Promise.all(ranges.map((range) => refreshUserBitmaps(pool, accountId, range)));
-  return { days: parts[0]!.days + parts[1]!.days, rows: parts[0]!.rows + parts[1]!.rows, weekRows: parts[0]!.weekRows + parts[1]!.weekRows };
+  const [a, b] = await Promise.all(ranges.map((range) => refreshUserBitmaps(pool, accountId, range)));
+  return { days: a!.days + b!.days, rows: a!.rows + b!.rows, weekRows: a!.weekRows + b!.weekRows };
 }
 
 /** Rebuilds every day of an account (rollups rebuild): all its days are marked, then refreshed. */
