@@ -45,6 +45,7 @@ function parseLine(text: string): unknown {
 }
 
 const LINE_BREAK = 0x0a;
+const READ_BYTES = 1 << 20;
 const CARRIAGE_RETURN = 0x0d;
 
 /**
@@ -62,8 +63,13 @@ async function* wholeLinesOf(input: AsyncIterable<Buffer>): AsyncGenerator<Buffe
       pending.push(chunk);
       continue;
     }
-    const lines = chunk.subarray(0, last + 1);
-    yield pending.length > 0 ? Buffer.concat([...pending, lines]) : lines;
+    let whole = 0;
+    if (pending.length > 0) {
+      // Only the line that straddles the reads is copied together, not the whole read.
+      whole = chunk.indexOf(LINE_BREAK) + 1;
+      yield Buffer.concat([...pending, chunk.subarray(0, whole)]);
+    }
+    if (whole <= last) yield chunk.subarray(whole, last + 1);
     pending = last + 1 < chunk.length ? [chunk.subarray(last + 1)] : [];
   }
   if (pending.length > 0) yield Buffer.concat(pending);
@@ -84,9 +90,10 @@ export async function importNdjson(pool: pg.Pool, accountId: string, file: strin
   fs.rmSync(rejectedPath, { force: true });
   let rejectedOut: fs.WriteStream | null = null;
 
-  // Small reads, and a turn of the event loop every RECORDS_PER_TURN lines: the lines of a read
-  // would otherwise be parsed in one go while the batches being written wait for their replies.
-  const input = fs.createReadStream(file, { highWaterMark: 1 << 16 });
+  // Reads of 1 MB: at 64 kB, reading took 0.15-0.2 s of CPU per 100,000 interactions (157 MB), at
+  // 1 MB 0.05 s. The event loop still gets a turn every RECORDS_PER_TURN lines, so the batches
+  // being written get their replies while a read's lines are parsed.
+  const input = fs.createReadStream(file, { highWaterMark: READ_BYTES });
   const progress: ImportProgress = { lines: 0, stored: 0, rejected: 0, bytesRead: 0, totalBytes };
   // The text of every line read and not yet written that is or may yet be rejected (a late record
   // can find no interaction), for FILE.rejected.ndjson; interaction records are stored once they

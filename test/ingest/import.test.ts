@@ -177,12 +177,14 @@ describe('with DATABASE_URL', () => {
     expect((await stored(db.pool, 'imp', 'cap-1'))!.row).toMatchObject({ type: 'CONVERSATIONAL' });
   });
 
-  it('lines end at \\n only: a lone \\r is whitespace inside a record, text across 64 kB reads stays whole, the last line needs no line break', async () => {
+  it('lines end at \\n only: a lone \\r is whitespace inside a record, text across 1 MiB reads stays whole, the last line needs no line break', async () => {
     const file = path.join(tmp, 'edges.ndjson');
-    // Two-byte and four-byte characters around every 64 KiB read boundary of the first line's text.
+    // Three- and four-byte characters (210 kB a message) around the 1 MiB read boundaries of the
+    // first line, 2.5 MB; the lines after it end in the read its end is in.
     const text = '€😀'.repeat(30_000);
+    const messages = Array.from({ length: 12 }, (_, i) => outbound(`m${String(i).padStart(2, '0')}`, i, { text: `${i}${text}` }));
     const lines = [
-      line(interaction('edge-1', { messages: [outbound('m1', 0, { text })] })),
+      line(interaction('edge-1', { messages })),
       // JSON allows \r as whitespace between tokens; readline used to cut the line there.
       `{"record":"interaction",\r"id":"edge-2",\r${line(interaction('edge-2')).slice('{"record":"interaction","id":"edge-2",'.length)}`,
       line(csat('edge-2', 4, 10)),
@@ -191,7 +193,10 @@ describe('with DATABASE_URL', () => {
     await createAccount(db.prisma, 'Edges', 'edges');
     const result = await importNdjson(db.pool, 'edges', file);
     expect(result).toMatchObject({ lines: 3, stored: 3, rejected: 0 });
-    expect((await stored(db.pool, 'edges', 'edge-1'))!.messages[0].text).toBe(text);
+    const texts = (await stored(db.pool, 'edges', 'edge-1'))!.messages.map((m: { text: string }) => m.text);
+    // Compared whole, but reported briefly: a difference would print 2.5 MB.
+    expect(texts.map((t: string) => [t.length, t.slice(0, 3)])).toEqual(messages.map((m) => [String(m.text).length, String(m.text).slice(0, 3)]));
+    expect(texts.every((t: string, i: number) => t === messages[i]!.text)).toBe(true);
     expect((await stored(db.pool, 'edges', 'edge-2'))!.row).toMatchObject({ csatScore: 4 });
   });
 
