@@ -2,6 +2,10 @@ import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumTy
 import { FunnelStepKind } from './funnelStepKind';
 
 export { FunnelStepKind };
+registerEnumType(FunnelStepKind, {
+  name: 'FunnelStepKind',
+  description: 'STARTING_DIALOG / ENDING_DIALOG: the first / last DIALOG step of an interaction.',
+});
 
 export enum FunnelStatus {
   OK = 'OK',

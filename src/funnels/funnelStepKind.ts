@@ -1,7 +1,6 @@
-import { registerEnumType } from 'type-graphql';
-
-// Apart from funnel.types.ts: ingest computes funnel reach with it, and must load without the
-// decorated GraphQL classes (scripts that ingest do not load reflect-metadata).
+// Apart from funnel.types.ts, which registers it with GraphQL: ingest computes funnel reach with
+// it, and loads neither the decorated GraphQL classes (scripts that ingest do not load
+// reflect-metadata) nor type-graphql itself (0.13 s of every `touchpoint import`'s start).
 export enum FunnelStepKind {
   JOURNEY_ELEMENT = 'JOURNEY_ELEMENT',
   STARTING_DIALOG = 'STARTING_DIALOG',
@@ -10,7 +9,3 @@ export enum FunnelStepKind {
   SESSION_END = 'SESSION_END',
   AI_AGENT_TOOL = 'AI_AGENT_TOOL',
 }
-registerEnumType(FunnelStepKind, {
-  name: 'FunnelStepKind',
-  description: 'STARTING_DIALOG / ENDING_DIALOG: the first / last DIALOG step of an interaction.',
-});

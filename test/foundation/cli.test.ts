@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -119,6 +119,15 @@ describe('with DATABASE_URL', () => {
     const run = await cli(['migrate'], env);
     expectExit(run, 0);
     expect(run.stdout).toBe('database is up to date\n');
+  });
+
+  it('import loads neither the GraphQL stack nor Prisma (type-graphql alone was 0.13 s of its start)', () => {
+    const probe = `require(${JSON.stringify(path.join(ROOT, 'dist/cli/commands/import.js'))});
+      const packages = new Set(Object.keys(require.cache).map((file) => (file.match(/node_modules\\/((?:@[^/]+\\/)?[^/]+)/) || [])[1]));
+      process.stdout.write(JSON.stringify([...packages].filter(Boolean)));`;
+    const loaded: string[] = JSON.parse(execFileSync(process.execPath, ['-e', probe], { cwd: ROOT }).toString());
+    expect(loaded).toContain('pg');
+    expect(loaded.filter((name) => /graphql|apollo|prisma|reflect-metadata/.test(name))).toEqual([]);
   });
 });
 
