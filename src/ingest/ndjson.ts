@@ -45,8 +45,8 @@ function parseLine(text: string): unknown {
 }
 
 const LINE_BREAK = 0x0a;
-const READ_BYTES = 1 << 20;
 const CARRIAGE_RETURN = 0x0d;
+const READ_BYTES = 1 << 20;
 
 /**
  * A file's bytes as buffers of whole lines (the last one may lack its line break); a line ends at

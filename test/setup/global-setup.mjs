@@ -24,7 +24,8 @@ export default async function globalSetup() {
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300', '-c', 'fsync=off', '-c', 'shared_buffers=256MB',
       // the planner's page cost of the embedded instance (src/db/embedded.ts), so tests see its plans
       '-c', 'random_page_cost=1.1'],
-    // and its collation (INITDB_FLAGS there), so tests order and compare text as users' instances do
+    // and its collation (INITDB_FLAGS there), so tests order and compare text as users' instances
+    // do; test/foundation/database.test.ts holds both to that file's values
     initdbFlags: ['--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'],
     onLog: () => {},
     onError: () => {},
@@ -33,4 +34,5 @@ export default async function globalSetup() {
   await pg.start();
   globalThis.__TOUCHPOINT_PG__ = { pg, dir };
   process.env.TOUCHPOINT_TEST_ADMIN_URL = `postgresql://postgres:test@127.0.0.1:${port}/postgres`;
+  process.env.TOUCHPOINT_TEST_EMBEDDED = '1';
 }
