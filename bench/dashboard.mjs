@@ -55,18 +55,20 @@ const { readLimits } = await import(dist('server/limits/settings.js'));
 // The stored transcript format's one definition (messages as arrays of their fields).
 const { MESSAGE_ROWS } = await import(dist('interactions/transcriptRows.js'));
 
-let account = await db.prisma.account.findUnique({ where: { id: 'bench' } });
-const stored = account ? (await db.pool.query('SELECT count(*) AS n FROM "Interaction" WHERE "accountId" = $1', ['bench'])).rows[0].n : 0;
+const account = await db.prisma.account.findUnique({ where: { externalId: 'bench' } });
+// The bench account's key in every tenant table.
+let BENCH = account?.id;
+const stored = account ? (await db.pool.query('SELECT count(*) AS n FROM "Interaction" WHERE "accountId" = $1', [BENCH])).rows[0].n : 0;
 if (stored !== interactions) {
-  if (account) await db.pool.query(`DELETE FROM "Account" WHERE id = 'bench'`);
+  if (account) await db.pool.query(`DELETE FROM "Account" WHERE id = $1`, [BENCH]);
   for (const table of ['Interaction', 'InteractionTranscript', 'InteractionChannel', 'InteractionSteps', 'InteractionTopic', 'InteractionIssue', 'EndUser', 'Automation', 'AutomationVersion', 'ApiKey', 'RateCard', 'RateCardChannel', 'RateCardAutomation',
     'DailyInteractionRollup', 'DailyTopicRollup', 'DailyIssueRollup', 'DailyChannelRollup']) {
-    await db.pool.query(`DELETE FROM "${table}" WHERE "accountId" = 'bench'`);
+    if (account) await db.pool.query(`DELETE FROM "${table}" WHERE "accountId" = $1`, [BENCH]);
   }
-  await createAccount(db.prisma, 'bench', 'bench');
+  BENCH = (await createAccount(db.prisma, 'bench', 'bench')).id;
   const started = Date.now();
   let last = 0;
-  await seedDemoData(db.pool, 'bench', { interactions, days, seed: 42, end: END }, (n) => {
+  await seedDemoData(db.pool, BENCH, { interactions, days, seed: 42, end: END }, (n) => {
     if (Date.now() - last > 10_000) (last = Date.now(), console.log(`seeding: ${n} records`));
   });
   console.log(`seeded ${interactions} interactions over ${days} days in ${((Date.now() - started) / 1000).toFixed(0)} s`);
@@ -79,11 +81,11 @@ if (stored !== interactions) {
   for (const { relname } of rows) await db.pool.query(`VACUUM ANALYZE "${relname}"`);
   if (rows.length) console.log(`vacuumed and analyzed (never analyzed yet): ${rows.map((r) => r.relname).join(', ')}`);
 }
-await db.prisma.rateCard.deleteMany({ where: { accountId: 'bench' } });
-await db.prisma.rateCard.create({ data: { accountId: 'bench', currency: 'EUR', agentPerMinute: 0.4,
+await db.prisma.rateCard.deleteMany({ where: { accountId: BENCH } });
+await db.prisma.rateCard.create({ data: { accountId: BENCH, currency: 'EUR', agentPerMinute: 0.4,
   channels: { create: [{ channel: 'SMS', outboundMessage: 0.05, inboundMessage: 0.01 }, { channel: 'WHATSAPP', outboundMessage: 0.02, inboundMessage: 0.005 }] },
   automations: { create: [{ automationType: 'CHATBOT', perInteraction: 0.1 }, { automationType: 'AI_AGENT', perInteraction: 0.3 }] } } });
-const key = await createApiKey(db.prisma, 'bench', 'bench', ['read', 'admin']);
+const key = await createApiKey(db.prisma, BENCH, 'bench', ['read', 'admin']);
 // Requests follow one another as fast as the rollups answer: no rate limit.
 const limits = readLimits({ ratePerMinute: 100_000_000, rateBurst: 10_000_000 });
 const servers = {
@@ -100,7 +102,7 @@ async function graphql(path, query, variables) {
 
 // The dashboard's figures from the raw tables, the way one would write them without derived columns.
 async function rawSql(filter) {
-  const args = ['bench', filter.from, filter.to];
+  const args = [BENCH, filter.from, filter.to];
   let where = `i."accountId" = $1 AND i."startedAt" >= $2 AND i."startedAt" < $3`;
   if (filter.automationIds) (args.push(filter.automationIds), (where += ` AND i."automationId" IN (SELECT id FROM "Automation" WHERE "accountId" = $1 AND "externalId" = ANY($${args.length}))`));
   if (filter.senders) (args.push(filter.senders), (where += ` AND i.sender = ANY($${args.length})`));

@@ -41,7 +41,7 @@ fs.writeFileSync(probe, `process.on('exit', () => require('fs').appendFileSync($
 fs.rmSync(rssFile, { force: true });
 let started = Date.now();
 const output = await new Promise((resolve, reject) => {
-  const child = spawn(process.execPath, [path.join(root, 'bin', 'touchpoint.js'), 'import', file, '--account', account.id], {
+  const child = spawn(process.execPath, [path.join(root, 'bin', 'touchpoint.js'), 'import', file, '--account', account.externalId], {
     env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${probe}` },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

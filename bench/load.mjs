@@ -20,6 +20,8 @@ import { parseArgs } from 'node:util';
 const DAY = 86_400_000;
 const END = new Date('2026-11-01T00:00:00Z');
 const ACCOUNT = 'load';
+// Its key in every tenant table, once found or created.
+let KEY;
 const AUTOMATIONS = ['j-welcome', 'j-cart', 'cb-support', 'cb-sales', 'ai-concierge'];
 const TOPICS = ['Order status', 'Returns', 'Delivery address', 'Payment failed', 'Product advice', 'Pricing', 'Warranty claim', 'Account access', 'Complaint'];
 const OUTCOMES = ['SUCCESSFUL', 'MIXED', 'UNSUCCESSFUL'];
@@ -137,17 +139,18 @@ const { connectDatabase } = await import(dist('db/database.js'));
 
 {
   const { db } = open;
-  const account = await db.prisma.account.findUnique({ where: { id: ACCOUNT } });
-  const stored = account ? (await db.pool.query('SELECT count(*) AS n FROM "Interaction" WHERE "accountId" = $1', [ACCOUNT])).rows[0].n : 0;
+  const account = await db.prisma.account.findUnique({ where: { externalId: ACCOUNT } });
+  KEY = account?.id;
+  const stored = account ? (await db.pool.query('SELECT count(*) AS n FROM "Interaction" WHERE "accountId" = $1', [KEY])).rows[0].n : 0;
   if (stored !== interactions) {
     for (const table of ['Interaction', 'InteractionTranscript', 'InteractionChannel', 'InteractionSteps', 'InteractionTopic', 'InteractionIssue', 'EndUser', 'Automation', 'AutomationVersion', 'ApiKey', 'RateCard', 'RateCardChannel', 'RateCardAutomation']) {
-      await db.pool.query(`DELETE FROM "${table}" WHERE "accountId" = $1`, [ACCOUNT]);
+      if (account) await db.pool.query(`DELETE FROM "${table}" WHERE "accountId" = $1`, [KEY]);
     }
-    await db.pool.query('DELETE FROM "Account" WHERE id = $1', [ACCOUNT]);
-    await createAccount(db.prisma, 'Load test', ACCOUNT);
+    await db.pool.query('DELETE FROM "Account" WHERE "externalId" = $1', [ACCOUNT]);
+    KEY = (await createAccount(db.prisma, 'Load test', ACCOUNT)).id;
     const started = Date.now();
     let last = 0;
-    const result = await seedDemoData(db.pool, ACCOUNT, { interactions, days: 30, seed: 42, end: END }, (n) => {
+    const result = await seedDemoData(db.pool, KEY, { interactions, days: 30, seed: 42, end: END }, (n) => {
       if (Date.now() - last > 10_000) (last = Date.now(), console.log(`seeding: ${n} records`));
     });
     if (result.rejected.length > 0) throw new Error(`seeding rejected ${result.rejected.length} records: ${JSON.stringify(result.rejected.slice(0, 3))}`);
@@ -156,12 +159,12 @@ const { connectDatabase } = await import(dist('db/database.js'));
   }
 }
 // A rate card, so the dashboard's cost figures are computed too.
-await open.db.prisma.rateCard.deleteMany({ where: { accountId: ACCOUNT } });
-await open.db.prisma.rateCard.create({ data: { accountId: ACCOUNT, currency: 'EUR', agentPerMinute: 0.4,
+await open.db.prisma.rateCard.deleteMany({ where: { accountId: KEY } });
+await open.db.prisma.rateCard.create({ data: { accountId: KEY, currency: 'EUR', agentPerMinute: 0.4,
   channels: { create: [{ channel: 'SMS', outboundMessage: 0.05, inboundMessage: 0.01 }, { channel: 'WHATSAPP', outboundMessage: 0.02, inboundMessage: 0.005 }] },
   automations: { create: [{ automationType: 'CHATBOT', perInteraction: 0.1 }, { automationType: 'AI_AGENT', perInteraction: 0.3 }] } } });
-await open.db.pool.query(`DELETE FROM "ApiKey" WHERE "accountId" = $1 AND name = 'load'`, [ACCOUNT]);
-const key = await createApiKey(open.db.prisma, ACCOUNT, 'load', ['read']);
+await open.db.pool.query(`DELETE FROM "ApiKey" WHERE "accountId" = $1 AND name = 'load'`, [KEY]);
+const key = await createApiKey(open.db.prisma, KEY, 'load', ['read']);
 
 // The server's own pool, as `touchpoint serve` builds it (size, acquire timeout, statement timeout).
 const settings = readSettings();

@@ -5,7 +5,7 @@ import type { Automation } from './automation.type';
 
 const COLUMNS = `id AS "internalId", "externalId" AS id, type, name`;
 
-export async function listAutomations(pool: pg.Pool, accountId: string): Promise<Automation[]> {
+export async function listAutomations(pool: pg.Pool, accountId: number): Promise<Automation[]> {
   const { rows } = await pool.query<Automation>(
     `SELECT ${COLUMNS} FROM "Automation" WHERE "accountId" = $1 ORDER BY name, "externalId"`,
     [accountId],
@@ -14,7 +14,7 @@ export async function listAutomations(pool: pg.Pool, accountId: string): Promise
 }
 
 /** Distinct senders of the account's interactions, for filter pickers. */
-export async function listSenders(pool: pg.Pool, accountId: string): Promise<string[]> {
+export async function listSenders(pool: pg.Pool, accountId: number): Promise<string[]> {
   // A loose index scan over ("accountId", sender, "startedAt"): one probe per distinct sender.
   const { rows } = await pool.query<{ sender: string }>(
     `WITH RECURSIVE s AS (

@@ -11,7 +11,7 @@ export type Column = readonly [name: string, type: string];
 export async function bulkInsert<R extends pg.QueryResultRow = pg.QueryResultRow>(
   client: pg.Pool | pg.ClientBase,
   table: string,
-  accountId: string,
+  accountId: number,
   columns: readonly Column[],
   rows: ReadonlyArray<readonly unknown[]>,
   suffix = '',
@@ -26,7 +26,7 @@ export async function bulkInsert<R extends pg.QueryResultRow = pg.QueryResultRow
   const aliases = columns.map((_, c) => `c${c}`).join(', ');
   const sql =
     `INSERT INTO "${table}" ("accountId", ${names}) ` +
-    `SELECT $1::text, ${casts} FROM unnest(${unnest}) AS u(${aliases}) ${suffix}`;
+    `SELECT $1::int4, ${casts} FROM unnest(${unnest}) AS u(${aliases}) ${suffix}`;
   const result = await client.query<R>(sql, [accountId, ...arrays]);
   return result.rows;
 }

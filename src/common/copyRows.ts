@@ -49,7 +49,7 @@ export class CopyLines {
   private used = 0;
   private readonly lead: string;
 
-  constructor(accountId: string) {
+  constructor(accountId: number) {
     this.lead = copyText(accountId) + '\t';
   }
 

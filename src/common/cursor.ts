@@ -8,17 +8,17 @@ import { badUserInput } from './errors';
  */
 const secret = () => process.env.TOUCHPOINT_CURSOR_SECRET || 'touchpoint-development-cursor-secret';
 
-function sign(payload: string, accountId: string): Buffer {
-  return createHmac('sha256', secret()).update(accountId).update('\u0000').update(payload).digest().subarray(0, 16);
+function sign(payload: string, accountId: number): Buffer {
+  return createHmac('sha256', secret()).update(String(accountId)).update('\u0000').update(payload).digest().subarray(0, 16);
 }
 
-export function encodeCursor(accountId: string, list: string, key: unknown[]): string {
+export function encodeCursor(accountId: number, list: string, key: unknown[]): string {
   const payload = Buffer.from(JSON.stringify([list, key])).toString('base64url');
   return `${payload}.${sign(payload, accountId).toString('base64url')}`;
 }
 
 /** The key inside a cursor, or BAD_USER_INPUT when it was not issued for this account and list. */
-export function decodeCursor(accountId: string, list: string, cursor: string, field = 'after'): unknown[] {
+export function decodeCursor(accountId: number, list: string, cursor: string, field = 'after'): unknown[] {
   const invalid = () => badUserInput(`${field} is not a cursor of this list; pass an endCursor or cursor from a previous page`, field);
   const parts = cursor.split('.');
   const [payload, signature] = parts;

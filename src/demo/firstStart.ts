@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createAccount } from '../accounts/accountStore';
+import { createApiKey, ensureAccount } from '../accounts/accountStore';
+import { SCOPES } from '../accounts/apiKeys';
 import { demoEnd } from './generator';
 import { seedDemoData } from './seed';
 import { demoRateCard, demoFunnelViews } from './catalog';
@@ -27,14 +28,15 @@ export async function ensureDemo(
   log: (line: string) => void,
 ): Promise<string | undefined> {
   const keyFile = demoKeyFile(dataDir);
-  if ((await db.prisma.account.count()) > 0) {
+  if (!(await firstStartPending(db))) {
     return fs.existsSync(keyFile) ? fs.readFileSync(keyFile, 'utf8').trim() : undefined;
   }
   log(`First start: creating the "demo" account with ${DEMO_INTERACTIONS.toLocaleString('en')} interactions over the last 30 days (--no-demo skips this)…`);
   const started = Date.now();
-  // The account is created last: a first start interrupted while seeding finds no account next
-  // time and seeds again (records are upserts), instead of keeping half a dataset.
-  const accountId = 'demo';
+  // The account's key is created last: a first start interrupted while seeding finds the demo
+  // account without a key next time and seeds it again (records are upserts), instead of keeping
+  // half a dataset.
+  const { id: accountId } = await ensureAccount(db.prisma, 'Demo shop', DEMO_ACCOUNT);
   const result = await seedDemoData(db.pool, accountId, { interactions: DEMO_INTERACTIONS, days: 30, seed: 1, end: demoEnd() });
   // A rate card and saved funnels, so cost and funnel figures show at once too.
   await writeRateCard(db.prisma, accountId, demoRateCard);
@@ -42,8 +44,19 @@ export async function ensureDemo(
   await db.pool.query(`DELETE FROM "DefaultFunnelView" WHERE "accountId" = $1`, [accountId]);
   const ctx: Context = { caller: { accountId, keyId: 'demo', scopes: ['admin'] }, db, requestId: 'demo', now: new Date(), memo: createMemo(), useRollups: true };
   for (const view of demoFunnelViews) await createView(ctx, view);
-  const account = await createAccount(db.prisma, 'Demo shop', accountId);
-  fs.writeFileSync(keyFile, account.apiKey + '\n', { mode: 0o600 });
+  const key = await createApiKey(db.prisma, accountId, 'default', [...SCOPES]);
+  fs.writeFileSync(keyFile, key.apiKey + '\n', { mode: 0o600 });
   log(`Demo data ready: ${result.stored.toLocaleString('en')} records in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-  return account.apiKey;
+  return key.apiKey;
+}
+
+const DEMO_ACCOUNT = 'demo';
+
+/** No account yet, or only the demo account of a first start interrupted before its key was created. */
+async function firstStartPending(db: Database): Promise<boolean> {
+  const { rows } = await db.pool.query<{ externalId: string; keys: number }>(
+    `SELECT a."externalId", (SELECT count(*)::int FROM "ApiKey" k WHERE k."accountId" = a.id) AS keys FROM "Account" a LIMIT 2`,
+  );
+  if (rows.length === 0) return true;
+  return rows.length === 1 && rows[0]!.externalId === DEMO_ACCOUNT && rows[0]!.keys === 0;
 }

@@ -7,7 +7,7 @@ import { demoRecords, type DemoOptions } from './generator';
 /** Writes the demo dataset through the ingest module, in batches, then builds its days' user bitmaps; returns the totals. */
 export async function seedDemoData(
   pool: pg.Pool,
-  accountId: string,
+  accountId: number,
   options: DemoOptions,
   onProgress?: (done: number) => void,
 ): Promise<IngestResult> {

@@ -33,7 +33,7 @@ const ROW_KIND: Record<FunnelStepKind, string> = {
  * the interaction's automation, version and startedAt, so no join), then each step is one grouped
  * hash join of its occurrences with the interactions that reached the step before.
  */
-export function reachSelect(params: SqlParams, accountId: string, view: ReachView, scope: string[]): string {
+export function reachSelect(params: SqlParams, accountId: number, view: ReachView, scope: string[]): string {
   const conditions = [
     `s."accountId" = ${params.add(accountId)}`,
     `s."automationId" = ${params.add(view.automationInternalId, 'int')}`,
@@ -84,7 +84,7 @@ export function reachSelect(params: SqlParams, accountId: string, view: ReachVie
  */
 export const HASH_JOINS_ONLY = 'SET LOCAL enable_nestloop = off';
 
-async function insertReach(client: pg.PoolClient, accountId: string, view: ReachView, scope: (params: SqlParams) => string[]): Promise<void> {
+async function insertReach(client: pg.PoolClient, accountId: number, view: ReachView, scope: (params: SqlParams) => string[]): Promise<void> {
   const params = new SqlParams();
   const account = params.add(accountId);
   const viewId = params.add(view.id);
@@ -97,7 +97,7 @@ async function insertReach(client: pg.PoolClient, accountId: string, view: Reach
 }
 
 /** Recomputes a view's reach over all its interactions (view writes and rollups rebuild). */
-export async function rebuildViewReach(client: pg.PoolClient, accountId: string, view: ReachView): Promise<void> {
+export async function rebuildViewReach(client: pg.PoolClient, accountId: number, view: ReachView): Promise<void> {
   await client.query('DELETE FROM "FunnelReach" WHERE "accountId" = $1 AND "viewId" = $2', [accountId, view.id]);
   await client.query(HASH_JOINS_ONLY);
   await insertReach(client, accountId, view, () => []);
@@ -110,12 +110,12 @@ const VIEWS = `SELECT id, "automationId" AS "automationInternalId", "versionId",
  * batches in flight (which share the row while they update the views' reach) so that the reach a
  * write computes sees them.
  */
-export async function lockViews(client: pg.PoolClient, accountId: string): Promise<void> {
+export async function lockViews(client: pg.PoolClient, accountId: number): Promise<void> {
   await client.query('SELECT 1 FROM "Account" WHERE id = $1 FOR UPDATE', [accountId]);
 }
 
 /** Recomputes the reach of every view of an account. */
-export async function rebuildAccountReach(client: pg.PoolClient, accountId: string): Promise<void> {
+export async function rebuildAccountReach(client: pg.PoolClient, accountId: number): Promise<void> {
   await lockViews(client, accountId);
   const { rows } = await client.query<ReachView>(VIEWS, [accountId]);
   for (const view of rows) await rebuildViewReach(client, accountId, view);
@@ -127,7 +127,7 @@ export async function rebuildAccountReach(client: pg.PoolClient, accountId: stri
  * The account row is shared with other batches and taken exclusively by view writes
  * (lockViews), so a view written meanwhile either sees this batch's rows or is seen by this batch.
  */
-export async function updateFunnelReach(client: pg.PoolClient, accountId: string, internalIds: number[]): Promise<void> {
+export async function updateFunnelReach(client: pg.PoolClient, accountId: number, internalIds: number[]): Promise<void> {
   if (internalIds.length === 0) return;
   await client.query('SELECT 1 FROM "Account" WHERE id = $1 FOR SHARE', [accountId]);
   const { rows: views } = await client.query<ReachView>(VIEWS, [accountId]);

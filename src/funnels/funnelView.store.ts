@@ -51,7 +51,7 @@ async function movingDefault<T>(ctx: Context, write: Promise<T>): Promise<T> {
   }
 }
 
-async function checkInput(client: pg.PoolClient, accountId: string, input: FunnelViewInput) {
+async function checkInput(client: pg.PoolClient, accountId: number, input: FunnelViewInput) {
   const name = checkViewName(input.name);
   const { rows } = await client.query<{ id: number; type: AutomationType }>(
     `SELECT id, type FROM "Automation" WHERE "accountId" = $1 AND "externalId" = $2`,

@@ -16,7 +16,7 @@ export const BULK_BATCH_RECORDS = 4000;
  * the days it marked stale (rather than the first dashboard after it), then settles the planner's
  * statistics, after the bitmaps so that their tables are analyzed with them in.
  */
-export async function finishBulkLoad(pool: pg.Pool, accountId: string): Promise<void> {
+export async function finishBulkLoad(pool: pg.Pool, accountId: number): Promise<void> {
   await refreshAllUserBitmaps(pool, accountId);
   await settleStatistics(pool);
 }
@@ -111,7 +111,7 @@ function splitOffLateRecords(batch: ValidatedBatch, earlier: Footprint): { now: 
  */
 export function batchPipeline(
   pool: pg.Pool,
-  accountId: string,
+  accountId: number,
   onWritten: (result: IngestResult, batch: ValidatedBatch) => void | Promise<void>,
 ): BatchPipeline {
   // Settles when every batch started so far is stored and reported; and the same up to the one before.

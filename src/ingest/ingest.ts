@@ -118,12 +118,12 @@ export async function validateBatch(batch: PositionedRecord[]): Promise<Validate
  * seed` all call this). A batch is applied in its order inside one transaction: every valid
  * record is stored, every invalid one is rejected with its position and changes nothing.
  */
-export async function ingestBatch(pool: pg.Pool, accountId: string, batch: PositionedRecord[]): Promise<IngestResult> {
+export async function ingestBatch(pool: pg.Pool, accountId: number, batch: PositionedRecord[]): Promise<IngestResult> {
   return storeBatch(pool, accountId, await validateBatch(batch));
 }
 
 /** Applies a validated batch in one transaction: the second half of ingestBatch. */
-export async function storeBatch(pool: pg.Pool, accountId: string, { valid, rejected: invalid }: ValidatedBatch): Promise<IngestResult> {
+export async function storeBatch(pool: pg.Pool, accountId: number, { valid, rejected: invalid }: ValidatedBatch): Promise<IngestResult> {
   const rejected = [...invalid];
   if (valid.length === 0) return { stored: 0, rejected };
   const fresh = valid.map(({ record }) => record).filter((r): r is CheckedInteraction => r.record === 'interaction');
@@ -141,7 +141,7 @@ export async function storeBatch(pool: pg.Pool, accountId: string, { valid, reje
 /** Folds the batch into final interaction states in record order and writes them; returns the late records rejected. */
 async function applyInOrder(
   client: pg.PoolClient,
-  accountId: string,
+  accountId: number,
   valid: Array<{ index: number; record: CheckedRecord }>,
   fresh: CheckedInteraction[],
   refs: References,

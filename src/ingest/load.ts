@@ -16,7 +16,7 @@ export interface LockedInteraction {
  * joins: a lock that waits for a concurrent rewrite must not re-check join conditions against the
  * new row (which would drop it when its end user changed). Returns the stored ones by external ID.
  */
-export async function lockInteractions(client: pg.PoolClient, accountId: string, externalIds: string[]): Promise<Map<string, LockedInteraction>> {
+export async function lockInteractions(client: pg.PoolClient, accountId: number, externalIds: string[]): Promise<Map<string, LockedInteraction>> {
   const locked = new Map<string, LockedInteraction>();
   if (externalIds.length === 0) return locked;
   const { rows } = await client.query<{ externalId: string; id: string; day: string }>(
@@ -31,7 +31,7 @@ export async function lockInteractions(client: pg.PoolClient, accountId: string,
 /** Reads stored interactions back into their record form (lock them first: lockInteractions). */
 export async function loadInteractionStates(
   client: pg.PoolClient,
-  accountId: string,
+  accountId: number,
   externalIds: string[],
 ): Promise<Map<string, InteractionState>> {
   const states = new Map<string, InteractionState>();

@@ -83,7 +83,7 @@ async function* wholeLinesOf(input: AsyncIterable<Buffer>): AsyncGenerator<Buffe
  * are skipped (they still count in line numbers); a byte order mark opening the file is ignored.
  * At the end the user bitmaps of the days it changed are rebuilt.
  */
-export async function importNdjson(pool: pg.Pool, accountId: string, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
+export async function importNdjson(pool: pg.Pool, accountId: number, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
   const batchSize = options.batchSize ?? BULK_BATCH_RECORDS;
   const totalBytes = fs.statSync(file).size;
   const rejectedPath = rejectedFilePath(file);

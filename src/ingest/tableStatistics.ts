@@ -69,7 +69,7 @@ interface Tracker {
 }
 
 interface PoolTrackers {
-  accounts: Map<string, Tracker>;
+  accounts: Map<number, Tracker>;
   analyze: string | null;
   /** An ANALYZE ran since the last settleStatistics: a bulk load was large enough to want the figure tables analyzed too. */
   loaded: boolean;
@@ -94,7 +94,7 @@ const trackers = new WeakMap<pg.Pool, PoolTrackers>();
  * interactions it wrote. Ingest does not wait for it: a GraphQL call that crossed a threshold
  * waited 0.3 s for an ANALYZE it has no use for.
  */
-export async function keepStatisticsFresh(pool: pg.Pool, accountId: string, interactionsWritten: number): Promise<void> {
+export async function keepStatisticsFresh(pool: pg.Pool, accountId: number, interactionsWritten: number): Promise<void> {
   let pooled = trackers.get(pool);
   if (!pooled) trackers.set(pool, (pooled = { accounts: new Map(), analyze: null, loaded: false, running: null }));
   let tracker = pooled.accounts.get(accountId);
@@ -139,11 +139,11 @@ export async function settleStatistics(pool: pg.Pool): Promise<void> {
 }
 
 /** The planner's estimate of the account's interactions (what it plans a batch's lookups by): 0 until the table is first analyzed. */
-async function estimatedInteractions(pool: pg.Pool, accountId: string): Promise<number> {
+async function estimatedInteractions(pool: pg.Pool, accountId: number): Promise<number> {
   const { rows } = await pool.query<{ analyzed: boolean }>(`SELECT reltuples >= 0 AS analyzed FROM pg_class WHERE oid = '"Interaction"'::regclass`);
   if (!rows[0]?.analyzed) return 0;
   const plan = await pool.query<Record<string, Array<{ Plan: { 'Plan Rows': number } }>>>(
-    `EXPLAIN (FORMAT JSON) SELECT 1 FROM "Interaction" WHERE "accountId" = ${pg.escapeLiteral(accountId)}`,
+    `EXPLAIN (FORMAT JSON) SELECT 1 FROM "Interaction" WHERE "accountId" = ${Math.trunc(accountId)}`,
   );
   return plan.rows[0]!['QUERY PLAN']![0]!.Plan['Plan Rows'];
 }

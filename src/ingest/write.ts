@@ -31,7 +31,7 @@ const byKey = <T>([a]: [string, T], [b]: [string, T]) => (a < b ? -1 : a > b ? 1
 async function numberByExternalId(
   pool: pg.Pool,
   table: string,
-  accountId: string,
+  accountId: number,
   externalIds: string[],
   columns: Column[],
   rowOf: (externalId: string) => unknown[],
@@ -76,7 +76,7 @@ async function numberByExternalId(
  * (sampled during two overlapping imports: 70 % of the second's time). Like a sequence number, it
  * stays taken if the batch then fails; the batch's next attempt finds it.
  */
-export function upsertEndUsers(pool: pg.Pool, accountId: string, externalIds: string[]): Promise<Map<string, number>> {
+export function upsertEndUsers(pool: pg.Pool, accountId: number, externalIds: string[]): Promise<Map<string, number>> {
   return numberByExternalId(pool, 'EndUser', accountId, externalIds, [['externalId', 'text']], (id) => [id]);
 }
 
@@ -111,7 +111,7 @@ function latestVersions(records: readonly NamingAutomation[], automationIds: Map
  * created for a batch that then fails only names an automation the records did name; the batch's
  * next attempt finds it. Renames happen inside the transaction (renameReferences).
  */
-export async function createReferences(pool: pg.Pool, accountId: string, records: readonly NamingAutomation[]): Promise<Map<string, number>> {
+export async function createReferences(pool: pg.Pool, accountId: number, records: readonly NamingAutomation[]): Promise<Map<string, number>> {
   const automations = new Map(latestAutomations(records));
   const ids = await numberByExternalId(
     pool, 'Automation', accountId, [...automations.keys()],
@@ -139,7 +139,7 @@ export async function createReferences(pool: pg.Pool, accountId: string, records
  * Runs before any interaction row is locked: every batch takes its locks in the same order
  * (references, then interactions by ID), so concurrent batches cannot deadlock.
  */
-export async function renameReferences(client: pg.PoolClient, accountId: string, records: readonly NamingAutomation[], automationIds: Map<string, number>): Promise<void> {
+export async function renameReferences(client: pg.PoolClient, accountId: number, records: readonly NamingAutomation[], automationIds: Map<string, number>): Promise<void> {
   const automations = latestAutomations(records);
   if (automations.length === 0) return;
   await client.query(
@@ -182,7 +182,7 @@ export interface WritableInteraction {
  */
 export async function writeInteractions(
   client: pg.PoolClient,
-  accountId: string,
+  accountId: number,
   unsorted: WritableInteraction[],
   refs: References,
   stored: ReadonlyMap<string, { id: number }>,

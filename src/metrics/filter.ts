@@ -71,7 +71,7 @@ export function filterKey(filter: Filter): string {
  * The WHERE conditions selecting the filtered interactions of an account, on the alias `i`.
  * An interaction without automation never matches the automation/version lists (NULL is in no list).
  */
-export function filterConditions(params: SqlParams, accountId: string, filter: Filter, alias = 'i'): string {
+export function filterConditions(params: SqlParams, accountId: number, filter: Filter, alias = 'i'): string {
   return [
     dimensionConditions(params, accountId, filter, alias),
     `${alias}."startedAt" >= ${params.add(filter.from, 'timestamptz')}`,
@@ -83,7 +83,7 @@ export function filterConditions(params: SqlParams, accountId: string, filter: F
  * The account and the filter's lists, without the date range: on any row that carries the
  * interaction's filter columns (interactions, their summary rows and the rollups).
  */
-export function dimensionConditions(params: SqlParams, accountId: string, filter: Filter, alias: string): string {
+export function dimensionConditions(params: SqlParams, accountId: number, filter: Filter, alias: string): string {
   const account = params.add(accountId);
   const conditions = [`${alias}."accountId" = ${account}`];
   if (filter.automationIds.length > 0) {

@@ -3,7 +3,7 @@ import { badUserInput } from '../common/errors';
 import { CHANNEL_CODE } from '../common/formats';
 import type { RateCard, RateCardInput } from './rateCard.types';
 
-export async function readRateCard(prisma: PrismaClient, accountId: string): Promise<RateCard | null> {
+export async function readRateCard(prisma: PrismaClient, accountId: number): Promise<RateCard | null> {
   const card = await prisma.rateCard.findUnique({
     where: { accountId },
     include: { channels: { orderBy: { channel: 'asc' } }, automations: { orderBy: { automationType: 'asc' } } },
@@ -49,7 +49,7 @@ export function validateRateCard(input: RateCardInput): void {
 }
 
 /** Replaces the account's rate card as a whole. */
-export async function writeRateCard(prisma: PrismaClient, accountId: string, input: RateCardInput): Promise<RateCard> {
+export async function writeRateCard(prisma: PrismaClient, accountId: number, input: RateCardInput): Promise<RateCard> {
   validateRateCard(input);
   await prisma.$transaction([
     prisma.rateCard.deleteMany({ where: { accountId } }),

@@ -71,7 +71,7 @@ const columns = (t: RollupTable) => [
 ];
 
 /** Rollup rows of the whole days (or hours, as the rollup's grain) of a span in the filter, in the facts' column order. */
-function rollupRows(params: SqlParams, accountId: string, filter: Filter, t: RollupTable, span: Span, extra: ExtraColumn[] = [], condition = 'true'): string {
+function rollupRows(params: SqlParams, accountId: number, filter: Filter, t: RollupTable, span: Span, extra: ExtraColumn[] = [], condition = 'true'): string {
   return `SELECT ${[...columns(t), ...extra.map((e) => `${e.rollup} AS "${e.name}"`)].join(', ')}
       FROM "${t.table}" r
      WHERE ${dimensionConditions(params, accountId, filter, 'r')}
@@ -79,7 +79,7 @@ function rollupRows(params: SqlParams, accountId: string, filter: Filter, t: Rol
 }
 
 /** Raw rows started in [from, to) projected onto rollup rows of one interaction each (the reference for every figure). */
-function rawRows(params: SqlParams, accountId: string, filter: Filter, t: RollupTable, range: Span, extra: ExtraColumn[] = [], condition = 'true'): string {
+function rawRows(params: SqlParams, accountId: number, filter: Filter, t: RollupTable, range: Span, extra: ExtraColumn[] = [], condition = 'true'): string {
   const a = t.alias;
   return `SELECT ${[projection(t), ...extra.map((e) => `${e.raw} AS "${e.name}"`)].join(', ')}
       FROM "${t.source}" ${a}
@@ -107,7 +107,7 @@ export function factSources(filter: Filter, t: RollupTable, useRollups: boolean)
  * range, which is what `useRollups: false` does (the reference path, and the fallback while
  * rollups are being rebuilt).
  */
-export function facts(params: SqlParams, accountId: string, filter: Filter, t: RollupTable, useRollups: boolean, extra: ExtraColumn[] = []): string {
+export function facts(params: SqlParams, accountId: number, filter: Filter, t: RollupTable, useRollups: boolean, extra: ExtraColumn[] = []): string {
   const { buckets, edges } = factSources(filter, t, useRollups);
   return [
     ...buckets.map(([rollup, span]) => rollupRows(params, accountId, filter, rollup, span, extra)),

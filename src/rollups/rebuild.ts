@@ -3,15 +3,22 @@ import { inTransaction } from '../db/transaction';
 import { recountRollups, rebuildRollups } from './rollupWrites';
 import { HOURLY_CHANNELS, HOURLY_INTERACTIONS, type RollupTable } from './rollupTables';
 
-async function everyAccount(pool: pg.Pool): Promise<string[]> {
-  return (await pool.query<{ id: string }>('SELECT id FROM "Account" ORDER BY id')).rows.map((row) => row.id);
+/** An account to rebuild: its integer key, and the ID users name it by (what the results are keyed by). */
+interface AccountToRebuild {
+  id: number;
+  externalId: string;
 }
 
-/** Rebuilds the rollups of one account, or of every account; returns rollup rows written per account. */
-export async function rebuildAccounts(pool: pg.Pool, accountIds?: string[]): Promise<Map<string, Record<string, number>>> {
-  const ids = accountIds ?? (await everyAccount(pool));
+async function everyAccount(pool: pg.Pool): Promise<AccountToRebuild[]> {
+  return (await pool.query<AccountToRebuild>('SELECT id, "externalId" FROM "Account" ORDER BY id')).rows;
+}
+
+/** Rebuilds the rollups of these accounts, or of every account; returns rollup rows written per account (by its external ID). */
+export async function rebuildAccounts(pool: pg.Pool, accounts?: AccountToRebuild[]): Promise<Map<string, Record<string, number>>> {
   const written = new Map<string, Record<string, number>>();
-  for (const id of ids) written.set(id, await inTransaction(pool, (client) => rebuildRollups(client, id)));
+  for (const { id, externalId } of accounts ?? (await everyAccount(pool))) {
+    written.set(externalId, await inTransaction(pool, (client) => rebuildRollups(client, id)));
+  }
   return written;
 }
 
@@ -38,7 +45,7 @@ export async function backfillRollups(pool: pg.Pool, appliedMigrations: string[]
   }
   const tables = needs.flatMap((need) => (need === 'everything' ? [] : need));
   if (tables.length === 0) return;
-  for (const id of await everyAccount(pool)) await inTransaction(pool, (client) => recountRollups(client, id, tables));
+  for (const { id } of await everyAccount(pool)) await inTransaction(pool, (client) => recountRollups(client, id, tables));
   // Plans read new tables' statistics; autovacuum would gather them only after a while.
   await pool.query(`ANALYZE ${tables.map((t) => `"${t.table}"`).join(', ')}`);
 }

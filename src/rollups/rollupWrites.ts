@@ -52,7 +52,7 @@ export type Contributions = Record<string, string | null>;
  * read before the rewrite. Computed here and handed back unchanged to applyToRollups at the end of
  * the batch, which writes them together with the new state: no rollup row is locked until then.
  */
-export async function storedContributions(client: pg.PoolClient, accountId: string, interactionIds: number[]): Promise<Contributions> {
+export async function storedContributions(client: pg.PoolClient, accountId: number, interactionIds: number[]): Promise<Contributions> {
   if (interactionIds.length === 0) return {};
   const columns = ROLLUPS.map((t) => `(SELECT json_agg(d)::text FROM (${grouped(t, byInteractions(t), -1)}) d) AS ${quote(t.table)}`);
   const { rows } = await client.query<Contributions>(`SELECT ${columns.join(', ')}`, [accountId, interactionIds]);
@@ -108,7 +108,7 @@ const APPLY_REPLACING = { name: 'touchpoint.replaceInRollups', text: applyStatem
  * them from their update to this transaction's end (with two GraphQL callers, 20-42 % of backend
  * samples waited on daily rollup rows when a rewritten interaction was subtracted at the start).
  */
-export async function applyToRollups(client: pg.PoolClient, accountId: string, interactionIds: number[], replaced: Contributions): Promise<void> {
+export async function applyToRollups(client: pg.PoolClient, accountId: number, interactionIds: number[], replaced: Contributions): Promise<void> {
   if (Object.keys(replaced).length > 0) {
     await client.query({ ...APPLY_REPLACING, values: [accountId, interactionIds, ...ROLLUPS.map((t) => replaced[t.table] ?? '[]')] });
   } else if (interactionIds.length > 0) {
@@ -121,7 +121,7 @@ export async function applyToRollups(client: pg.PoolClient, accountId: string, i
  * figures be read meanwhile but make concurrent ingest wait, so no batch lands between the
  * delete and the recount. Returns the rollup rows written per table.
  */
-export async function recountRollups(client: pg.PoolClient, accountId: string, tables: RollupTable[]): Promise<Record<string, number>> {
+export async function recountRollups(client: pg.PoolClient, accountId: number, tables: RollupTable[]): Promise<Record<string, number>> {
   await client.query(`LOCK TABLE ${tables.map((t) => quote(t.table)).join(', ')} IN EXCLUSIVE MODE`);
   const written: Record<string, number> = {};
   for (const t of tables) {
@@ -133,7 +133,7 @@ export async function recountRollups(client: pg.PoolClient, accountId: string, t
 }
 
 /** Recomputes every rollup of an account, its user bitmaps of every day and its funnel views' reach. Returns rows written per table. */
-export async function rebuildRollups(client: pg.PoolClient, accountId: string): Promise<Record<string, number>> {
+export async function rebuildRollups(client: pg.PoolClient, accountId: number): Promise<Record<string, number>> {
   const written = await recountRollups(client, accountId, ROLLUPS);
   const bitmaps = await rebuildUserBitmaps(client, accountId);
   written.DailyUserBitmap = bitmaps.rows;

@@ -27,10 +27,10 @@ const markDays = (select: string) =>
    ON CONFLICT ("accountId", day) DO UPDATE SET marks = "StaleUserDay".marks + 1`;
 
 /** Marks days whose user bitmaps no longer match the raw rows; in day order, so concurrent batches lock marks in one order. */
-export async function markStale(client: pg.PoolClient, accountId: string, days: Iterable<string>): Promise<void> {
+export async function markStale(client: pg.PoolClient, accountId: number, days: Iterable<string>): Promise<void> {
   const sorted = [...new Set(days)].sort();
   if (sorted.length === 0) return;
-  await client.query(markDays(`SELECT $1::text, d FROM unnest($2::date[]) AS d ORDER BY d`), [accountId, sorted]);
+  await client.query(markDays(`SELECT $1::int4, d FROM unnest($2::date[]) AS d ORDER BY d`), [accountId, sorted]);
 }
 
 /** The segment of the bitmaps over all of a day's interactions (the others are rollups' segment keys). */
@@ -128,14 +128,14 @@ const BUILD_BITMAPS = `
      WHERE k.segment IS NOT NULL
   )
   INSERT INTO "DailyUserBitmap" ("accountId", segment, day, chunk, users, repeat, engaged)
-  SELECT $1::text, segment, day, chunk, users, repeat, engaged FROM segments
+  SELECT $1::int4, segment, day, chunk, users, repeat, engaged FROM segments
   UNION ALL
-  SELECT $1::text, segment, day, chunk, bit_or(users), bit_or(again), bit_or(engaged) FROM coarse GROUP BY segment, day, chunk`;
+  SELECT $1::int4, segment, day, chunk, bit_or(users), bit_or(again), bit_or(engaged) FROM coarse GROUP BY segment, day, chunk`;
 
 /** The weekly rows of the weeks starting on the given Mondays, from their days' bitmaps. */
 const BUILD_WEEKS = `
   INSERT INTO "WeeklyUserBitmap" ("accountId", segment, week, chunk, users, repeat, engaged)
-  SELECT $1::text, b.segment, b.week, b.chunk, bit_or(b.users), bit_or(b.again), bit_or(b.engaged)
+  SELECT $1::int4, b.segment, b.week, b.chunk, bit_or(b.users), bit_or(b.again), bit_or(b.engaged)
     FROM (SELECT d.segment, w.week, d.chunk, d.users, d.engaged, ${returningBits('d', 'd.segment, w.week, d.chunk', 'd.day')} AS again
             FROM unnest($2::date[]) AS w(week)
             JOIN "DailyUserBitmap" d ON d."accountId" = $1 AND d.day >= w.week AND d.day < w.week + 7) b
@@ -146,7 +146,7 @@ const BUILD_WEEKS = `
  * the top of this file): locked in week order, so two refreshes never wait on each other in a cycle,
  * and refreshes of different weeks not at all.
  */
-async function rebuildWeeks(client: pg.PoolClient, accountId: string, days: string[]): Promise<number> {
+async function rebuildWeeks(client: pg.PoolClient, accountId: number, days: string[]): Promise<number> {
   const weeks = [...new Set(days.map((day) => monday(day)))].sort();
   for (const week of weeks) await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`touchpoint.user-week.${accountId}.${week}`]);
   await client.query('DELETE FROM "WeeklyUserBitmap" WHERE "accountId" = $1 AND week = ANY($2::date[])', [accountId, weeks]);
@@ -158,7 +158,7 @@ async function rebuildWeeks(client: pg.PoolClient, accountId: string, days: stri
  * size of one period (at 10 M interactions a day's segments are about 60 MB of bitmaps), instead
  * of all the stale days' at once after a large import. Returns the rows written.
  */
-async function buildEach(client: pg.PoolClient, statement: string, accountId: string, periods: string[]): Promise<number> {
+async function buildEach(client: pg.PoolClient, statement: string, accountId: number, periods: string[]): Promise<number> {
   let written = 0;
   for (const period of periods) written += (await client.query(statement, [accountId, [period]])).rowCount ?? 0;
   return written;
@@ -168,7 +168,7 @@ async function buildEach(client: pg.PoolClient, statement: string, accountId: st
  * Rebuilds the bitmaps of the account's stale days in [from, to) (every stale day without a
  * range), in the caller's transaction; returns how many days and bitmap rows (daily, weekly) it wrote.
  */
-export async function refreshStaleDays(client: pg.PoolClient, accountId: string, range?: { from: string; to: string }): Promise<Refreshed> {
+export async function refreshStaleDays(client: pg.PoolClient, accountId: number, range?: { from: string; to: string }): Promise<Refreshed> {
   const { rows } = await client.query<{ day: string }>(
     `DELETE FROM "StaleUserDay" WHERE "accountId" = $1 ${range ? 'AND day >= $2::date AND day < $3::date' : ''}
      RETURNING to_char(day, 'YYYY-MM-DD') AS day`,
@@ -190,7 +190,7 @@ export interface Refreshed {
 }
 
 /** Refreshes stale days of an account in their own transaction (readers, import and seed). */
-export function refreshUserBitmaps(pool: pg.Pool, accountId: string, range?: { from: string; to: string }): Promise<Refreshed> {
+export function refreshUserBitmaps(pool: pg.Pool, accountId: number, range?: { from: string; to: string }): Promise<Refreshed> {
   return inTransaction(pool, (client) => refreshStaleDays(client, accountId, range), { attempts: 3 });
 }
 
@@ -200,7 +200,7 @@ export function refreshUserBitmaps(pool: pg.Pool, accountId: string, range?: { f
  * no week. A day's rebuild is one statement, and one statement keeps one of the two cores busy
  * (30 days at 1 M interactions took 6.7 s of statements, one after the other).
  */
-export async function refreshAllUserBitmaps(pool: pg.Pool, accountId: string): Promise<Refreshed> {
+export async function refreshAllUserBitmaps(pool: pg.Pool, accountId: number): Promise<Refreshed> {
   const { rows } = await pool.query<{ day: string }>(
     `SELECT to_char(day, 'YYYY-MM-DD') AS day FROM "StaleUserDay" WHERE "accountId" = $1 ORDER BY day`,
     [accountId],
@@ -213,8 +213,8 @@ export async function refreshAllUserBitmaps(pool: pg.Pool, accountId: string): P
 }
 
 /** Rebuilds every day of an account (rollups rebuild): all its days are marked, then refreshed. */
-export async function rebuildUserBitmaps(client: pg.PoolClient, accountId: string): Promise<Refreshed> {
-  await client.query(markDays(`SELECT DISTINCT $1::text, ${dayOf('i')} FROM "Interaction" i WHERE i."accountId" = $1`), [accountId]);
+export async function rebuildUserBitmaps(client: pg.PoolClient, accountId: number): Promise<Refreshed> {
+  await client.query(markDays(`SELECT DISTINCT $1::int4, ${dayOf('i')} FROM "Interaction" i WHERE i."accountId" = $1`), [accountId]);
   await client.query('DELETE FROM "DailyUserBitmap" WHERE "accountId" = $1', [accountId]);
   await client.query('DELETE FROM "WeeklyUserBitmap" WHERE "accountId" = $1', [accountId]);
   return refreshStaleDays(client, accountId);

@@ -228,8 +228,8 @@ export function accountBRecords(): Record<string, unknown>[] {
 
 export interface Setup {
   t: TestServer;
-  a: { id: string; apiKey: string };
-  b: { id: string; apiKey: string };
+  a: { id: number; apiKey: string };
+  b: { id: number; apiKey: string };
 }
 
 /**

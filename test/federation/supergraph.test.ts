@@ -29,8 +29,8 @@ const interaction = (id: string, minute: number, customerProfileId?: string) => 
 const FILTER = { from: '2026-10-01T00:00:00Z', to: '2026-11-01T00:00:00Z' };
 
 let t: TestServer;
-let a: { id: string; apiKey: string };
-let b: { id: string; apiKey: string };
+let a: { id: number; apiKey: string };
+let b: { id: number; apiKey: string };
 let profiles: { url: string; stop: () => Promise<void> };
 let gateway: { url: string; stop: () => Promise<void> };
 let subgraphSdl: string;

@@ -47,14 +47,14 @@ describe('with DATABASE_URL', () => {
     const account = JSON.parse(run.stdout);
     expect(Object.keys(account).sort()).toEqual(['apiKey', 'id', 'name']);
     expect(account.name).toBe('Acme');
-    // 12 characters (72 random bits): the ID leads every index entry of the account's data.
+    // 12 characters (72 random bits) users name the account by; its rows are keyed by an integer.
     expect(account.id).toMatch(/^[A-Za-z0-9_-]{12}$/);
     expect(account.apiKey).toMatch(/^tp_[A-Za-z0-9_-]{43}$/);
 
+    const stored = await pool.query('SELECT id, name FROM "Account" WHERE "externalId" = $1', [account.id]);
+    expect(stored.rows).toEqual([{ id: expect.any(Number), name: 'Acme' }]);
     const { rows } = await pool.query('SELECT "accountId", hash, "revokedAt" FROM "ApiKey" WHERE hash = $1', [sha256(account.apiKey)]);
-    expect(rows).toEqual([{ accountId: account.id, hash: sha256(account.apiKey), revokedAt: null }]);
-    const stored = await pool.query('SELECT name FROM "Account" WHERE id = $1', [account.id]);
-    expect(stored.rows).toEqual([{ name: 'Acme' }]);
+    expect(rows).toEqual([{ accountId: stored.rows[0].id, hash: sha256(account.apiKey), revokedAt: null }]);
   });
 
   it('accounts create without --name exits 2 with a usage message naming --name', async () => {
@@ -79,8 +79,11 @@ describe('with DATABASE_URL', () => {
     expectExit(created, 0);
     const key = JSON.parse(created.stdout);
     expect(key).toEqual({ id: expect.any(String), accountId: account.id, scopes: ['read'], apiKey: expect.stringMatching(/^tp_/) });
-    const row = await pool.query('SELECT "accountId", scopes, "revokedAt" FROM "ApiKey" WHERE hash = $1', [sha256(key.apiKey)]);
-    expect(row.rows).toEqual([{ accountId: account.id, scopes: ['read'], revokedAt: null }]);
+    const row = await pool.query(
+      'SELECT a."externalId", k.scopes, k."revokedAt" FROM "ApiKey" k JOIN "Account" a ON a.id = k."accountId" WHERE k.hash = $1',
+      [sha256(key.apiKey)],
+    );
+    expect(row.rows).toEqual([{ externalId: account.id, scopes: ['read'], revokedAt: null }]);
 
     const listed = await cli(['keys', 'list', '--account', account.id], env);
     expectExit(listed, 0);

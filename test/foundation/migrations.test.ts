@@ -97,6 +97,7 @@ describe('upgrading a database that holds data', () => {
     for (const name of before) fs.cpSync(path.join(MIGRATIONS, name), path.join(dir, name), { recursive: true });
     const { pool } = await freshDatabase();
     expect(await migrate(pool, dir)).toEqual(before);
+    await pool.query(`INSERT INTO "Account" (id, name) VALUES ('acc', 'Acc')`);
 
     const interaction = (id: number, externalId: string, startedAt: string) =>
       pool.query(
@@ -121,7 +122,7 @@ describe('upgrading a database that holds data', () => {
     await migrate(pool);
     // Stored as the last migration leaves them: each message and log line an array of its fields
     // (20261202160000_compact_transcripts rewrote the objects the fold wrote).
-    const { rows } = await pool.query(`SELECT "interactionId", messages, logs FROM "InteractionTranscript" WHERE "accountId" = 'acc' ORDER BY 1`);
+    const { rows } = await pool.query(`SELECT "interactionId", messages, logs FROM "InteractionTranscript" WHERE "accountId" = 1 ORDER BY 1`);
     expect(rows).toEqual([
       {
         interactionId: 1,
@@ -151,8 +152,41 @@ describe('upgrading a database that holds data', () => {
     const tables = await pool.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname IN ('Message', 'InteractionLog')`);
     expect(tables.rows[0].n).toBe(0);
     // Both UTC days (2026-10-02 23:30 at +02:00 is 21:30 UTC) await their bitmaps (per segment, coarse segments, weeks).
-    const stale = await pool.query(`SELECT to_char(day, 'YYYY-MM-DD') AS day FROM "StaleUserDay" WHERE "accountId" = 'acc' ORDER BY day`);
+    const stale = await pool.query(`SELECT to_char(day, 'YYYY-MM-DD') AS day FROM "StaleUserDay" WHERE "accountId" = 1 ORDER BY day`);
     expect(stale.rows.map((row) => row.day)).toEqual(['2026-10-01', '2026-10-02']);
+  });
+});
+
+describe('upgrading to integer account keys', () => {
+  it('numbers accounts in creation order, converts every tenant row to its account\'s key, and drops rows of no account', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-migrations-'));
+    tempDirs.push(dir);
+    const before = migrationsOnDisk().map((m) => m.name).filter((name) => name < '20261205200051_integer_account_keys');
+    for (const name of before) fs.cpSync(path.join(MIGRATIONS, name), path.join(dir, name), { recursive: true });
+    const { pool } = await freshDatabase();
+    expect(await migrate(pool, dir)).toEqual(before);
+    // 'zeta' was created first: it gets key 1 although 'acme' sorts first.
+    await pool.query(`INSERT INTO "Account" (id, name, "createdAt") VALUES ('acme', 'Acme', '2026-11-02'), ('zeta', 'Zeta', '2026-11-01')`);
+    await pool.query(`INSERT INTO "ApiKey" ("accountId", id, name, hash, prefix, scopes) VALUES ('acme', 'k1', 'default', 'h-acme', 'tp_a', '{read}')`);
+    await pool.query(
+      `INSERT INTO "Interaction" ("accountId", id, "externalId", type, "startedAt", channel, "endUserId", escalated, engaged, "inboundCount", "outboundCount")
+       VALUES ('acme', 1, 'a-1', 'CONVERSATIONAL', '2026-10-01T10:00:00Z', 'SMS', 1, false, true, 1, 1),
+              ('zeta', 2, 'z-1', 'CONVERSATIONAL', '2026-10-01T11:00:00Z', 'SMS', 1, false, true, 1, 1),
+              ('ghost', 3, 'g-1', 'CONVERSATIONAL', '2026-10-01T12:00:00Z', 'SMS', 1, false, true, 1, 1)`,
+    );
+    await pool.query(`INSERT INTO "InteractionTopic" ("accountId", "interactionId", name, resolved, seq, "startedAt", type, escalated)
+                      VALUES ('acme', 1, 'Billing', true, 0, '2026-10-01T10:00:00Z', 'CONVERSATIONAL', false)`);
+
+    await migrate(pool);
+    expect((await pool.query(`SELECT id, "externalId" FROM "Account" ORDER BY id`)).rows).toEqual([{ id: 1, externalId: 'zeta' }, { id: 2, externalId: 'acme' }]);
+    expect((await pool.query(`SELECT "accountId", "externalId" FROM "Interaction" ORDER BY id`)).rows).toEqual([
+      { accountId: 2, externalId: 'a-1' },
+      { accountId: 1, externalId: 'z-1' },
+    ]);
+    expect((await pool.query(`SELECT "accountId", name FROM "InteractionTopic"`)).rows).toEqual([{ accountId: 2, name: 'Billing' }]);
+    expect((await pool.query(`SELECT "accountId", id FROM "ApiKey"`)).rows).toEqual([{ accountId: 2, id: 'k1' }]);
+    // A new account takes the next number.
+    expect((await pool.query(`INSERT INTO "Account" ("externalId", name) VALUES ('new', 'New') RETURNING id`)).rows).toEqual([{ id: 3 }]);
   });
 });
 

@@ -8,8 +8,8 @@ import {
 // Every expected value below is worked out by hand from the tables in ./fixture.ts.
 
 let t: TestServer;
-let a: { id: string; apiKey: string };
-let other: { id: string; apiKey: string };
+let a: { id: number; apiKey: string };
+let other: { id: number; apiKey: string };
 const views: Record<string, string> = {};
 
 type StepIn = { kind: string; name?: string | null };

@@ -11,7 +11,7 @@ import { startTestServer, type TestServer } from '../helpers/server';
 import { A, B, BASE, C, CREATE, DELETE, FUNNEL, HOUR, INGEST, iso, je, journeyRecords, MINUTE, RANGE, UPDATE } from './fixture';
 
 let t: TestServer;
-let a: { id: string; apiKey: string };
+let a: { id: number; apiKey: string };
 
 async function gql(query: string, variables: Record<string, unknown>) {
   const res = await t.request(query, variables, a.apiKey);

@@ -6,7 +6,7 @@ import {
 
 let t: TestServer;
 
-type Account = { id: string; apiKey: string };
+type Account = { id: number; apiKey: string };
 
 /** One interaction per automation, so that the account knows `jr` (journey), `cb` (chatbot) and `ai` (AI agent). */
 async function seedAutomations(account: Account, journeyName = 'Offer journey') {

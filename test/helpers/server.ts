@@ -20,7 +20,7 @@ export interface TestServer {
     variables?: V,
     apiKey?: string | null,
   ): Promise<GraphQLResponse<T>>;
-  createAccount(name?: string, id?: string): Promise<{ id: string; apiKey: string }>;
+  createAccount(name?: string, id?: string): Promise<{ id: number; externalId: string; apiKey: string }>;
   close(): Promise<void>;
 }
 

@@ -15,18 +15,21 @@ const OPTIONS: DemoOptions = { interactions: 400, days: 30, seed: 1, end: END };
 
 let db: TestDatabase;
 const results: Record<string, IngestResult> = {};
+/** The accounts' keys, by their IDs. */
+const keys: Record<string, number> = {};
 
 beforeAll(async () => {
   db = await createTestDatabase();
   for (const [id, seed] of [['seed1', 1], ['seed1-again', 1], ['seed2', 2]] as const) {
-    await createAccount(db.prisma, id, id);
-    results[id] = await seedDemoData(db.pool, id, { ...OPTIONS, seed });
+    keys[id] = (await createAccount(db.prisma, id, id)).id;
+    results[id] = await seedDemoData(db.pool, keys[id]!, { ...OPTIONS, seed });
   }
 });
 afterAll(async () => db?.drop());
 
 /** Every row of the account, with internal IDs replaced by the external IDs they stand for. */
-async function portableDump(accountId: string): Promise<Record<string, string[]>> {
+async function portableDump(id: string): Promise<Record<string, string[]>> {
+  const accountId = keys[id];
   const ids = async (table: string) =>
     new Map((await db.pool.query(`SELECT id, "externalId" FROM "${table}" WHERE "accountId" = $1`, [accountId])).rows.map((r) => [String(r.id), r.externalId as string]));
   const interactions = await ids('Interaction');
@@ -49,7 +52,7 @@ async function portableDump(accountId: string): Promise<Record<string, string[]>
   return out;
 }
 
-const one = async <T = any>(sql: string, params: unknown[] = ['seed1']): Promise<T[]> => (await db.pool.query(sql, params)).rows;
+const one = async <T = any>(sql: string, params: unknown[] = [keys.seed1]): Promise<T[]> => (await db.pool.query(sql, params)).rows;
 
 it('rejects nothing and stores every record it generates', () => {
   const generated = [...demoRecords(OPTIONS)];
@@ -88,7 +91,7 @@ it('nothing happens after the end of the period (no messages, reports, steps, lo
      UNION ALL SELECT 'step', count(*)::int FROM "InteractionSteps", unnest(ats) AS at WHERE "accountId" = $1 AND at > $2
      UNION ALL SELECT 'log', count(*)::int FROM ${LOGS} WHERE "accountId" = $1 AND at > $2
      UNION ALL SELECT 'interaction', count(*)::int FROM "Interaction" WHERE "accountId" = $1 AND ("endedAt" > $2 OR "escalatedAt" > $2 OR "csatAt" > $2)`,
-    ['seed1', END],
+    [keys.seed1, END],
   );
   expect(after).toEqual([{ what: 'message', n: 0 }, { what: 'step', n: 0 }, { what: 'log', n: 0 }, { what: 'interaction', n: 0 }]);
 });
@@ -103,7 +106,7 @@ it('has messages still PENDING or SENT both within and past their validity at th
     `SELECT count(*) FILTER (WHERE "sentAt" + "validityHours" * interval '1 hour' >= $2)::int AS within,
             count(*) FILTER (WHERE "sentAt" + "validityHours" * interval '1 hour' < $2)::int AS past
        FROM ${MESSAGES} WHERE "accountId" = $1 AND status IN ('PENDING', 'SENT')`,
-    ['seed1', END],
+    [keys.seed1, END],
   );
   expect(row.within).toBeGreaterThan(0);
   expect(row.past).toBeGreaterThan(0);

@@ -6,12 +6,13 @@ import { createAccount } from '../../src/accounts/accountStore';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { automationRow, C1001_LINES, channelRow, D, inbound, ingestOk, interaction, outbound, stored, summaryCopiesMismatches, T } from './helpers';
 
-const ACC = 'acc';
+/** The account's key (its ID is 'acc'). */
+let ACC: number;
 let db: TestDatabase;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  await createAccount(db.prisma, 'Account', ACC);
+  ACC = (await createAccount(db.prisma, 'Account', 'acc')).id;
 });
 afterAll(async () => db?.drop());
 

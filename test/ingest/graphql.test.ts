@@ -9,8 +9,8 @@ import { D, dump, inbound, interaction, outbound, stored, T } from './helpers';
 const INGEST = 'mutation($r: [JSONObject!]!) { ingest(records: $r) { stored rejected { index path reason } } }';
 
 let t: TestServer;
-let a: { id: string; apiKey: string };
-let b: { id: string; apiKey: string };
+let a: { id: number; apiKey: string };
+let b: { id: number; apiKey: string };
 
 beforeAll(async () => {
   t = await startTestServer();
@@ -19,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const count = async (accountId: string) =>
+const count = async (accountId: number) =>
   (await t.db.pool.query(`SELECT count(*)::int AS n FROM "Interaction" WHERE "accountId" = $1`, [accountId])).rows[0].n as number;
 
 it('stores the good records and rejects the bad ones, each by its list position', async () => {

@@ -4,12 +4,12 @@ import { ingestBatch, type IngestResult } from '../../src/ingest/ingest';
 export type Json = Record<string, any>;
 
 /** Ingests values as one batch, positioned 0, 1, 2, ... like the GraphQL mutation does. */
-export function ingest(pool: pg.Pool, accountId: string, values: unknown[]): Promise<IngestResult> {
+export function ingest(pool: pg.Pool, accountId: number, values: unknown[]): Promise<IngestResult> {
   return ingestBatch(pool, accountId, values.map((value, index) => ({ index, value })));
 }
 
 /** Ingests values that must all be accepted. */
-export async function ingestOk(pool: pg.Pool, accountId: string, values: unknown[]): Promise<void> {
+export async function ingestOk(pool: pg.Pool, accountId: number, values: unknown[]): Promise<void> {
   const result = await ingest(pool, accountId, values);
   expect(result).toEqual({ stored: values.length, rejected: [] });
 }
@@ -50,7 +50,7 @@ export const TABLES: Record<string, string[]> = {
 };
 
 /** Every row of every ingest table (all accounts, or one), every column, internal IDs included. */
-export async function dump(pool: pg.Pool, accountId?: string): Promise<Record<string, Json[]>> {
+export async function dump(pool: pg.Pool, accountId?: number): Promise<Record<string, Json[]>> {
   const out: Record<string, Json[]> = {};
   for (const [table, key] of Object.entries(TABLES)) {
     const order = key.map((column) => `"${column}"`).join(', ');
@@ -62,7 +62,7 @@ export async function dump(pool: pg.Pool, accountId?: string): Promise<Record<st
 }
 
 /** One interaction as stored: its row and child rows (child rows without accountId/interactionId). */
-export async function stored(pool: pg.Pool, accountId: string, externalId: string) {
+export async function stored(pool: pg.Pool, accountId: number, externalId: string) {
   const { rows } = await pool.query(`SELECT * FROM "Interaction" WHERE "accountId" = $1 AND "externalId" = $2`, [accountId, externalId]);
   if (rows.length === 0) return null;
   const row = rows[0];
@@ -139,7 +139,7 @@ export async function summaryCopiesMismatches(pool: pg.Pool): Promise<Json[]> {
   return problems;
 }
 
-export async function automationRow(pool: pg.Pool, accountId: string, externalId: string) {
+export async function automationRow(pool: pg.Pool, accountId: number, externalId: string) {
   const { rows } = await pool.query(`SELECT * FROM "Automation" WHERE "accountId" = $1 AND "externalId" = $2`, [accountId, externalId]);
   return rows[0] ?? null;
 }

@@ -30,6 +30,9 @@ const status = (interactionId: string, messageId: string, s: string, seconds: nu
   ({ record: 'messageStatus', interactionId, messageId, status: s, at: T(seconds) });
 
 let tmp: string;
+/** The importer account's key (it is named 'imp' on the command line). */
+let IMP: number;
+let ELSE: number;
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-import-'));
 });
@@ -42,8 +45,8 @@ describe('with DATABASE_URL', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     env = { DATABASE_URL: db.url };
-    await createAccount(db.prisma, 'Importer', 'imp');
-    await createAccount(db.prisma, 'Someone else', 'else');
+    IMP = (await createAccount(db.prisma, 'Importer', 'imp')).id;
+    ELSE = (await createAccount(db.prisma, 'Someone else', 'else')).id;
   });
   afterAll(async () => db?.drop());
 
@@ -77,11 +80,11 @@ describe('with DATABASE_URL', () => {
       { line: 11, path: 'interactionId', reason: 'no interaction "nope" in this account', record: lines[10] },
     ]);
 
-    const s = (await stored(db.pool, 'imp', 'imp-1'))!;
+    const s = (await stored(db.pool, IMP, 'imp-1'))!;
     expect(s.row).toMatchObject({ csatScore: 4, csatAt: D(60) });
     expect(s.messages.find((m) => m.id === 'm1')).toMatchObject({ status: 'DELIVERED', statusAt: D(30) });
-    expect(await stored(db.pool, 'imp', 'imp-2')).toBeNull();
-    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM "Interaction" WHERE "accountId" = 'else'`);
+    expect(await stored(db.pool, IMP, 'imp-2')).toBeNull();
+    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM "Interaction" WHERE "accountId" = $1`, [ELSE]);
     expect(rows[0].n).toBe(0);
   });
 
@@ -93,7 +96,7 @@ describe('with DATABASE_URL', () => {
     expect(run.code).toBe(0);
     expect(summary(run)).toEqual({ account: 'imp', stored: 2, rejected: 0, seconds: expect.any(Number), rejectedFile: null });
     expect(fs.existsSync(`${file}.rejected.ndjson`)).toBe(false);
-    expect((await stored(db.pool, 'imp', 'clean-1'))!.row).toMatchObject({ csatScore: 5 });
+    expect((await stored(db.pool, IMP, 'clean-1'))!.row).toMatchObject({ csatScore: 5 });
   });
 
   describe('a file bigger than one batch (--batch-size 3; CRLF line ends)', () => {
@@ -124,20 +127,20 @@ describe('with DATABASE_URL', () => {
       expect(readRejected(file())).toEqual([
         { line: 9, path: 'interactionId', reason: 'no interaction "b-9" in this account', record: lines[8] },
       ]);
-      const b1 = (await stored(db.pool, 'imp', 'b-1'))!;
+      const b1 = (await stored(db.pool, IMP, 'b-1'))!;
       expect(b1.messages[0]).toMatchObject({ status: 'SEEN', statusAt: D(5) });
       expect(b1.channels[0]).toMatchObject({ delivered: 1, pending: 0 });
-      expect((await stored(db.pool, 'imp', 'b-2'))!.row).toMatchObject({ csatScore: 3 });
-      expect((await stored(db.pool, 'imp', 'b-4'))!.row).toMatchObject({ outcome: 'UNSUCCESSFUL' });
-      expect((await stored(db.pool, 'imp', 'b-9'))!.row).toMatchObject({ csatScore: null });
-      const { rows } = await db.pool.query(`SELECT name FROM "Automation" WHERE "accountId" = 'imp' AND "externalId" = 'j-b'`);
+      expect((await stored(db.pool, IMP, 'b-2'))!.row).toMatchObject({ csatScore: 3 });
+      expect((await stored(db.pool, IMP, 'b-4'))!.row).toMatchObject({ outcome: 'UNSUCCESSFUL' });
+      expect((await stored(db.pool, IMP, 'b-9'))!.row).toMatchObject({ csatScore: null });
+      const { rows } = await db.pool.query(`SELECT name FROM "Automation" WHERE "accountId" = ${IMP} AND "externalId" = 'j-b'`);
       expect(rows).toEqual([{ name: 'New name' }]); // the late csat for b-2 in batch 2 did not bring back "Old name"
     });
 
     it('writes batch by batch, in file order (progress after each batch written)', async () => {
-      await createAccount(db.prisma, 'Batches', 'batches');
+      const BATCHES = (await createAccount(db.prisma, 'Batches', 'batches')).id;
       const progress: ImportProgress[] = [];
-      const result = await importNdjson(db.pool, 'batches', file(), { batchSize: 3, onProgress: (p) => progress.push(p) });
+      const result = await importNdjson(db.pool, BATCHES, file(), { batchSize: 3, onProgress: (p) => progress.push(p) });
       // Batch 2 renames j-b, so it waits for batch 1; batch 3's analysis of b-4 (of batch 2) is
       // written after the rest of batch 3 (the rejected csat and b-9), which went beside batch 2.
       expect(progress.map((p) => [p.stored, p.rejected])).toEqual([[3, 0], [6, 0], [7, 1], [8, 1]]);
@@ -151,11 +154,11 @@ describe('with DATABASE_URL', () => {
     const text = 'x'.repeat(90_000);
     const messages = Array.from({ length: 12 }, (_, m) => outbound(`m${m}`, m, { text }));
     fs.writeFileSync(file, Array.from({ length: 10 }, (_, i) => line(interaction(`long-${i}`, { messages }))).join('\n') + '\n');
-    await createAccount(db.prisma, 'Long', 'long');
+    const LONG = (await createAccount(db.prisma, 'Long', 'long')).id;
     const progress: ImportProgress[] = [];
-    await importNdjson(db.pool, 'long', file, { onProgress: (p) => progress.push(p) });
+    await importNdjson(db.pool, LONG, file, { onProgress: (p) => progress.push(p) });
     expect(progress.map((p) => p.stored)).toEqual([8, 10]);
-    expect((await stored(db.pool, 'long', 'long-9'))!.messages.map((m: { text: string }) => m.text.length)).toEqual(Array(12).fill(90_000));
+    expect((await stored(db.pool, LONG, 'long-9'))!.messages.map((m: { text: string }) => m.text.length)).toEqual(Array(12).fill(90_000));
   });
 
   it('runs the import in a child process whose heap is capped (256 MB, marked after 300 % growth), so RSS stays flat on large files', async () => {
@@ -174,7 +177,7 @@ describe('with DATABASE_URL', () => {
     expect(child.limitMb).toBeLessThan(400);
     // ...and whose old space may outgrow its live objects by 300 % before V8 marks it for a full collection.
     expect(child.execArgv).toContain('--heap-growing-percent=300');
-    expect((await stored(db.pool, 'imp', 'cap-1'))!.row).toMatchObject({ type: 'CONVERSATIONAL' });
+    expect((await stored(db.pool, IMP, 'cap-1'))!.row).toMatchObject({ type: 'CONVERSATIONAL' });
   });
 
   it('lines end at \\n only: a lone \\r is whitespace inside a record, text across 1 MiB reads stays whole, the last line needs no line break', async () => {
@@ -190,21 +193,21 @@ describe('with DATABASE_URL', () => {
       line(csat('edge-2', 4, 10)),
     ];
     fs.writeFileSync(file, lines.join('\n'));
-    await createAccount(db.prisma, 'Edges', 'edges');
-    const result = await importNdjson(db.pool, 'edges', file);
+    const EDGES = (await createAccount(db.prisma, 'Edges', 'edges')).id;
+    const result = await importNdjson(db.pool, EDGES, file);
     expect(result).toMatchObject({ lines: 3, stored: 3, rejected: 0 });
-    const texts = (await stored(db.pool, 'edges', 'edge-1'))!.messages.map((m: { text: string }) => m.text);
+    const texts = (await stored(db.pool, EDGES, 'edge-1'))!.messages.map((m: { text: string }) => m.text);
     // Compared whole, but reported briefly: a difference would print 2.5 MB.
     expect(texts.map((t: string) => [t.length, t.slice(0, 3)])).toEqual(messages.map((m) => [String(m.text).length, String(m.text).slice(0, 3)]));
     expect(texts.every((t: string, i: number) => t === messages[i]!.text)).toBe(true);
-    expect((await stored(db.pool, 'edges', 'edge-2'))!.row).toMatchObject({ csatScore: 4 });
+    expect((await stored(db.pool, EDGES, 'edge-2'))!.row).toMatchObject({ csatScore: 4 });
   });
 
   it('a byte order mark at the start of the file is not part of the first record', async () => {
     const file = path.join(tmp, 'bom.ndjson');
     fs.writeFileSync(file, '\uFEFF' + line(interaction('bom-1')) + '\n' + line(csat('bom-1', 2, 5)) + '\n');
-    expect(await importNdjson(db.pool, 'imp', file)).toMatchObject({ stored: 2, rejected: 0, rejectedFile: null });
-    expect((await stored(db.pool, 'imp', 'bom-1'))!.row).toMatchObject({ csatScore: 2 });
+    expect(await importNdjson(db.pool, IMP, file)).toMatchObject({ stored: 2, rejected: 0, rejectedFile: null });
+    expect((await stored(db.pool, IMP, 'bom-1'))!.row).toMatchObject({ csatScore: 2 });
   });
 
   it('an unknown --account exits 2 and stores nothing', async () => {

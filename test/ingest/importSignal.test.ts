@@ -43,7 +43,7 @@ function runImport(onStarted?: (child: ReturnType<typeof spawn>) => void) {
   });
 }
 
-const count = async () => (await db.pool.query(`SELECT count(*)::int AS n FROM "Interaction" WHERE "accountId" = 'imp'`)).rows[0].n as number;
+const count = async () => (await db.pool.query(`SELECT count(*)::int AS n FROM "Interaction" WHERE "accountId" = (SELECT id FROM "Account" WHERE "externalId" = 'imp')`)).rows[0].n as number;
 
 it('stops after the batch in flight on SIGTERM, and a second run completes the import', async () => {
   const interrupted = await runImport((child) => {

@@ -10,15 +10,18 @@ import { importNdjson } from '../../src/ingest/ndjson';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { automationRow, channelRow, D, dump, inbound, ingest, ingestOk, interaction, outbound, stored, summaryCopiesMismatches, T, type Json } from './helpers';
 
-const ACC = 'acc';
-const OTHER = 'other';
+/** The accounts' keys (their IDs are 'acc' and 'other'). */
+let ACC: number;
+let OTHER: number;
+let TWICE: number;
+let TWICE_FILE: number;
 let db: TestDatabase;
 let tmp: string;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  await createAccount(db.prisma, 'Account', ACC);
-  await createAccount(db.prisma, 'Other', OTHER);
+  ACC = (await createAccount(db.prisma, 'Account', 'acc')).id;
+  OTHER = (await createAccount(db.prisma, 'Other', 'other')).id;
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-merge-'));
 });
 afterAll(async () => {
@@ -128,26 +131,26 @@ describe('sending the same data twice leaves exactly the same data, internal IDs
   const file = () => path.join(tmp, 'twice.ndjson');
 
   it('through ingest batches', async () => {
-    await createAccount(db.prisma, 'Twice', 'twice');
-    await ingestOk(db.pool, 'twice', records);
-    const once = await dump(db.pool, 'twice');
+    TWICE = (await createAccount(db.prisma, 'Twice', 'twice')).id;
+    await ingestOk(db.pool, TWICE, records);
+    const once = await dump(db.pool, TWICE);
     expect(once.Interaction).toHaveLength(4);
-    await ingestOk(db.pool, 'twice', records);
-    expect(await dump(db.pool, 'twice')).toEqual(once);
+    await ingestOk(db.pool, TWICE, records);
+    expect(await dump(db.pool, TWICE)).toEqual(once);
   });
 
   it('through the same NDJSON file imported twice (batches of 2)', async () => {
-    await createAccount(db.prisma, 'Twice file', 'twice-file');
+    TWICE_FILE = (await createAccount(db.prisma, 'Twice file', 'twice-file')).id;
     fs.writeFileSync(file(), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    const one = await importNdjson(db.pool, 'twice-file', file(), { batchSize: 2 });
+    const one = await importNdjson(db.pool, TWICE_FILE, file(), { batchSize: 2 });
     expect(one).toMatchObject({ stored: records.length, rejected: 0, rejectedFile: null });
-    const once = await dump(db.pool, 'twice-file');
-    const two = await importNdjson(db.pool, 'twice-file', file(), { batchSize: 2 });
+    const once = await dump(db.pool, TWICE_FILE);
+    const two = await importNdjson(db.pool, TWICE_FILE, file(), { batchSize: 2 });
     expect(two).toMatchObject({ stored: records.length, rejected: 0 });
-    expect(await dump(db.pool, 'twice-file')).toEqual(once);
+    expect(await dump(db.pool, TWICE_FILE)).toEqual(once);
     // and the same data as the batch route gives, up to internal IDs
-    const viaBatch = await stored(db.pool, 'twice', 'id-1');
-    const viaFile = await stored(db.pool, 'twice-file', 'id-1');
+    const viaBatch = await stored(db.pool, TWICE, 'id-1');
+    const viaFile = await stored(db.pool, TWICE_FILE, 'id-1');
     const strip = (s: typeof viaBatch) => ({ ...s, row: { ...s!.row, accountId: null, id: null, automationId: null, endUserId: null } });
     expect(strip(viaFile)).toEqual(strip(viaBatch));
   });

@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { ingestOk, interaction, outbound } from './helpers';
 
 let db: TestDatabase;
-let accountId: string;
+let accountId: number;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -51,8 +51,8 @@ test('small batches leave the statistics alone; a load as large as the table (an
 });
 
 /** The planner's estimate of an account's interactions. */
-async function plannedRows(account: string): Promise<number> {
-  const { rows } = await db.pool.query(`EXPLAIN (FORMAT JSON) SELECT 1 FROM "Interaction" WHERE "accountId" = '${account}'`);
+async function plannedRows(account: number): Promise<number> {
+  const { rows } = await db.pool.query(`EXPLAIN (FORMAT JSON) SELECT 1 FROM "Interaction" WHERE "accountId" = ${account}`);
   return rows[0]['QUERY PLAN'][0].Plan['Plan Rows'];
 }
 

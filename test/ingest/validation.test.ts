@@ -8,8 +8,9 @@ import type { IngestResult } from '../../src/ingest/ingest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { D, dump, inbound, ingest, ingestOk, interaction, outbound, stored, summaryCopiesMismatches, T, type Json } from './helpers';
 
-const ACC = 'acc';
-const OTHER = 'other';
+/** The accounts' keys (their IDs are 'acc' and 'other'). */
+let ACC: number;
+let OTHER: number;
 const ID_128 = 'i'.repeat(128);
 const ID_129 = 'i'.repeat(129);
 
@@ -200,8 +201,8 @@ let db: TestDatabase;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  await createAccount(db.prisma, 'Account', ACC);
-  await createAccount(db.prisma, 'Other', OTHER);
+  ACC = (await createAccount(db.prisma, 'Account', 'acc')).id;
+  OTHER = (await createAccount(db.prisma, 'Other', 'other')).id;
   await ingestOk(db.pool, ACC, [BASE]);
   await ingestOk(db.pool, OTHER, [THEIRS]);
 });

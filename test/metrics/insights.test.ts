@@ -9,8 +9,8 @@ const DASHBOARD = DashboardDocument;
 const COUNT = 'query($filter: InsightsFilter!) { insights(filter: $filter) { performance { total { interactions } } } }';
 
 let t: TestServer;
-let a: { id: string; apiKey: string };
-let b: { id: string; apiKey: string };
+let a: { id: number; apiKey: string };
+let b: { id: number; apiKey: string };
 
 async function ingest(apiKey: string, records: Record<string, unknown>[]) {
   const res = await t.request(INGEST, { r: records }, apiKey);

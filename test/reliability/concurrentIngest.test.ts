@@ -33,7 +33,8 @@ const PER_STREAM = 300;
 const BATCH = 20;
 const LATE_PER_BATCH = 5;
 const CHANNELS = ['SMS', 'WHATSAPP', 'LIVE_CHAT'];
-const ACCOUNT = 'concurrent';
+/** The account's key (its ID is 'concurrent'), set once it is created. */
+let ACCOUNT: number;
 
 const T0 = Date.UTC(2026, 9, 3, 9, 0, 0);
 const at = (seconds: number) => new Date(T0 + seconds * 1000);
@@ -139,7 +140,7 @@ const streams = Array.from({ length: STREAMS }, (_, s) => stream(s));
 
 beforeAll(async () => {
   db = await createTestDatabase({ size: 8 });
-  apiKey = (await createAccount(db.prisma, 'Concurrent', ACCOUNT)).apiKey;
+  ({ id: ACCOUNT, apiKey } = await createAccount(db.prisma, 'Concurrent', 'concurrent'));
   server = await startServer({
     db,
     port: 0,
@@ -389,11 +390,11 @@ async function lockWaiters(n: number): Promise<void> {
  * either order stores the CSAT answer: the interaction exists before and after the other batch.
  */
 describe('a late record for an interaction being re-sent by another batch', () => {
-  const ACC = 'race';
+  let ACC: number;
   const interaction = (endUserId: string) => ({ record: 'interaction', id: 'r-1', type: 'CONVERSATIONAL', startedAt: at(0).toISOString(), channel: 'SMS', endUserId });
 
   it('is applied after it, not rejected as "no interaction"', async () => {
-    await createAccount(db.prisma, 'Race', ACC);
+    ACC = (await createAccount(db.prisma, 'Race', 'race')).id;
     expect(await ingestBatch(db.pool, ACC, [{ index: 0, value: interaction('u-a') }])).toEqual({ stored: 1, rejected: [] });
     // Something holds the interaction's row for a moment (here a plain row lock, as any writer does).
     const [resend, late] = await behindHeldLock(`SELECT 1 FROM "Interaction" WHERE "accountId" = $1 AND "externalId" = 'r-1' FOR UPDATE`, [ACC], [
@@ -420,11 +421,11 @@ describe('a late record for an interaction being re-sent by another batch', () =
  * state subtracted from the rollups, its own added), never fail or count the interaction twice.
  */
 describe('two batches storing the same new interaction at once', () => {
-  const ACC = 'new-id-race';
+  let ACC: number;
   const interaction = (endUserId: string) => ({ record: 'interaction', id: 'n-1', type: 'CONVERSATIONAL', startedAt: at(0).toISOString(), channel: 'SMS', endUserId });
 
   it('both succeed, the later one wins, and the rollups count it once', async () => {
-    await createAccount(db.prisma, 'New ID race', ACC);
+    ACC = (await createAccount(db.prisma, 'New ID race', 'new-id-race')).id;
     // Every batch takes the account row FOR SHARE after writing its interactions (funnel reach):
     // holding it FOR UPDATE keeps the first batch's new row uncommitted.
     const [first, second] = await behindHeldLock('SELECT 1 FROM "Account" WHERE id = $1 FOR UPDATE', [ACC], [
@@ -456,8 +457,7 @@ const conversation = (id: string, seconds: number, automation?: Json) => ({
  * runs `other`, which must finish within 10 s (not wait for the held batch's transaction).
  * Returns both results.
  */
-async function besideHeldRewrite(account: string, rewritten: string, held: () => Promise<unknown>, other: () => Promise<unknown>): Promise<unknown[]> {
-  await createAccount(db.prisma, account, account);
+async function besideHeldRewrite(account: number, rewritten: string, held: () => Promise<unknown>, other: () => Promise<unknown>): Promise<unknown[]> {
   expect(await ingestBatch(db.pool, account, [{ index: 0, value: conversation(rewritten, 0) }])).toEqual({ stored: 1, rejected: [] });
   const holder = await db.pool.connect();
   let heldResult: Promise<unknown> | undefined;
@@ -488,9 +488,8 @@ async function besideHeldRewrite(account: string, rewritten: string, held: () =>
  * (When the stored state was subtracted from the rollups at the start, it waited.)
  */
 describe('a batch rewriting an interaction and another batch of the same day', () => {
-  const ACC = 'rollup-rows';
-
   it('the other batch finishes while the rewrite is held, and the rollups count both', async () => {
+    const ACC = (await createAccount(db.prisma, 'Rollup rows', 'rollup-rows')).id;
     const results = await besideHeldRewrite(
       ACC,
       'w-1',
@@ -513,10 +512,10 @@ describe('a batch rewriting an interaction and another batch of the same day', (
  * uncommitted for its whole transaction (created inside it, the second batch waited for it).
  */
 describe('two batches naming a new automation at once', () => {
-  const ACC = 'new-automation';
   const bot = (name: string) => ({ id: 'bot-new', type: 'CHATBOT', name, automationVersionId: 'bot-new-v1', versionId: '1' });
 
   it('the second finishes while the first is held, and the later name wins', async () => {
+    const ACC = (await createAccount(db.prisma, 'New automation', 'new-automation')).id;
     const results = await besideHeldRewrite(
       ACC,
       'n-1',
@@ -542,10 +541,8 @@ describe('two batches naming a new automation at once', () => {
  * the existing row and use its number, never fail the batch or number the user twice.
  */
 describe('two batches numbering the same new end user at once', () => {
-  const ACC = 'new-end-user';
-
   it('the later one uses the number the earlier one gave', async () => {
-    await createAccount(db.prisma, ACC, ACC);
+    const ACC = (await createAccount(db.prisma, 'New end user', 'new-end-user')).id;
     const holder = await db.pool.connect();
     let numbering: Promise<Map<string, number>> | undefined;
     let shared: number;

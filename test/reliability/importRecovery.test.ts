@@ -80,8 +80,12 @@ async function importToCompletion(file: string, db: TestDatabase, lines: number)
   return Date.now() - started;
 }
 
+/** The key of the account ACCOUNT names in this database. */
+const accountKey = async (db: TestDatabase) =>
+  (await db.pool.query(`SELECT id FROM "Account" WHERE "externalId" = $1`, [ACCOUNT])).rows[0].id as number;
+
 const interactionCount = async (db: TestDatabase) =>
-  (await db.pool.query(`SELECT count(*)::int AS n FROM "Interaction" WHERE "accountId" = $1`, [ACCOUNT])).rows[0].n as number;
+  (await db.pool.query(`SELECT count(*)::int AS n FROM "Interaction" WHERE "accountId" = $1`, [await accountKey(db)])).rows[0].n as number;
 
 /** Keys sorted, so that equal rows serialise equally. */
 function canonical(value: unknown): string {
@@ -100,7 +104,8 @@ const CHILD_TABLES = ['InteractionTranscript', 'InteractionChannel', 'Interactio
  * the external IDs they stand for.
  */
 async function canonicalDump(db: TestDatabase): Promise<Record<string, string[]>> {
-  const q = async (sql: string) => (await db.pool.query(sql, [ACCOUNT])).rows as Json[];
+  const account = await accountKey(db);
+  const q = async (sql: string) => (await db.pool.query(sql, [account])).rows as Json[];
   const strip = (rows: Json[], drop: string[]) =>
     rows
       .map((row) => {
@@ -242,7 +247,7 @@ describe.each([
       `UPDATE "InteractionTranscript" SET messages = replace(messages::text, '"OUTBOUND","BOT","', '"OUTBOUND","BOT","(changed) ')::json
         WHERE ctid = (SELECT ctid FROM "InteractionTranscript" WHERE "accountId" = $1 AND messages::text LIKE '%"OUTBOUND","BOT","%' ORDER BY "interactionId" LIMIT 1)
         RETURNING "interactionId"`,
-      [ACCOUNT],
+      [await accountKey(db)],
     );
     expect(rows).toHaveLength(1);
     expect(differences(expected, await canonicalDump(db)).map((d) => [d.table, d.missing.length, d.unexpected.length])).toEqual([['InteractionTranscript', 1, 1]]);

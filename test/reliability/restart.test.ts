@@ -145,7 +145,7 @@ beforeAll(async () => {
   const interaction = (id: string, extra: Record<string, unknown>) => ({
     record: 'interaction', id, type: 'CONVERSATIONAL', startedAt: iso(60), channel: 'SMS', endUserId: `u-${id}`, ...extra,
   });
-  const result = await ingestBatch(db.pool, 'restart', [
+  const result = await ingestBatch(db.pool, account.id, [
     { index: 0, value: interaction('r-1', { analysis: { outcome: 'SUCCESSFUL' } }) },
     { index: 1, value: interaction('r-2', { analysis: { topics: [{ name: 'Billing', resolved: false }] } }) },
     { index: 2, value: interaction('r-3', {}) },

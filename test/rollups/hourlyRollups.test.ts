@@ -22,7 +22,7 @@ const interaction = (id: string, time: string, validityHours: number) => ({
 });
 
 let db: TestDatabase;
-let accountId: string;
+let accountId: number;
 const context = (useRollups: boolean): Context => ({
   caller: { accountId, keyId: 'test', scopes: ['read'] }, db, requestId: 'hourly', now: NOW, memo: createMemo(), useRollups,
 });

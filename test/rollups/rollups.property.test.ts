@@ -130,7 +130,7 @@ function randomFilter(r: Random): Filter {
 }
 
 let db: TestDatabase;
-let accountId: string;
+let accountId: number;
 
 function context(useRollups: boolean): Context {
   return { caller: { accountId, keyId: 'test', scopes: ['read'] }, db, requestId: 'property', now: NOW, memo: createMemo(), useRollups };

@@ -27,7 +27,7 @@ const SENDERS = ['S1', 'S2', 'S3'];
 const AUTOMATIONS = ['bot-a', 'bot-b'];
 
 let db: TestDatabase;
-let accountId: string;
+let accountId: number;
 
 function context(useRollups: boolean): Context {
   return { caller: { accountId, keyId: 'test', scopes: ['read'] }, db, requestId: 'users', now: new Date(D4 + 30 * DAY), memo: createMemo(), useRollups };
@@ -46,7 +46,7 @@ function interaction(id: string, user: string, at: number, engaged = false, segm
   return { record: 'interaction', id, type: 'CONVERSATIONAL', startedAt: iso(at), channel: 'SMS', sender: segment.sender ?? 'S1', endUserId: user, messages, ...automation };
 }
 
-async function ingest(account: string, records: Record<string, unknown>[]) {
+async function ingest(account: number, records: Record<string, unknown>[]) {
   const result = await ingestBatch(db.pool, account, records.map((value, index) => ({ index, value })));
   expect(result.rejected).toEqual([]);
 }
@@ -123,7 +123,7 @@ describe('hand-worked: range D1 12:00 → D4 12:00 (whole days D2 and D3, raw ed
 });
 
 describe('hand-worked: filtered ranges read the bitmaps of their segments', () => {
-  let account: string;
+  let account: number;
   const from = D1 + 12 * HOUR;
   const to = D4 + 12 * HOUR;
   const filtered = (useRollups: boolean, senders: string[], automationIds: string[] = []) =>
@@ -190,7 +190,7 @@ describe('whole ISO weeks are read from weekly bitmaps', () => {
   });
 
   describe('hand-worked: Wed 2026-09-02 12:00 → Tue 09-22 12:00 (days 09-03..09-06, weeks of 09-07 and 09-14, day 09-21)', () => {
-    let account: string;
+    let account: number;
     const day = (date: number, hour: number) => Date.UTC(2026, 8, date, hour);
     const from = day(2, 12);
     const to = day(22, 12);
@@ -302,7 +302,7 @@ describe('refreshing every stale day at the end of a load', () => {
 });
 
 describe('random data and ranges', () => {
-  let other: string;
+  let other: number;
 
   beforeAll(async () => {
     other = (await createAccount(db.prisma, 'Other', 'other-users')).id;

@@ -26,7 +26,7 @@ const interaction = (id: string, n: number, extra: Record<string, unknown> = {})
   ...extra,
 });
 
-async function seed(pool: Database['pool'], accountId: string, records: Record<string, unknown>[]) {
+async function seed(pool: Database["pool"], accountId: number, records: Record<string, unknown>[]) {
   for (let i = 0; i < records.length; i += 1000) {
     const result = await ingestBatch(pool, accountId, records.slice(i, i + 1000).map((value, index) => ({ index, value })));
     expect(result.rejected).toEqual([]);
@@ -58,11 +58,11 @@ function capture(): Logger & { lines: Array<Record<string, unknown>> } {
 }
 
 let db: TestDatabase;
-let a: { id: string; apiKey: string };
+let a: { id: number; apiKey: string };
 /** A second key of account A, with its own rate-limit bucket. */
 let a2: string;
-let b: { id: string; apiKey: string };
-let big: { id: string; apiKey: string };
+let b: { id: number; apiKey: string };
+let big: { id: number; apiKey: string };
 /** Small limits so that each can be hit cheaply; production mode. */
 let limited: RunningServer;
 const limitedLog = capture();
@@ -80,7 +80,7 @@ async function start(options: Omit<Parameters<typeof startServer>[0], 'port'>): 
   return server;
 }
 
-async function storedIds(accountId: string, prefix: string): Promise<string[]> {
+async function storedIds(accountId: number, prefix: string): Promise<string[]> {
   const { rows } = await db.pool.query(
     `SELECT "externalId" FROM "Interaction" WHERE "accountId" = $1 AND "externalId" LIKE $2 ORDER BY "externalId"`,
     [accountId, `${prefix}%`],

@@ -131,8 +131,8 @@ const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { __typen
 let db: TestDatabase;
 let server: RunningServer;
 let url: string;
-let a: { id: string; apiKey: string };
-let b: { id: string; apiKey: string };
+let a: { id: number; apiKey: string };
+let b: { id: number; apiKey: string };
 const views = { aMain: '', aSecond: '', bMain: '' };
 
 async function ingest(apiKey: string, records: unknown[]) {

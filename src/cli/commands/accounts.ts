@@ -9,7 +9,7 @@ export async function accountsCommand(argv: string[]): Promise<number> {
     const name = required(values.name, '--name');
     return withDatabase(async ({ db }) => {
       const account = await createAccount(db.prisma, name, values.id);
-      process.stdout.write(JSON.stringify(account) + '\n');
+      process.stdout.write(JSON.stringify({ id: account.externalId, name: account.name, apiKey: account.apiKey }) + '\n');
       return 0;
     });
   }
@@ -18,7 +18,7 @@ export async function accountsCommand(argv: string[]): Promise<number> {
     return withDatabase(async ({ db }) => {
       const accounts = await db.prisma.account.findMany({ orderBy: { createdAt: 'asc' } });
       for (const account of accounts) {
-        process.stdout.write(JSON.stringify({ id: account.id, name: account.name, createdAt: account.createdAt }) + '\n');
+        process.stdout.write(JSON.stringify({ id: account.externalId, name: account.name, createdAt: account.createdAt }) + '\n');
       }
       return 0;
     });

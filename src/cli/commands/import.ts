@@ -13,7 +13,7 @@ export async function importCommand(argv: string[]): Promise<number> {
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new UsageError(`no such file: ${file}`);
   const batchSize = positiveInt(values['batch-size'], '--batch-size', BULK_BATCH_RECORDS);
   return withDatabase(async ({ db }) => {
-    const accountId = await resolveAccount(db.pool, values.account);
+    const account = await resolveAccount(db.pool, values.account);
     const progress = importProgressReporter();
     const started = Date.now();
     // SIGTERM/SIGINT: finish the batches being written, then stop. Records are upserts, so running
@@ -25,14 +25,14 @@ export async function importCommand(argv: string[]): Promise<number> {
     };
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
-    const summary = await importNdjson(db.pool, accountId, file, { batchSize, onProgress: progress.update, signal: stop.signal }).finally(() => {
+    const summary = await importNdjson(db.pool, account.id, file, { batchSize, onProgress: progress.update, signal: stop.signal }).finally(() => {
       progress.done();
       process.removeListener('SIGTERM', onSignal);
       process.removeListener('SIGINT', onSignal);
     });
     const seconds = (Date.now() - started) / 1000;
     process.stdout.write(
-      JSON.stringify({ account: accountId, stored: summary.stored, rejected: summary.rejected, seconds: Number(seconds.toFixed(2)), rejectedFile: summary.rejectedFile, ...(summary.interrupted ? { interrupted: true } : {}) }) + '\n',
+      JSON.stringify({ account: account.externalId, stored: summary.stored, rejected: summary.rejected, seconds: Number(seconds.toFixed(2)), rejectedFile: summary.rejectedFile, ...(summary.interrupted ? { interrupted: true } : {}) }) + '\n',
     );
     if (summary.interrupted) {
       process.stderr.write(`touchpoint: import interrupted after ${summary.lines} lines; run the same command again to finish it (records are upserts)\n`);

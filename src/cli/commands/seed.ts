@@ -15,13 +15,13 @@ export async function seedCommand(argv: string[]): Promise<number> {
   const days = positiveInt(values.days, '--days', 30);
   const seed = positiveInt(values.seed, '--seed', 1);
   return withDatabase(async ({ db }) => {
-    const accountId = await resolveAccount(db.pool, values.account);
+    const account = await resolveAccount(db.pool, values.account);
     const started = Date.now();
-    const result = await seedDemoData(db.pool, accountId, { interactions, days, seed, end: demoEnd() }, (stored) =>
+    const result = await seedDemoData(db.pool, account.id, { interactions, days, seed, end: demoEnd() }, (stored) =>
       process.stderr.write(`seed: ${stored} records stored\r`),
     );
     process.stderr.write('\n');
-    process.stdout.write(JSON.stringify({ account: accountId, interactions, days, seed, stored: result.stored, rejected: result.rejected.length, seconds: (Date.now() - started) / 1000 }) + '\n');
+    process.stdout.write(JSON.stringify({ account: account.externalId, interactions, days, seed, stored: result.stored, rejected: result.rejected.length, seconds: (Date.now() - started) / 1000 }) + '\n');
     return result.rejected.length > 0 ? 1 : 0;
   });
 }
