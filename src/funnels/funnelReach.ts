@@ -24,14 +24,14 @@ const ROW_KIND: Record<FunnelStepKind, string> = {
 
 /**
  * One row per interaction of the view's automation (and version) matching `scope` (conditions on
- * InteractionSteps `s`) that reached the view's first step: its ID, start and how many steps it
+ * Interaction `s`) that reached the view's first step: its ID, start and how many steps it
  * reached in order. An interaction reaches step k when it reached step k−1 and has an occurrence
  * of step k at or after the time it reached step k−1 (step 1: any occurrence); the earliest
  * qualifying occurrence counts (metrics.md).
  *
- * Set-based: the occurrences of the view's steps are read once from InteractionSteps (which carries
- * the interaction's automation, version and startedAt, so no join), then each step is one grouped
- * hash join of its occurrences with the interactions that reached the step before.
+ * Set-based: the occurrences of the view's steps are read once from the interactions' step
+ * arrays, then each step is one grouped hash join of its occurrences with the interactions that
+ * reached the step before.
  */
 export function reachSelect(params: SqlParams, accountId: number, view: ReachView, scope: string[]): string {
   const conditions = [
@@ -67,9 +67,9 @@ export function reachSelect(params: SqlParams, accountId: number, view: ReachVie
   const later = view.steps.slice(1).map((_, i) => `r${i + 2}`);
   return `
     WITH rows AS (
-      SELECT s."interactionId" AS id, s."startedAt" AS started, st.kind, st.name, st.at,
+      SELECT s.id, s."startedAt" AS started, st.kind, st.name, st.at,
              st.seq = s."firstDialog" AS first_dialog, st.seq = s."lastDialog" AS last_dialog
-        FROM "InteractionSteps" s, ${STEP_ROWS}
+        FROM "Interaction" s, ${STEP_ROWS}
        WHERE ${conditions.join(' AND ')} AND st.kind = ANY(${params.add(kinds)}::"StepKind"[])
     ), occurrences AS MATERIALIZED (
       SELECT id, started, unnest(${positionsOf.join(' || ')}) AS k, at FROM rows
@@ -138,6 +138,6 @@ export async function updateFunnelReach(client: pg.PoolClient, accountId: number
   );
   await client.query(HASH_JOINS_ONLY);
   for (const view of views) {
-    await insertReach(client, accountId, view, (params) => [`s."interactionId" = ANY(${params.add(internalIds, 'int8[]')})`]);
+    await insertReach(client, accountId, view, (params) => [`s.id = ANY(${params.add(internalIds, 'int8[]')})`]);
   }
 }

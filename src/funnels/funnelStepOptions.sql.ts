@@ -15,9 +15,8 @@ export async function funnelStepOptions(
 ): Promise<FunnelStep[]> {
   const { rows } = await ctx.db.pool.query<{ kind: FunnelStepKind; name: string | null }>(
     `WITH own AS MATERIALIZED (
-       -- Step rows carry their interaction's automation and version ID: no join needed.
-       SELECT s.kinds, s.names, s."firstDialog", s."lastDialog" FROM "InteractionSteps" s
-        WHERE s."accountId" = $1 AND s."automationId" = $2 AND ($3::text IS NULL OR s."versionId" = $3)
+       SELECT s."stepKinds" AS kinds, s."stepNames" AS names, s."firstDialog", s."lastDialog" FROM "Interaction" s
+        WHERE s."accountId" = $1 AND s."automationId" = $2 AND ($3::text IS NULL OR s."versionId" = $3) AND s."stepKinds" IS NOT NULL
      )
      SELECT DISTINCT st.kind::text AS kind, st.name FROM own s, unnest(s.kinds, s.names) AS st(kind, name) WHERE st.kind IN ('JOURNEY_ELEMENT', 'AI_AGENT_TOOL')
      UNION SELECT DISTINCT st.kind::text, NULL FROM own s, unnest(s.kinds) AS st(kind) WHERE st.kind IN ('SESSION_START', 'SESSION_END')

@@ -15,14 +15,13 @@ export interface EncodedInteraction {
   /**
    * The rows in UTF-8, each line ending in \n (COPY text escapes line breaks in values), in this
    * order: the interaction (INTERACTION_COLUMNS, after its own, its automation's and its end user's
-   * internal IDs), its transcript (TRANSCRIPT_COLUMNS, after its ID), then its channel, step, topic
-   * and issue lines, each after its own and its automation's internal IDs (FILTER_COLUMNS carry
-   * the automation).
+   * internal IDs), its transcript (TRANSCRIPT_COLUMNS, after its ID), then its channel, topic and
+   * issue lines, each after its own and its automation's internal IDs (FILTER_COLUMNS carry the
+   * automation).
    */
   lines: Buffer;
-  /** How many channel and step (0 or 1) and topic lines there are; the remaining lines are issues. */
+  /** How many channel and topic lines there are; the remaining lines are issues. */
   channels: number;
-  steps: number;
   topics: number;
 }
 
@@ -31,6 +30,7 @@ export const INTERACTION_COLUMNS = [
   'channel', 'customerProfileId', 'escalatedAt', 'escalationAgentId', 'csatScore', 'csatAt', 'hasAnalysis',
   'analysisOutcome', 'sentiment', 'sentimentScore', 'summary', 'automationType', 'outcome', 'escalated',
   'engaged', 'inboundCount', 'outboundCount', 'durationSeconds', 'agentSeconds', 'topicCount', 'resolvedTopics',
+  'stepKinds', 'stepNames', 'stepAts', 'firstDialog', 'lastDialog',
 ];
 
 /** The interaction's filter columns that its summary rows copy so that figures over them need no join (the automation is an ID, written first). */
@@ -41,7 +41,6 @@ export const CHANNEL_COLUMNS = [
   'channel', 'inbound', 'outbound', 'delivered', 'rejected', 'undeliverable', 'expired', 'pending',
   'pendingExpiries', 'pendingExpiresMin', 'pendingExpiresMax', ...FILTER_COLUMNS,
 ];
-export const STEP_COLUMNS = ['kinds', 'names', 'ats', 'firstDialog', 'lastDialog', ...FILTER_COLUMNS];
 export const TOPIC_COLUMNS = ['name', 'resolved', 'handleTimeSeconds', 'seq', ...FILTER_COLUMNS, 'type', 'escalated', 'outcome', 'sentimentScore', 'csatScore'];
 export const ISSUE_COLUMNS = ['issue', 'seq', ...FILTER_COLUMNS, 'escalated', 'outcome'];
 
@@ -49,11 +48,13 @@ export const ISSUE_COLUMNS = ['issue', 'seq', ...FILTER_COLUMNS, 'escalated', 'o
 export function encodeInteraction(s: InteractionRecord): EncodedInteraction {
   const d = deriveInteraction(s);
   const a = s.analysis;
+  const steps = s.steps.length > 0 ? s.steps : null;
   let lines = copyLine([
     s.id, s.type, s.startedAt, s.endedAt, s.automation?.automationVersionId ?? null, s.automation?.versionId ?? null, s.sender,
     s.channel, s.customerProfileId, s.escalation?.at ?? null, s.escalation?.agentId ?? null, s.csat?.score ?? null, s.csat?.at ?? null, a !== null,
     a?.outcome ?? null, a?.sentiment ?? null, a?.sentimentScore ?? null, a?.summary ?? null, s.automation?.type ?? null, d.outcome, d.escalated,
     d.engaged, d.inboundCount, d.outboundCount, d.durationSeconds, d.agentSeconds, d.topicCount, d.resolvedTopics,
+    steps?.map((st) => st.kind) ?? null, steps?.map((st) => st.name) ?? null, steps?.map((st) => st.at) ?? null, d.firstDialog, d.lastDialog,
   ]);
   lines += `\n${copyLine([storedMessages(s.messages), storedLogs(s.logs)])}\n`;
   const filters = copyLine([s.startedAt, s.automation?.automationVersionId ?? null, s.automation?.versionId ?? null, s.sender]);
@@ -62,9 +63,6 @@ export function encodeInteraction(s: InteractionRecord): EncodedInteraction {
     const counts = [c.channel, c.inbound, c.outbound, c.delivered, c.rejected, c.undeliverable, c.expired, c.pending];
     lines += `${copyLine([...counts, expiries, expiries[0] ?? null, expiries.at(-1) ?? null])}\t${filters}\n`;
   }
-  if (s.steps.length > 0) {
-    lines += `${copyLine([s.steps.map((st) => st.kind), s.steps.map((st) => st.name), s.steps.map((st) => st.at), d.firstDialog, d.lastDialog])}\t${filters}\n`;
-  }
   const topics = a?.topics ?? [];
   topics.forEach((t, seq) => {
     lines += `${copyLine([t.name, t.resolved, t.handleTimeSeconds, seq])}\t${filters}\t${copyLine([s.type, d.escalated, d.outcome, a!.sentimentScore, s.csat?.score ?? null])}\n`;
@@ -72,5 +70,5 @@ export function encodeInteraction(s: InteractionRecord): EncodedInteraction {
   (a?.issues ?? []).forEach((issue, seq) => {
     lines += `${copyLine([issue, seq])}\t${filters}\t${copyLine([d.escalated, d.outcome])}\n`;
   });
-  return { lines: Buffer.from(lines), channels: d.channels.length, steps: s.steps.length > 0 ? 1 : 0, topics: topics.length };
+  return { lines: Buffer.from(lines), channels: d.channels.length, topics: topics.length };
 }

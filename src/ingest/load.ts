@@ -92,7 +92,7 @@ export async function loadInteractionStates(
   for (const l of await children(`SELECT t."interactionId", l.* FROM "InteractionTranscript" t, ${LOG_ROWS} ${where} ORDER BY l.seq`)) {
     byId.get(String(l.interactionId))!.logs.push({ at: l.at, level: l.level, message: l.message });
   }
-  for (const s of await children(`SELECT s."interactionId", st.* FROM "InteractionSteps" s, ${STEP_ROWS} ${where} ORDER BY st.seq`)) {
+  for (const s of await children(`SELECT s.id AS "interactionId", st.* FROM "Interaction" s, ${STEP_ROWS} WHERE s."accountId" = $1 AND s.id = ANY($2::bigint[]) ORDER BY st.seq`)) {
     byId.get(String(s.interactionId))!.steps.push({ kind: s.kind, name: s.name, at: s.at });
   }
   for (const t of await children(`SELECT * FROM "InteractionTopic" ${where} ORDER BY seq`)) {

@@ -789,7 +789,37 @@ class InteractionScanner {
     out.value(ended === null ? null : (ended.ms - startedAt.ms) / 1000); out.tab();
     out.value(escalation && ended !== null ? Math.max(0, (ended.ms - escalation.at.ms) / 1000) : null); out.tab();
     out.value(topics.length); out.tab();
-    out.value(resolved); out.end();
+    out.value(resolved); out.tab();
+    // The steps: three arrays and the first and last dialog's positions, or all null.
+    const steps = this.steps;
+    if (steps.length > 0) {
+      out.byte(OPEN_OBJECT);
+      for (let i = 0; i < steps.length; i++) {
+        out.ascii(i > 0 ? ',"' : '"');
+        out.ascii(steps[i]!.kind);
+        out.byte(QUOTE);
+      }
+      out.byte(CLOSE_OBJECT); out.tab();
+      out.byte(OPEN_OBJECT);
+      for (let i = 0; i < steps.length; i++) {
+        if (i > 0) out.byte(COMMA);
+        const name = steps[i]!.name;
+        if (name === NONE) out.ascii('NULL');
+        else (out.byte(QUOTE), out.span(name), out.byte(QUOTE));
+      }
+      out.byte(CLOSE_OBJECT); out.tab();
+      out.byte(OPEN_OBJECT);
+      for (let i = 0; i < steps.length; i++) {
+        if (i > 0) out.byte(COMMA);
+        out.stamp(steps[i]!.at);
+      }
+      out.byte(CLOSE_OBJECT); out.tab();
+      const [firstDialog, lastDialog] = dialogEnds(steps);
+      out.value(firstDialog); out.tab();
+      out.value(lastDialog); out.end();
+    } else {
+      out.value(null); out.tab(); out.value(null); out.tab(); out.value(null); out.tab(); out.value(null); out.tab(); out.value(null); out.end();
+    }
 
     // The transcript: the messages and logs as transcriptRows.ts stores them, as COPY text.
     out.byte(OPEN_LIST);
@@ -846,34 +876,6 @@ class InteractionScanner {
       out.value(expiries.length > 0 ? new Date(expiries[expiries.length - 1]!).toISOString() : null); out.tab();
       this.filters(startedAt); out.end();
     }
-    const steps = this.steps;
-    if (steps.length > 0) {
-      out.byte(OPEN_OBJECT);
-      for (let i = 0; i < steps.length; i++) {
-        out.ascii(i > 0 ? ',"' : '"');
-        out.ascii(steps[i]!.kind);
-        out.byte(QUOTE);
-      }
-      out.byte(CLOSE_OBJECT); out.tab();
-      out.byte(OPEN_OBJECT);
-      for (let i = 0; i < steps.length; i++) {
-        if (i > 0) out.byte(COMMA);
-        const name = steps[i]!.name;
-        if (name === NONE) out.ascii('NULL');
-        else (out.byte(QUOTE), out.span(name), out.byte(QUOTE));
-      }
-      out.byte(CLOSE_OBJECT); out.tab();
-      out.byte(OPEN_OBJECT);
-      for (let i = 0; i < steps.length; i++) {
-        if (i > 0) out.byte(COMMA);
-        out.stamp(steps[i]!.at);
-      }
-      out.byte(CLOSE_OBJECT); out.tab();
-      const [firstDialog, lastDialog] = dialogEnds(steps);
-      out.value(firstDialog); out.tab();
-      out.value(lastDialog); out.tab();
-      this.filters(startedAt); out.end();
-    }
     for (let seq = 0; seq < topics.length; seq++) {
       const t = topics[seq]!;
       out.span(t.name); out.tab();
@@ -900,7 +902,7 @@ class InteractionScanner {
       out.value(escalation !== null); out.tab();
       out.value(outcome); out.end();
     }
-    return { lines: out.take(), channels: channels.length, steps: steps.length > 0 ? 1 : 0, topics: topics.length };
+    return { lines: out.take(), channels: channels.length, topics: topics.length };
   }
 
   /** The interaction's filter columns, which its summary rows repeat (encode.ts FILTER_COLUMNS). */

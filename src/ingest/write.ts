@@ -2,13 +2,13 @@ import type pg from 'pg';
 import { bulkInsert, type Column } from '../common/bulkInsert';
 import { CopyLines } from '../common/copyRows';
 import {
-  CHANNEL_COLUMNS, INTERACTION_COLUMNS, ISSUE_COLUMNS, STEP_COLUMNS, TOPIC_COLUMNS, TRANSCRIPT_COLUMNS, type EncodedInteraction,
+  CHANNEL_COLUMNS, INTERACTION_COLUMNS, ISSUE_COLUMNS, TOPIC_COLUMNS, TRANSCRIPT_COLUMNS, type EncodedInteraction,
 } from './encode';
 import type { InteractionState } from './fold';
 import type { AutomationRef } from './records';
 
 /** The tables holding an interaction's child rows, rewritten with it. */
-export const CHILD_TABLES = ['InteractionTranscript', 'InteractionChannel', 'InteractionSteps', 'InteractionTopic', 'InteractionIssue'];
+export const CHILD_TABLES = ['InteractionTranscript', 'InteractionChannel', 'InteractionTopic', 'InteractionIssue'];
 
 /** Integer IDs of the automations and end users that fresh interaction records name. */
 export interface References {
@@ -210,18 +210,17 @@ export async function writeInteractions(
     ids.forEach((id, i) => id === 0 && (ids[i] = rows[next++]!.id));
   }
 
-  const [interactions, transcripts, channels, steps, topics, issues] = Array.from({ length: 6 }, () => new CopyLines(accountId));
+  const [interactions, transcripts, channels, topics, issues] = Array.from({ length: 5 }, () => new CopyLines(accountId));
   items.forEach((s, i) => {
     const automationId = s.automation ? (s.stored ? s.stored.automationId : refs.automationIds.get(s.automation.id)!) : null;
     const endUserId = s.stored ? s.stored.endUserId : refs.endUserIds.get(s.endUserId)!;
-    const { lines, channels: channelLines, steps: stepLines, topics: topicLines } = s.encoded;
+    const { lines, channels: channelLines, topics: topicLines } = s.encoded;
     // The internal IDs the encoded rows leave out, first (the column lists below start with them).
     const id = ids[i]!;
     const owner = `${id}\t${automationId ?? '\\N'}\t`;
     let at = interactions.add(`${owner}${endUserId}\t`, lines, 0);
     at = transcripts.add(`${id}\t`, lines, at);
     for (let n = 0; n < channelLines; n++) at = channels.add(owner, lines, at);
-    for (let n = 0; n < stepLines; n++) at = steps.add(owner, lines, at);
     for (let n = 0; n < topicLines; n++) at = topics.add(owner, lines, at);
     while (at < lines.length) at = issues.add(owner, lines, at);
   });
@@ -236,7 +235,6 @@ export async function writeInteractions(
   }
   await transcripts.copyInto(client, 'InteractionTranscript', ['interactionId', ...TRANSCRIPT_COLUMNS]);
   await channels.copyInto(client, 'InteractionChannel', owned(CHANNEL_COLUMNS));
-  await steps.copyInto(client, 'InteractionSteps', owned(STEP_COLUMNS));
   await topics.copyInto(client, 'InteractionTopic', owned(TOPIC_COLUMNS));
   await issues.copyInto(client, 'InteractionIssue', owned(ISSUE_COLUMNS));
   return ids;

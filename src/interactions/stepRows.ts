@@ -1,7 +1,7 @@
 /**
- * An interaction's steps are stored as arrays in one InteractionSteps row (prisma/schema.prisma
- * says why). This FROM item turns the arrays of a row aliased `s` back into one row `st` per step,
- * for funnels and for ingest reading a stored interaction.
+ * An interaction's steps are stored as arrays in its row (prisma/schema.prisma says why). This FROM
+ * item turns the arrays of an interaction row aliased `s` back into one row `st` per step, for
+ * funnels and for ingest reading a stored interaction.
  */
 
 /**
@@ -9,4 +9,4 @@
  * By subscript: a third faster than unnest(s.kinds, s.names, s.ats) WITH ORDINALITY over the
  * steps of an automation (1 M interactions, 150,000 rows).
  */
-export const STEP_ROWS = `LATERAL (SELECT s.kinds[i] AS kind, s.names[i] AS name, s.ats[i] AS at, i AS seq FROM generate_subscripts(s.kinds, 1) AS i) st`;
+export const STEP_ROWS = `LATERAL (SELECT s."stepKinds"[i] AS kind, s."stepNames"[i] AS name, s."stepAts"[i] AS at, i AS seq FROM generate_subscripts(s."stepKinds", 1) AS i) st`;

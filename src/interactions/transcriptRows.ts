@@ -1,7 +1,7 @@
 import type { LogRecord, MessageRecord } from '../ingest/records';
 
 /**
- * An interaction's messages and logs are stored as JSON in one InteractionTranscript row
+ * An interaction's messages and logs are stored as JSON text in one InteractionTranscript row
  * (prisma/schema.prisma says why): each message and log line an array of its fields in the order
  * below, not an object naming them. Key names were 45 % of a transcript's bytes, which ingest
  * writes for every interaction and PostgreSQL parses, validates and logs (58 MB against 99 MB of
@@ -47,7 +47,7 @@ const columnsOf = (fields: ReadonlyArray<readonly [string, string]>) =>
   fields.map(([name, type], i) => `${type === 'text' ? `e->>${i}` : `(e->>${i})::${type}`} AS "${name}"`).join(', ');
 
 /** The messages of `t`, as rows `m` with the columns of a message record. */
-export const MESSAGE_ROWS = `LATERAL (SELECT ${columnsOf(MESSAGE_FIELDS)} FROM json_array_elements(t.messages) AS x(e)) m`;
+export const MESSAGE_ROWS = `LATERAL (SELECT ${columnsOf(MESSAGE_FIELDS)} FROM json_array_elements(t.messages::json) AS x(e)) m`;
 
 /** The log lines of `t`, as rows `l`, with `seq` their position in the record (from 1). */
-export const LOG_ROWS = `LATERAL (SELECT ${columnsOf(LOG_FIELDS)}, x.seq FROM json_array_elements(t.logs) WITH ORDINALITY AS x(e, seq)) l`;
+export const LOG_ROWS = `LATERAL (SELECT ${columnsOf(LOG_FIELDS)}, x.seq FROM json_array_elements(t.logs::json) WITH ORDINALITY AS x(e, seq)) l`;

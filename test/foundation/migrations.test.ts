@@ -122,7 +122,7 @@ describe('upgrading a database that holds data', () => {
     await migrate(pool);
     // Stored as the last migration leaves them: each message and log line an array of its fields
     // (20261202160000_compact_transcripts rewrote the objects the fold wrote).
-    const { rows } = await pool.query(`SELECT "interactionId", messages, logs FROM "InteractionTranscript" WHERE "accountId" = 1 ORDER BY 1`);
+    const { rows } = await pool.query(`SELECT "interactionId", messages::json, logs::json FROM "InteractionTranscript" WHERE "accountId" = 1 ORDER BY 1`);
     expect(rows).toEqual([
       {
         interactionId: 1,

@@ -261,6 +261,6 @@ describe('one statement per funnel', () => {
     expect(result.errors).toBeUndefined();
     expect(result.data!.funnel.status).toBe('OK');
     expect(texts.filter((text) => text.includes('"FunnelReach"'))).toHaveLength(1);
-    expect(texts.filter((text) => text.includes('"InteractionSteps"'))).toHaveLength(0);
+    expect(texts.filter((text) => text.includes('"Interaction"'))).toHaveLength(0);
   });
 });

@@ -57,7 +57,7 @@ it('a late record for an interaction of the batch before it waits for that batch
   expect(rows).toEqual([{ externalId: 'b1-0', csatScore: null }, { externalId: 'b1-1499', csatScore: 2 }]);
   const seen = await db.pool.query(
     `SELECT m.status FROM "InteractionTranscript" t JOIN "Interaction" i ON i."accountId" = t."accountId" AND i.id = t."interactionId",
-            LATERAL (SELECT e->>0 AS id, e->>6 AS status FROM json_array_elements(t.messages) AS x(e)) m
+            LATERAL (SELECT e->>0 AS id, e->>6 AS status FROM json_array_elements(t.messages::json) AS x(e)) m
       WHERE t."accountId" = ${key.late} AND i."externalId" = 'b1-0' AND m.id = 'm2'`,
   );
   expect(seen.rows).toEqual([{ status: 'SEEN' }]);

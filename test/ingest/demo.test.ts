@@ -82,13 +82,13 @@ it('every interaction starts within the period [end - days, end)', async () => {
 
 /** Messages and log lines as rows: they are JSON in one transcript row per interaction, each an array of its fields. */
 const MESSAGES = `(SELECT t."accountId", e->>1 AS direction, e->>3 AS channel, (e->>4)::timestamptz AS "sentAt", e->>6 AS status,
-  (e->>7)::timestamptz AS "statusAt", (e->>8)::int AS "validityHours" FROM "InteractionTranscript" t, json_array_elements(t.messages) AS x(e)) m`;
-const LOGS = `(SELECT t."accountId", (e->>0)::timestamptz AS at FROM "InteractionTranscript" t, json_array_elements(t.logs) AS x(e)) l`;
+  (e->>7)::timestamptz AS "statusAt", (e->>8)::int AS "validityHours" FROM "InteractionTranscript" t, json_array_elements(t.messages::json) AS x(e)) m`;
+const LOGS = `(SELECT t."accountId", (e->>0)::timestamptz AS at FROM "InteractionTranscript" t, json_array_elements(t.logs::json) AS x(e)) l`;
 
 it('nothing happens after the end of the period (no messages, reports, steps, logs or answers from the future)', async () => {
   const after = await one(
     `SELECT 'message' AS what, count(*)::int AS n FROM ${MESSAGES} WHERE "accountId" = $1 AND ("sentAt" > $2 OR "statusAt" > $2)
-     UNION ALL SELECT 'step', count(*)::int FROM "InteractionSteps", unnest(ats) AS at WHERE "accountId" = $1 AND at > $2
+     UNION ALL SELECT 'step', count(*)::int FROM "Interaction", unnest("stepAts") AS at WHERE "accountId" = $1 AND at > $2
      UNION ALL SELECT 'log', count(*)::int FROM ${LOGS} WHERE "accountId" = $1 AND at > $2
      UNION ALL SELECT 'interaction', count(*)::int FROM "Interaction" WHERE "accountId" = $1 AND ("endedAt" > $2 OR "escalatedAt" > $2 OR "csatAt" > $2)`,
     [keys.seed1, END],
@@ -165,7 +165,7 @@ it('has CSAT answers of every score, sentiment, topics (resolved and not), issue
 });
 
 it('has funnel steps of every kind', async () => {
-  const rows = await one(`SELECT DISTINCT unnest(kinds)::text AS kind FROM "InteractionSteps" WHERE "accountId" = $1`);
+  const rows = await one(`SELECT DISTINCT unnest("stepKinds")::text AS kind FROM "Interaction" WHERE "accountId" = $1`);
   expect(rows.map((r) => r.kind).sort()).toEqual(['AI_AGENT_TOOL', 'DIALOG', 'JOURNEY_ELEMENT', 'SESSION_END', 'SESSION_START']);
 });
 

@@ -44,7 +44,6 @@ export const TABLES: Record<string, string[]> = {
   Interaction: ['accountId', 'id'],
   InteractionTranscript: ['accountId', 'interactionId'],
   InteractionChannel: ['accountId', 'interactionId', 'channel'],
-  InteractionSteps: ['accountId', 'interactionId'],
   InteractionTopic: ['accountId', 'interactionId', 'name'],
   InteractionIssue: ['accountId', 'interactionId', 'issue'],
 };
@@ -80,7 +79,7 @@ export async function stored(pool: pg.Pool, accountId: number, externalId: strin
   return {
     row,
     messages: await transcript(
-      `json_array_elements(t.messages) AS e(m), LATERAL (SELECT m->>0 AS id, m->>1 AS direction, m->>2 AS author, m->>3 AS channel, (m->>4)::timestamptz AS "sentAt",
+      `json_array_elements(t.messages::json) AS e(m), LATERAL (SELECT m->>0 AS id, m->>1 AS direction, m->>2 AS author, m->>3 AS channel, (m->>4)::timestamptz AS "sentAt",
                 m->>5 AS text, m->>6 AS status, (m->>7)::timestamptz AS "statusAt", (m->>8)::int AS "validityHours") x`,
       'x.id',
     ),
@@ -90,15 +89,14 @@ export async function stored(pool: pg.Pool, accountId: number, externalId: strin
         ({ channel, inbound, outbound, delivered, rejected, undeliverable, expired, pending }),
     ),
     // seq: the line's position in the record, from 0.
-    logs: (await transcript(`json_array_elements(t.logs) WITH ORDINALITY AS e(log, n), LATERAL (SELECT (log->>0)::timestamptz AS at, log->>1 AS level, log->>2 AS message) x`, 'e.n'))
+    logs: (await transcript(`json_array_elements(t.logs::json) WITH ORDINALITY AS e(log, n), LATERAL (SELECT (log->>0)::timestamptz AS at, log->>1 AS level, log->>2 AS message) x`, 'e.n'))
       .map((log, seq) => ({ seq, ...log })),
-    // Steps are stored as arrays in one row (which also copies filter columns of the interaction,
-    // checked by summaryCopiesMismatches); as rows here, seq their position from 0.
+    // Steps are stored as arrays in the interaction's row; as rows here, seq their position from 0.
     steps: (
       await pool.query(
         `SELECT (x.n - 1)::int AS seq, x.kind::text AS kind, x.name, x.at
-           FROM "InteractionSteps" t, unnest(t.kinds, t.names, t.ats) WITH ORDINALITY AS x(kind, name, at, n)
-          WHERE t."accountId" = $1 AND t."interactionId" = $2 ORDER BY x.n`,
+           FROM "Interaction" t, unnest(t."stepKinds", t."stepNames", t."stepAts") WITH ORDINALITY AS x(kind, name, at, n)
+          WHERE t."accountId" = $1 AND t.id = $2 ORDER BY x.n`,
         [accountId, row.id],
       )
     ).rows,
@@ -118,7 +116,7 @@ export async function summaryCopiesMismatches(pool: pg.Pool): Promise<Json[]> {
   const interactionColumns = new Set(
     (await pool.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'Interaction'`)).rows.map((r) => r.column_name as string),
   );
-  for (const table of ['InteractionChannel', 'InteractionTopic', 'InteractionIssue', 'InteractionTranscript', 'InteractionSteps']) {
+  for (const table of ['InteractionChannel', 'InteractionTopic', 'InteractionIssue', 'InteractionTranscript']) {
     const { rows: columns } = await pool.query(`SELECT column_name FROM information_schema.columns WHERE table_name = $1`, [table]);
     const shared = columns
       .map((r) => r.column_name as string)

@@ -253,13 +253,13 @@ describe('8 concurrent streams over 400 shared interaction IDs', () => {
     };
     // Messages and logs are JSON in one transcript row per interaction, each an array of its fields.
     const messages = await byInteraction(
-      `(SELECT t."accountId", t."interactionId", m.* FROM "InteractionTranscript" t, LATERAL (SELECT e->>0 AS id, e->>1 AS direction, e->>6 AS status FROM json_array_elements(t.messages) AS x(e)) m)`, 'id');
+      `(SELECT t."accountId", t."interactionId", m.* FROM "InteractionTranscript" t, LATERAL (SELECT e->>0 AS id, e->>1 AS direction, e->>6 AS status FROM json_array_elements(t.messages::json) AS x(e)) m)`, 'id');
     const channels = await byInteraction('InteractionChannel', 'channel');
     const logs = await byInteraction(
-      `(SELECT t."accountId", t."interactionId", x.seq, x.e->>2 AS message FROM "InteractionTranscript" t, json_array_elements(t.logs) WITH ORDINALITY AS x(e, seq))`, 'seq');
-    // Steps are arrays of one row per interaction, which also copies the interaction's filter columns.
+      `(SELECT t."accountId", t."interactionId", x.seq, x.e->>2 AS message FROM "InteractionTranscript" t, json_array_elements(t.logs::json) WITH ORDINALITY AS x(e, seq))`, 'seq');
+    // Steps are arrays in the interaction's row.
     const steps = await byInteraction(
-      `(SELECT t."accountId", t."interactionId", t."startedAt", t."automationId", t.sender, x.* FROM "InteractionSteps" t, unnest(t.names) WITH ORDINALITY AS x(name, seq))`, 'seq');
+      `(SELECT t."accountId", t.id AS "interactionId", t."startedAt", t."automationId", t.sender, x.* FROM "Interaction" t, unnest(t."stepNames") WITH ORDINALITY AS x(name, seq))`, 'seq');
     const topics = await byInteraction('InteractionTopic', 'seq');
     const issues = await byInteraction('InteractionIssue', 'seq');
 
@@ -335,7 +335,7 @@ describe('8 concurrent streams over 400 shared interaction IDs', () => {
     expect(problems.slice(0, 3)).toEqual([]);
     expect(problems).toHaveLength(0);
     // No child row of an interaction that does not exist (or of an overwritten internal ID).
-    for (const table of ['InteractionTranscript', 'InteractionChannel', 'InteractionSteps', 'InteractionTopic', 'InteractionIssue']) {
+    for (const table of ['InteractionTranscript', 'InteractionChannel', 'InteractionTopic', 'InteractionIssue']) {
       const orphans = await q(
         `SELECT count(*)::int AS n FROM "${table}" t WHERE t."accountId" = $1
             AND NOT EXISTS (SELECT 1 FROM "Interaction" i WHERE i."accountId" = t."accountId" AND i.id = t."interactionId")`,

@@ -96,7 +96,7 @@ function canonical(value: unknown): string {
   );
 }
 
-const CHILD_TABLES = ['InteractionTranscript', 'InteractionChannel', 'InteractionSteps', 'InteractionTopic', 'InteractionIssue'];
+const CHILD_TABLES = ['InteractionTranscript', 'InteractionChannel', 'InteractionTopic', 'InteractionIssue'];
 
 /**
  * Every row the import writes, as sorted canonical lines per table: integer surrogate keys
