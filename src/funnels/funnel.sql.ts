@@ -6,7 +6,7 @@ import { HASH_JOINS_ONLY, reachSelect, type ReachView } from './funnelReach';
 /**
  * How many interactions started in [from, to) reached each step of the view, in order: a count
  * over the reach that ingest and view writes keep (funnelReach.ts), in one statement. Without
- * rollups (the reference path) the reach is computed from the step rows in the same statement.
+ * rollups (the reference path) the reach is computed from the interactions' steps in the same statement.
  */
 export async function funnelReach(ctx: Context, view: ReachView, from: Date, to: Date): Promise<number[]> {
   const params = new SqlParams();
