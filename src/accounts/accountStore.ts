@@ -17,10 +17,17 @@ export interface Caller {
 const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
- * A new account's ID when none is given: 12 characters of 72 random bits. It is only how users
- * name the account: tenant tables key rows by the account's integer key (Account.id).
+ * A new account's ID when none is given: 12 base64url characters of random bits. It is only how
+ * users name the account: tenant tables key rows by the account's integer key (Account.id). It
+ * never starts with "-", which the command line would read as an option (`--account -x…` is
+ * refused as ambiguous), nor "_", for symmetry: one ID in 32 used to.
  */
-const newAccountId = () => randomBytes(9).toString('base64url');
+export function newAccountId(): string {
+  for (;;) {
+    const id = randomBytes(9).toString('base64url');
+    if (id[0] !== '-' && id[0] !== '_') return id;
+  }
+}
 
 /** An account: `id` is its integer key in every tenant table, `externalId` the ID users name it by. */
 export interface AccountRef {
