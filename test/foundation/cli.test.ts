@@ -48,7 +48,7 @@ describe('with DATABASE_URL', () => {
     const account = JSON.parse(run.stdout);
     expect(Object.keys(account).sort()).toEqual(['apiKey', 'id', 'name']);
     expect(account.name).toBe('Acme');
-    // 12 characters (72 random bits) users name the account by; its rows are keyed by an integer.
+    // 12 random base64url characters users name the account by; its rows are keyed by an integer.
     expect(account.id).toMatch(/^[A-Za-z0-9_-]{12}$/);
     expect(account.apiKey).toMatch(/^tp_[A-Za-z0-9_-]{43}$/);
 
