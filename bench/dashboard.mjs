@@ -1,8 +1,9 @@
-// npm run bench [-- --interactions N --days D --runs R --raw-runs S --no-sql]
+// npm run bench [-- --interactions N --days D --runs R --raw-runs S --max-turns T --no-sql]
 //
 // Seeds N demo interactions over D days (default 30) ending 2026-11-01 into an embedded database
-// under .bench/dashboard-N (dashboard-N-Dd when D is not 30); once, reused while it holds the same
-// N. Then starts two GraphQL servers in this process on that database: the rollup path (whole UTC
+// under .bench/dashboard-N (dashboard-N-Dd when D is not 30, and -Tt when T is not 5); once,
+// reused while it holds the same N. Conversations take 1 to T turns (8 by default: about 6 messages
+// per interaction, the workload issues 3 and 9 set; the demo's 5 gives about 4.4). Then starts two GraphQL servers in this process on that database: the rollup path (whole UTC
 // days read from the daily rollups, the partial days at the edges of a range raw) and the raw path
 // (`useRollups: false`: every figure from raw rows, the reference). Each query below runs warm
 // through both; the dashboard queries also run as a plain hand-written SQL query over the raw
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     days: { type: 'string', default: '30' },
     runs: { type: 'string', default: '30' },
     'raw-runs': { type: 'string', default: '5' },
+    'max-turns': { type: 'string', default: '8' },
     // The plain-SQL reference takes minutes per run at 10 M; this leaves it out.
     'no-sql': { type: 'boolean', default: false },
   },
@@ -35,10 +37,11 @@ const days = Number(values.days);
 const runs = Number(values.runs);
 // The raw references are slow by nature; fewer runs of them keep the benchmark short.
 const rawRuns = Number(values['raw-runs']);
+const maxTurns = Number(values['max-turns']);
 /** A raw-path GraphQL query whose warm-up took longer than this runs rawRuns times, not runs. */
 const SLOW_MS = 1_000;
-if (![interactions, days, runs, rawRuns].every((n) => Number.isInteger(n) && n > 0)) {
-  console.error('--interactions, --days, --runs and --raw-runs take positive integers');
+if (![interactions, days, runs, rawRuns, maxTurns].every((n) => Number.isInteger(n) && n > 0)) {
+  console.error('--interactions, --days, --runs, --raw-runs and --max-turns take positive integers');
   process.exit(1);
 }
 const END = new Date('2026-11-01T00:00:00Z');
@@ -46,7 +49,7 @@ const DAY = 86_400_000;
 const START = new Date(END.getTime() - days * DAY);
 
 // The 30-day name stays as it was, so an existing dataset under .bench is reused.
-const open = await openBenchDatabase(days === 30 ? `dashboard-${interactions}` : `dashboard-${interactions}-${days}d`);
+const open = await openBenchDatabase(`dashboard-${interactions}${days === 30 ? '' : `-${days}d`}${maxTurns === 5 ? '' : `-${maxTurns}t`}`);
 const { db } = open;
 const { createAccount, createApiKey } = await import(dist('accounts/accountStore.js'));
 const { seedDemoData } = await import(dist('demo/seed.js'));
@@ -68,10 +71,12 @@ if (stored !== interactions) {
   BENCH = (await createAccount(db.prisma, 'bench', 'bench')).id;
   const started = Date.now();
   let last = 0;
-  await seedDemoData(db.pool, BENCH, { interactions, days, seed: 42, end: END }, (n) => {
+  await seedDemoData(db.pool, BENCH, { interactions, days, seed: 42, end: END, maxTurns }, (n) => {
     if (Date.now() - last > 10_000) (last = Date.now(), console.log(`seeding: ${n} records`));
   });
-  console.log(`seeded ${interactions} interactions over ${days} days in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  const seconds = ((Date.now() - started) / 1000).toFixed(0);
+  const { rows: [{ messages }] } = await db.pool.query('SELECT sum("inboundCount" + "outboundCount")::bigint AS messages FROM "Interaction" WHERE "accountId" = $1', [BENCH]);
+  console.log(`seeded ${interactions} interactions (${messages} messages, ${(messages / interactions).toFixed(2)} each) over ${days} days in ${seconds} s`);
   await db.pool.query('VACUUM ANALYZE');
 } else {
   // Tables filled since the last ANALYZE (the rollups right after their backfill) get planner

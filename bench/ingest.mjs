@@ -1,4 +1,6 @@
-// npm run bench:ingest [-- --interactions N]: generates an NDJSON file of demo records, imports it
+// npm run bench:ingest [-- --interactions N --max-turns T]: generates an NDJSON file of demo records
+// (conversations of 1 to T turns, 8 by default: about 6 messages per interaction, the workload of
+// issues 3 and 9; the demo's 5 gives about 4.4), imports it
 // into a fresh embedded database with the `touchpoint import` command (a child process, as users
 // run it), then sends demo records through the GraphQL mutation from one caller and from two at
 // once, and prints interactions/s, messages/s and the peak RSS of the import command and of this
@@ -10,25 +12,28 @@ import { parseArgs } from 'node:util';
 import { dist, openBenchDatabase, peakRssMb, requireBuilt, root } from './lib.mjs';
 
 requireBuilt();
-const { values } = parseArgs({ options: { interactions: { type: 'string', default: '200000' }, graphql: { type: 'string', default: '20000' } } });
+const { values } = parseArgs({
+  options: { interactions: { type: 'string', default: '200000' }, graphql: { type: 'string', default: '20000' }, 'max-turns': { type: 'string', default: '8' } },
+});
 const interactions = Number(values.interactions);
+const maxTurns = Number(values['max-turns']);
 const { demoRecords } = await import(dist('demo/generator.js'));
 const { createAccount } = await import(dist('accounts/accountStore.js'));
 
-const file = path.join(root, '.bench', `ingest-${interactions}.ndjson`);
+const file = path.join(root, '.bench', `ingest-${interactions}${maxTurns === 5 ? '' : `-${maxTurns}t`}.ndjson`);
 fs.mkdirSync(path.dirname(file), { recursive: true });
 let messages = 0;
 let records = 0;
 {
   const out = fs.createWriteStream(file);
-  for (const record of demoRecords({ interactions, days: 30, seed: 7, end: new Date('2026-11-01T00:00:00Z') })) {
+  for (const record of demoRecords({ interactions, days: 30, seed: 7, end: new Date('2026-11-01T00:00:00Z'), maxTurns })) {
     if (record.record === 'interaction') messages += record.messages.length;
     records++;
     if (!out.write(JSON.stringify(record) + '\n')) await new Promise((r) => out.once('drain', r));
   }
   await new Promise((r) => out.end(r));
 }
-console.log(`file: ${records} records (${interactions} interactions, ${messages} messages), ${(fs.statSync(file).size / 1e6).toFixed(0)} MB`);
+console.log(`file: ${records} records (${interactions} interactions, ${messages} messages, ${(messages / interactions).toFixed(2)} each), ${(fs.statSync(file).size / 1e6).toFixed(0)} MB`);
 
 const open = await openBenchDatabase('ingest', { fresh: true });
 const account = await createAccount(open.db.prisma, 'bench');
@@ -72,7 +77,7 @@ function mutationCalls(seed, callers) {
   const streams = Array.from({ length: callers }, () => ({ calls: [], batch: [] }));
   let n = 0;
   const streamOf = new Map();
-  for (const record of demoRecords({ interactions: gqlInteractions, days: 30, seed, end: new Date('2026-11-01T00:00:00Z') })) {
+  for (const record of demoRecords({ interactions: gqlInteractions, days: 30, seed, end: new Date('2026-11-01T00:00:00Z'), maxTurns })) {
     const interaction = record.record === 'interaction' ? record.id : record.interactionId;
     if (!streamOf.has(interaction)) streamOf.set(interaction, n++ % callers);
     const stream = streams[streamOf.get(interaction)];
