@@ -2,8 +2,9 @@
 //
 // Seeds N demo interactions over D days (default 30) ending 2026-11-01 into an embedded database
 // under .bench/dashboard-N (dashboard-N-Dd when D is not 30, and -Tt when T is not 5); once,
-// reused while it holds the same N. Conversations take 1 to T turns (8 by default: about 6 messages
-// per interaction, the workload issues 3 and 9 set; the demo's 5 gives about 4.4). Then starts two GraphQL servers in this process on that database: the rollup path (whole UTC
+// reused while it holds the same N. Conversations take 1 to T turns (8 by default: about 6
+// messages per interaction, the workload issues 3 and 9 set; the demo's 5 gives about 4.4).
+// Then starts two GraphQL servers in this process on that database: the rollup path (whole UTC
 // days read from the daily rollups, the partial days at the edges of a range raw) and the raw path
 // (`useRollups: false`: every figure from raw rows, the reference). Each query below runs warm
 // through both; the dashboard queries also run as a plain hand-written SQL query over the raw

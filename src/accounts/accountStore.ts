@@ -36,6 +36,9 @@ export interface AccountRef {
   name: string;
 }
 
+/** How commands and rebuilds name an account: its integer key and the ID users know it by. */
+export type AccountIds = Pick<AccountRef, 'id' | 'externalId'>;
+
 /** The account with this ID, creating it (without API keys) when there is none. */
 export async function ensureAccount(prisma: PrismaClient, name: string, id: string): Promise<AccountRef> {
   const account = await prisma.account.upsert({ where: { externalId: id }, create: { externalId: id, name }, update: {} });
@@ -53,23 +56,19 @@ export async function createAccount(
     const existing = await tx.account.findUnique({ where: { externalId: id } });
     if (existing) throw new Error(`an account with id "${id}" exists already`);
     const account = await tx.account.create({ data: { externalId: id, name: name.trim() } });
-    const key = await createKeyWith(tx as unknown as PrismaClient, account.id, 'default', [...SCOPES]);
+    const key = await createApiKey(tx as unknown as PrismaClient, account.id, 'default', [...SCOPES]);
     return { id: account.id, externalId: id, name: account.name, apiKey: key.apiKey };
   });
 }
 
-async function createKeyWith(prisma: PrismaClient, accountId: number, name: string, scopes: Scope[]): Promise<CreatedKey> {
+/** A new API key of an account (its integer key). */
+export async function createApiKey(prisma: PrismaClient, accountId: number, name: string, scopes: Scope[]): Promise<CreatedKey> {
   const apiKey = generateApiKey();
   const id = randomUUID();
   await prisma.apiKey.create({
     data: { accountId, id, name, hash: hashApiKey(apiKey), prefix: keyPrefix(apiKey), scopes },
   });
   return { id, apiKey, scopes };
-}
-
-/** A new API key of an account (its integer key). */
-export async function createApiKey(prisma: PrismaClient, accountId: number, name: string, scopes: Scope[]): Promise<CreatedKey> {
-  return createKeyWith(prisma, accountId, name, scopes);
 }
 
 export async function listApiKeys(prisma: PrismaClient, accountId: number) {

@@ -11,6 +11,7 @@ import { createMemo, type Context } from '../server/context';
 import type { Database } from '../db/database';
 
 export const DEMO_INTERACTIONS = 50_000;
+const DEMO_ACCOUNT = 'demo';
 
 /** Where the demo key is kept on this machine, so a restarted server can show it again. */
 export function demoKeyFile(dataDir: string): string {
@@ -49,8 +50,6 @@ export async function ensureDemo(
   log(`Demo data ready: ${result.stored.toLocaleString('en')} records in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   return key.apiKey;
 }
-
-const DEMO_ACCOUNT = 'demo';
 
 /** No account yet, or only the demo account of a first start interrupted before its key was created. */
 async function firstStartPending(db: Database): Promise<boolean> {

@@ -818,7 +818,7 @@ class InteractionScanner {
       out.value(firstDialog); out.tab();
       out.value(lastDialog); out.end();
     } else {
-      out.value(null); out.tab(); out.value(null); out.tab(); out.value(null); out.tab(); out.value(null); out.tab(); out.value(null); out.end();
+      out.ascii(NO_STEPS); out.end();
     }
 
     // The transcript: the messages and logs as transcriptRows.ts stores them, as COPY text.
@@ -954,6 +954,9 @@ function repeats(b: Uint8Array, spans: Span[]): boolean {
 }
 
 /** The positions (from 1) of the earliest and latest dialog step, ties by record order (derive.ts). */
+/** The five step columns of an interaction without steps, in COPY text. */
+const NO_STEPS = '\\N\t\\N\t\\N\t\\N\t\\N';
+
 function dialogEnds(steps: Step[]): [number | null, number | null] {
   let first = -1;
   let last = -1;

@@ -1,20 +1,16 @@
 import type pg from 'pg';
+import type { AccountIds } from '../accounts/accountStore';
 import { inTransaction } from '../db/transaction';
 import { recountRollups, rebuildRollups } from './rollupWrites';
 import { HOURLY_CHANNELS, HOURLY_INTERACTIONS, type RollupTable } from './rollupTables';
 
-/** An account to rebuild: its integer key, and the ID users name it by (what the results are keyed by). */
-interface AccountToRebuild {
-  id: number;
-  externalId: string;
-}
 
-async function everyAccount(pool: pg.Pool): Promise<AccountToRebuild[]> {
-  return (await pool.query<AccountToRebuild>('SELECT id, "externalId" FROM "Account" ORDER BY id')).rows;
+async function everyAccount(pool: pg.Pool): Promise<AccountIds[]> {
+  return (await pool.query<AccountIds>('SELECT id, "externalId" FROM "Account" ORDER BY id')).rows;
 }
 
 /** Rebuilds the rollups of these accounts, or of every account; returns rollup rows written per account (by its external ID). */
-export async function rebuildAccounts(pool: pg.Pool, accounts?: AccountToRebuild[]): Promise<Map<string, Record<string, number>>> {
+export async function rebuildAccounts(pool: pg.Pool, accounts?: AccountIds[]): Promise<Map<string, Record<string, number>>> {
   const written = new Map<string, Record<string, number>>();
   for (const { id, externalId } of accounts ?? (await everyAccount(pool))) {
     written.set(externalId, await inTransaction(pool, (client) => rebuildRollups(client, id)));
