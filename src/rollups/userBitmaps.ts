@@ -64,9 +64,12 @@ export function bitmapSegment(narrowed: string[], alias: string): string {
   return projection ? projectedSegment(projection, alias) : `${alias}.segment`;
 }
 
-/** The chunk's bitmap of the users `u` for whom `condition` holds: their single bits OR-ed (a shift is far cheaper than parsing a bit string). */
+/**
+ * The chunk's bitmap of the users `u` for whom `condition` holds, each one's bit set in one bit
+ * string (touchpoint_user_bits, migration 20261205230000, says why); all zero when there are none.
+ */
 const bits = (condition = 'true') =>
-  `coalesce(bit_or(B'1'::bit(${CHUNK_BITS}) >> (u.id % ${CHUNK_BITS})) FILTER (WHERE ${condition}), B'0'::bit(${CHUNK_BITS}))`;
+  `(touchpoint_user_bits(u.id % ${CHUNK_BITS}, 1) FILTER (WHERE ${condition}))::bit(${CHUNK_BITS})`;
 
 /**
  * The users of a cell (a day, or a week, of a segment) who are returning once the cells ordered

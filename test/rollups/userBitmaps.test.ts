@@ -93,6 +93,33 @@ describe('hand-worked: range D1 12:00 → D4 12:00 (whole days D2 and D3, raw ed
     expect(await users(true, D2, D4)).toEqual({ uniqueUsers: 6, returningUsers: 2, engagedUsers: 1 });
   });
 
+  it('sets exactly the bits of the users of a day, at their IDs, in bitmaps of CHUNK_BITS bits', async () => {
+    await users(true, from, to); // refreshes the days
+    // D2: u1, u2 (twice), u3, u7, u8; nobody engaged. Positions from the users' IDs, chunk by chunk.
+    const { rows: ids } = await db.pool.query<{ externalId: string; id: number }>(
+      'SELECT "externalId", id FROM "EndUser" WHERE "accountId" = $1 AND "externalId" = ANY($2)', [accountId, ['u1', 'u2', 'u3', 'u7', 'u8']]);
+    const expected = (who: string[]) => {
+      const chunks: Record<number, number[]> = {};
+      for (const { externalId, id } of ids) if (who.includes(externalId)) (chunks[Math.floor(id / CHUNK_BITS)] ??= []).push(id % CHUNK_BITS);
+      return Object.fromEntries(Object.entries(chunks).map(([chunk, positions]) => [chunk, positions.sort((a, b) => a - b)]));
+    };
+    const { rows } = await db.pool.query<{ chunk: number; users: string; repeat: string; engaged: string }>(
+      `SELECT chunk, users::text AS users, repeat::text AS repeat, engaged::text AS engaged FROM "DailyUserBitmap"
+        WHERE "accountId" = $1 AND day = $2 AND segment = '*' ORDER BY chunk`, [accountId, iso(D2).slice(0, 10)]);
+    const set = (column: 'users' | 'repeat' | 'engaged') => {
+      const chunks: Record<number, number[]> = {};
+      for (const row of rows) {
+        expect(row[column]).toHaveLength(CHUNK_BITS);
+        const positions = [...row[column]].flatMap((bit, position) => (bit === '1' ? [position] : []));
+        if (positions.length > 0) chunks[row.chunk] = positions;
+      }
+      return chunks;
+    };
+    expect(set('users')).toEqual(expected(['u1', 'u2', 'u3', 'u7', 'u8']));
+    expect(set('repeat')).toEqual(expected(['u2']));
+    expect(set('engaged')).toEqual({});
+  });
+
   it('reads the whole days from bitmaps, and only the edges from raw rows', async () => {
     await users(true, from, to); // refreshed already
     // Two statements at once, each over one half of the chunks (and of the edge users).
