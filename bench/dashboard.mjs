@@ -19,7 +19,7 @@
 import { parseArgs } from 'node:util';
 import { isDeepStrictEqual } from 'node:util';
 import pg from 'pg';
-import { dist, jsonDifferences, openBenchDatabase, peakRssMb, percentile, requireBuilt, rowsScanned } from './lib.mjs';
+import { deleteAccount, dist, jsonDifferences, openBenchDatabase, peakRssMb, percentile, requireBuilt, rowsScanned } from './lib.mjs';
 
 requireBuilt();
 const { values } = parseArgs({
@@ -64,11 +64,7 @@ const account = await db.prisma.account.findUnique({ where: { externalId: 'bench
 let BENCH = account?.id;
 const stored = account ? (await db.pool.query('SELECT count(*) AS n FROM "Interaction" WHERE "accountId" = $1', [BENCH])).rows[0].n : 0;
 if (stored !== interactions) {
-  if (account) await db.pool.query(`DELETE FROM "Account" WHERE id = $1`, [BENCH]);
-  for (const table of ['Interaction', 'InteractionTranscript', 'InteractionChannel', 'InteractionSteps', 'InteractionTopic', 'InteractionIssue', 'EndUser', 'Automation', 'AutomationVersion', 'ApiKey', 'RateCard', 'RateCardChannel', 'RateCardAutomation',
-    'DailyInteractionRollup', 'DailyTopicRollup', 'DailyIssueRollup', 'DailyChannelRollup']) {
-    if (account) await db.pool.query(`DELETE FROM "${table}" WHERE "accountId" = $1`, [BENCH]);
-  }
+  if (account) await deleteAccount(db.pool, BENCH);
   BENCH = (await createAccount(db.prisma, 'bench', 'bench')).id;
   const started = Date.now();
   let last = 0;

@@ -46,6 +46,20 @@ export async function openBenchDatabase(name, { fresh = false } = {}) {
   return { ...open, opening };
 }
 
+/**
+ * Deletes an account and every row it owns: every table with an "accountId" column, read from the
+ * catalog so that tables added or dropped later are followed (a bench reseeds an account whose data
+ * no longer matches what it asked for).
+ */
+export async function deleteAccount(pool, accountId) {
+  const { rows } = await pool.query(
+    `SELECT c.table_name AS table FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
+      WHERE c.table_schema = current_schema() AND c.column_name = 'accountId' AND t.table_type = 'BASE TABLE' ORDER BY 1`,
+  );
+  for (const { table } of rows) await pool.query(`DELETE FROM "${table}" WHERE "accountId" = $1`, [accountId]);
+  await pool.query('DELETE FROM "Account" WHERE id = $1', [accountId]);
+}
+
 export function peakRssMb() {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }

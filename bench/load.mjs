@@ -110,7 +110,7 @@ if (process.argv[2] === '--driver') {
 // ---------------------------------------------------------------------------------------------
 // The server side (this process).
 // ---------------------------------------------------------------------------------------------
-const { dist, openBenchDatabase, requireBuilt } = await import('./lib.mjs');
+const { deleteAccount, dist, openBenchDatabase, requireBuilt } = await import('./lib.mjs');
 requireBuilt();
 const { values } = parseArgs({
   options: {
@@ -143,10 +143,7 @@ const { connectDatabase } = await import(dist('db/database.js'));
   KEY = account?.id;
   const stored = account ? (await db.pool.query('SELECT count(*) AS n FROM "Interaction" WHERE "accountId" = $1', [KEY])).rows[0].n : 0;
   if (stored !== interactions) {
-    for (const table of ['Interaction', 'InteractionTranscript', 'InteractionChannel', 'InteractionSteps', 'InteractionTopic', 'InteractionIssue', 'EndUser', 'Automation', 'AutomationVersion', 'ApiKey', 'RateCard', 'RateCardChannel', 'RateCardAutomation']) {
-      if (account) await db.pool.query(`DELETE FROM "${table}" WHERE "accountId" = $1`, [KEY]);
-    }
-    await db.pool.query('DELETE FROM "Account" WHERE "externalId" = $1', [ACCOUNT]);
+    if (account) await deleteAccount(db.pool, KEY);
     KEY = (await createAccount(db.prisma, 'Load test', ACCOUNT)).id;
     const started = Date.now();
     let last = 0;

@@ -56,7 +56,7 @@ export async function createAccount(
     const existing = await tx.account.findUnique({ where: { externalId: id } });
     if (existing) throw new Error(`an account with id "${id}" exists already`);
     const account = await tx.account.create({ data: { externalId: id, name: name.trim() } });
-    const key = await createApiKey(tx as unknown as PrismaClient, account.id, 'default', [...SCOPES]);
+    const key = await createDefaultApiKey(tx as unknown as PrismaClient, account.id);
     return { id: account.id, externalId: id, name: account.name, apiKey: key.apiKey };
   });
 }
@@ -69,6 +69,11 @@ export async function createApiKey(prisma: PrismaClient, accountId: number, name
     data: { accountId, id, name, hash: hashApiKey(apiKey), prefix: keyPrefix(apiKey), scopes },
   });
   return { id, apiKey, scopes };
+}
+
+/** An account's first key, the one a new account comes with: every scope, named "default". */
+export function createDefaultApiKey(prisma: PrismaClient, accountId: number): Promise<CreatedKey> {
+  return createApiKey(prisma, accountId, 'default', [...SCOPES]);
 }
 
 export async function listApiKeys(prisma: PrismaClient, accountId: number) {

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createApiKey, ensureAccount } from '../accounts/accountStore';
-import { SCOPES } from '../accounts/apiKeys';
+import { createDefaultApiKey, ensureAccount } from '../accounts/accountStore';
 import { demoEnd } from './generator';
 import { seedDemoData } from './seed';
 import { demoRateCard, demoFunnelViews } from './catalog';
@@ -45,7 +44,7 @@ export async function ensureDemo(
   await db.pool.query(`DELETE FROM "DefaultFunnelView" WHERE "accountId" = $1`, [accountId]);
   const ctx: Context = { caller: { accountId, keyId: 'demo', scopes: ['admin'] }, db, requestId: 'demo', now: new Date(), memo: createMemo(), useRollups: true };
   for (const view of demoFunnelViews) await createView(ctx, view);
-  const key = await createApiKey(db.prisma, accountId, 'default', [...SCOPES]);
+  const key = await createDefaultApiKey(db.prisma, accountId);
   fs.writeFileSync(keyFile, key.apiKey + '\n', { mode: 0o600 });
   log(`Demo data ready: ${result.stored.toLocaleString('en')} records in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   return key.apiKey;

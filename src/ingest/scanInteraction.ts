@@ -953,10 +953,10 @@ function repeats(b: Uint8Array, spans: Span[]): boolean {
   return false;
 }
 
-/** The positions (from 1) of the earliest and latest dialog step, ties by record order (derive.ts). */
 /** The five step columns of an interaction without steps, in COPY text. */
 const NO_STEPS = '\\N\t\\N\t\\N\t\\N\t\\N';
 
+/** The positions (from 1) of the earliest and latest dialog step, ties by record order (derive.ts). */
 function dialogEnds(steps: Step[]): [number | null, number | null] {
   let first = -1;
   let last = -1;

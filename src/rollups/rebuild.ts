@@ -4,7 +4,6 @@ import { inTransaction } from '../db/transaction';
 import { recountRollups, rebuildRollups } from './rollupWrites';
 import { HOURLY_CHANNELS, HOURLY_INTERACTIONS, type RollupTable } from './rollupTables';
 
-
 async function everyAccount(pool: pg.Pool): Promise<AccountIds[]> {
   return (await pool.query<AccountIds>('SELECT id, "externalId" FROM "Account" ORDER BY id')).rows;
 }

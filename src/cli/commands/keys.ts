@@ -1,6 +1,6 @@
 import { createApiKey, listApiKeys, revokeApiKey } from '../../accounts/accountStore';
-import { resolveAccount } from '../resolveAccount';
 import { parseScopes, SCOPES } from '../../accounts/apiKeys';
+import { resolveAccount } from '../resolveAccount';
 import { withDatabase } from '../withDatabase';
 import { parseOptions, required, UsageError } from '../usage';
 
