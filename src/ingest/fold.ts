@@ -1,4 +1,5 @@
-import type { InteractionRecord, LateRecord } from './records';
+import { MessageDirection } from '../generated/prisma/enums';
+import type { InteractionRecord, LateRecord, MessageStatusRecord } from './records';
 import { FieldError } from './fieldReader';
 
 /**
@@ -26,17 +27,31 @@ export function applyLateRecord(state: InteractionState, record: LateRecord): vo
     }
     case 'messageStatus': {
       const message = state.messages.find((m) => m.id === record.messageId);
-      if (!message) {
-        throw new FieldError('messageId', `interaction "${record.interactionId}" has no message "${record.messageId}"`);
+      const problem = deliveryReportProblem(record, message?.direction);
+      if (problem) throw problem;
+      if (message && reportReplaces(record, message.statusAt?.getTime() ?? null)) {
+        message.status = record.status;
+        message.statusAt = record.at;
       }
-      if (message.direction !== 'OUTBOUND') {
-        throw new FieldError('messageId', `message "${record.messageId}" is inbound; delivery reports apply to outbound messages`);
-      }
-      // The status with the latest time wins; a message stored without statusAt takes any report.
-      if (message.statusAt && record.at < message.statusAt) return;
-      message.status = record.status;
-      message.statusAt = record.at;
       return;
     }
   }
+}
+
+/**
+ * Why a delivery report cannot apply to its message (ingest.md), or null when it can: the
+ * interaction has no message with its ID (`direction` undefined), or that message is inbound.
+ * The import's fast path applies reports by these rules too (scanInteraction.ts: scanPatched).
+ */
+export function deliveryReportProblem(record: MessageStatusRecord, direction: MessageDirection | undefined): FieldError | null {
+  if (direction === undefined) return new FieldError('messageId', `interaction "${record.interactionId}" has no message "${record.messageId}"`);
+  if (direction !== MessageDirection.OUTBOUND) {
+    return new FieldError('messageId', `message "${record.messageId}" is inbound; delivery reports apply to outbound messages`);
+  }
+  return null;
+}
+
+/** Whether a delivery report replaces a message's status stamped `statusAt` (epoch ms): the latest time wins, and a status without a time takes any report. */
+export function reportReplaces(record: MessageStatusRecord, statusAt: number | null): boolean {
+  return statusAt === null || record.at.getTime() >= statusAt;
 }

@@ -7,10 +7,10 @@ import { markStale } from '../rollups/userBitmaps';
 import { updateFunnelReach } from '../funnels/funnelReach';
 import { FieldError } from './fieldReader';
 import { encodeInteraction } from './encode';
-import { applyLateRecord, type InteractionState } from './fold';
+import { foldBatch } from './foldBatch';
 import { loadInteractionStates, lockInteractions } from './load';
 import type { InteractionRecord, LateRecord, Rejection } from './records';
-import type { ScannedInteraction } from './scanInteraction';
+import type { PatchedInteraction, ScannedInteraction, ScannerPatch } from './scanInteraction';
 import { keepStatisticsFresh } from './tableStatistics';
 import { validateRecord } from './validate';
 import { createReferences, renameReferences, upsertEndUsers, writeInteractions, type References, type WritableInteraction } from './write';
@@ -40,6 +40,8 @@ export interface CheckedInteraction extends WritableInteraction {
   startedAt: Date;
   /** The record anew (checked again from its source): a fresh object each call, for late records to patch. */
   full(): InteractionRecord;
+  /** For lines the import's fast path took: the rows read again with CSAT answers and delivery reports applied (scanPatched). */
+  patched?(patches: readonly ScannerPatch[]): PatchedInteraction;
 }
 
 export type CheckedRecord = CheckedInteraction | LateRecord;
@@ -87,11 +89,18 @@ export function addChecked(batch: ValidatedBatch, index: number, value: unknown,
 
 /**
  * Adds an interaction the import's fast path read straight from its line (scanInteraction.ts) to
- * the batch being built; `source` parses the line anew, for late records of the batch to patch.
+ * the batch being built; `source` parses the line anew, for analyses of the batch to patch, and
+ * `patched` reads it anew with the batch's CSAT answers and delivery reports for it.
  */
-export function addScanned(batch: ValidatedBatch, index: number, scanned: ScannedInteraction, source: () => unknown): void {
+export function addScanned(
+  batch: ValidatedBatch,
+  index: number,
+  scanned: ScannedInteraction,
+  source: () => unknown,
+  patched: (patches: readonly ScannerPatch[]) => PatchedInteraction,
+): void {
   const { id, endUserId, automation, startedAt, encoded } = scanned;
-  batch.valid.push({ index, record: { record: 'interaction', id, endUserId, automation, startedAt, encoded, full: checkedAgain(source) } });
+  batch.valid.push({ index, record: { record: 'interaction', id, endUserId, automation, startedAt, encoded, full: checkedAgain(source), patched } });
 }
 
 /**
@@ -159,35 +168,7 @@ async function applyInOrder(
   const existing = await lockInteractions(client, accountId, [...sentBefore, ...fromDatabase]);
   const stored = await loadInteractionStates(client, accountId, [...fromDatabase].sort());
 
-  // Interactions as checked, or as full records where late records patch them.
-  const states = new Map<string, CheckedInteraction | InteractionState>();
-  const rejected: Rejection[] = [];
-  for (const { index, record } of valid) {
-    if (record.record === 'interaction') {
-      // Delete first: the map's order is then the order of the latest interaction records, which
-      // decides the automation name when several name one automation ("the latest one seen wins").
-      states.delete(record.id);
-      states.set(record.id, record);
-      continue;
-    }
-    let state = states.get(record.interactionId);
-    // Checked records are patched as full records read anew: a retried transaction folds the same input again.
-    if (state && 'full' in state) states.set(record.interactionId, (state = state.full()));
-    if (!state) {
-      state = stored.get(record.interactionId);
-      if (state) states.set(record.interactionId, state);
-    }
-    if (!state) {
-      rejected.push({ index, path: 'interactionId', reason: `no interaction "${record.interactionId}" in this account` });
-      continue;
-    }
-    try {
-      applyLateRecord(state, record);
-    } catch (error) {
-      if (!(error instanceof FieldError)) throw error;
-      rejected.push({ index, path: error.path, reason: error.message });
-    }
-  }
+  const { states, rejected } = foldBatch(valid, stored);
   // The rollups follow the raw rows in this transaction: out with the old state, in with the new,
   // written last (applyToRollups says why). User bitmaps are only marked stale, on the days the
   // interactions leave and the days they land on.

@@ -2,8 +2,10 @@ import { isUtf8 } from 'node:buffer';
 import { type AutomationType, MessageAuthor, MessageDirection, MessageStatus, Outcome, StepKind } from '../generated/prisma/enums';
 import type { EncodedInteraction } from './encode';
 import { MAX_LENGTH } from './fieldReader';
+import { deliveryReportProblem, reportReplaces } from './fold';
+import type { FieldError } from './fieldReader';
 import { acceptedInstantAt, isoFormAt } from './instant';
-import type { AutomationRef } from './records';
+import type { AutomationRef, CsatLateRecord, MessageStatusRecord } from './records';
 import { ENUM_VALUES, FIELDS_OF, NAMED_STEPS } from './validate';
 
 /**
@@ -26,6 +28,15 @@ export interface ScannedInteraction {
   automation: AutomationRef | null;
   startedAt: Date;
   encoded: EncodedInteraction;
+}
+
+/** The late records the fast path applies to an interaction it reads (scanPatched). */
+export type ScannerPatch = CsatLateRecord | MessageStatusRecord;
+
+/** An interaction line read again with late records applied: its rows, and each record's rejection (null for applied ones). */
+export interface PatchedInteraction {
+  encoded: EncodedInteraction;
+  problems: Array<FieldError | null>;
 }
 
 /** Thrown to leave a line to the reference path. */
@@ -298,7 +309,45 @@ class InteractionScanner {
     this.steps = [];
   }
 
-  scan(line: Buffer, start: number, end: number): ScannedInteraction | null {
+  scan(line: Buffer, start: number, end: number): ScannedInteraction {
+    const startedAt = this.read(line, start, end);
+    return {
+      id: this.decoded(this.id),
+      endUserId: this.decoded(this.endUserId),
+      automation: this.automation && this.automationRef(this.automation),
+      startedAt: new Date(startedAt.ms),
+      encoded: this.encode(startedAt),
+    };
+  }
+
+  scanPatched(line: Buffer, start: number, end: number, patches: readonly ScannerPatch[]): PatchedInteraction {
+    const startedAt = this.read(line, start, end);
+    const problems = patches.map((patch) => this.apply(patch));
+    return { encoded: this.encode(startedAt), problems };
+  }
+
+  /**
+   * A late record applied to the record read, as applyLateRecord applies it to a checked record
+   * (fold.ts): what it stamps is written as toISOString writes it, as the reference path does.
+   */
+  private apply(patch: ScannerPatch): FieldError | null {
+    const at: Stamp = { ms: patch.at.getTime(), s: 0, e: 0, form: null };
+    if (patch.record === 'csat') {
+      this.csat = { score: patch.score, at };
+      return null;
+    }
+    const message = this.messages.find((m) => this.decoded(m.id) === patch.messageId);
+    const problem = deliveryReportProblem(patch, message && (message.outbound ? MessageDirection.OUTBOUND : MessageDirection.INBOUND));
+    if (problem) return problem;
+    if (message && reportReplaces(patch, message.statusAt ? message.statusAt.ms : null)) {
+      message.status = patch.status;
+      message.statusAt = at;
+    }
+    return null;
+  }
+
+  /** Reads the interaction of line[start..end) into the scanner's fields (throws GIVE_UP for what it leaves); returns its start. */
+  private read(line: Buffer, start: number, end: number): Stamp {
     this.reset(line, start, end);
     this.readInteraction();
     this.whitespace();
@@ -309,14 +358,7 @@ class InteractionScanner {
     if (this.high && !isUtf8(line.subarray(start, end))) throw GIVE_UP;
     if (repeats(this.b, this.messages.map((m) => m.id))) throw GIVE_UP;
     if (this.analysis && repeats(this.b, this.analysis.topics.map((t) => t.name))) throw GIVE_UP;
-
-    return {
-      id: this.decoded(this.id),
-      endUserId: this.decoded(this.endUserId),
-      automation: this.automation && this.automationRef(this.automation),
-      startedAt: new Date(startedAt.ms),
-      encoded: this.encode(startedAt),
-    };
+    return startedAt;
   }
 
   /** Automations seen lately, most recent first: their fields' bytes (id, name, version, label) and type. */
@@ -976,6 +1018,22 @@ export function scanInteraction(line: Buffer, start: number, end: number): Scann
     return scanner.scan(line, start, end);
   } catch (error) {
     if (error === GIVE_UP) return null;
+    throw error;
+  }
+}
+
+/**
+ * The rows of an interaction line scanInteraction took, with late records of its batch applied
+ * in order (ingest.md merge rules). Read again from its bytes rather than parsed, checked and
+ * encoded by the reference path: about one interaction in nine of an import had a delivery report
+ * or a CSAT answer in its own batch, and their reference path took a tenth of the importer's CPU.
+ */
+export function scanPatched(line: Buffer, start: number, end: number, patches: readonly ScannerPatch[]): PatchedInteraction {
+  try {
+    return scanner.scanPatched(line, start, end, patches);
+  } catch (error) {
+    // The line was taken once; the same bytes read the same way.
+    if (error === GIVE_UP) throw new Error('scanPatched: a line scanInteraction took was left on a second reading');
     throw error;
   }
 }

@@ -203,6 +203,44 @@ describe('with DATABASE_URL', () => {
     expect((await stored(db.pool, EDGES, 'edge-2'))!.row).toMatchObject({ csatScore: 4 });
   });
 
+  it('late records of an interaction in their own batch apply in record order, around an analysis and a re-sent interaction', async () => {
+    const file = path.join(tmp, 'same-batch.ndjson');
+    const lines = [
+      /* 1 */ line(interaction('o-1', { messages: [inbound('m1', 0), outbound('m2', 5), outbound('m3', 6, { status: 'DELIVERED', statusAt: T(7) })] })),
+      /* 2 */ line(status('o-1', 'm2', 'DELIVERED', 20)),
+      /* 3 */ line(status('o-1', 'm1', 'SEEN', 20)),
+      /* 4 */ line(csat('o-1', 2, 30)),
+      // The analysis needs the full record: lines 2 and 4 are applied to it first.
+      /* 5 */ line({ record: 'analysis', interactionId: 'o-1', outcome: 'SUCCESSFUL', topics: [{ name: 'Billing', resolved: false }] }),
+      /* 6 */ line(status('o-1', 'm3', 'SEEN', 8)),
+      /* 7 */ line(interaction('o-2', { messages: [outbound('m1', 0)] })),
+      /* 8 */ line(status('o-2', 'm1', 'REJECTED', 3)),
+      /* 9 */ line(status('o-2', 'm5', 'SEEN', 3)),
+      // Sent again: lines 8 and 9 applied to the first o-2, which this one replaces.
+      /* 10 */ line(interaction('o-2', { messages: [outbound('m1', 0), outbound('m2', 1)] })),
+      /* 11 */ line(status('o-2', 'm2', 'SEEN', 4)),
+      /* 12 */ line(csat('o-2', 5, 9)),
+    ];
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    const SAME = (await createAccount(db.prisma, 'Same batch', 'same-batch')).id;
+    expect(await importNdjson(db.pool, SAME, file)).toMatchObject({ lines: 12, stored: 10, rejected: 2 });
+    expect(readRejected(file)).toEqual([
+      { line: 3, path: 'messageId', reason: 'message "m1" is inbound; delivery reports apply to outbound messages', record: lines[2] },
+      { line: 9, path: 'messageId', reason: 'interaction "o-2" has no message "m5"', record: lines[8] },
+    ]);
+    const one = (await stored(db.pool, SAME, 'o-1'))!;
+    expect(one.row).toMatchObject({ csatScore: 2, csatAt: D(30), analysisOutcome: 'SUCCESSFUL', outcome: 'SUCCESSFUL', topicCount: 1, resolvedTopics: 0 });
+    expect(one.messages.map((m: { id: string; status: string | null; statusAt: Date | null }) => [m.id, m.status, m.statusAt])).toEqual([
+      ['m1', null, null], ['m2', 'DELIVERED', D(20)], ['m3', 'SEEN', D(8)],
+    ]);
+    expect(one.channels).toEqual([{ channel: 'SMS', inbound: 1, outbound: 2, delivered: 2, rejected: 0, undeliverable: 0, expired: 0, pending: 0 }]);
+    const two = (await stored(db.pool, SAME, 'o-2'))!;
+    expect(two.row).toMatchObject({ csatScore: 5, csatAt: D(9) });
+    expect(two.messages.map((m: { id: string; status: string | null; statusAt: Date | null }) => [m.id, m.status, m.statusAt])).toEqual([
+      ['m1', 'PENDING', null], ['m2', 'SEEN', D(4)],
+    ]);
+  });
+
   it('a byte order mark at the start of the file is not part of the first record', async () => {
     const file = path.join(tmp, 'bom.ndjson');
     fs.writeFileSync(file, '\uFEFF' + line(interaction('bom-1')) + '\n' + line(csat('bom-1', 2, 5)) + '\n');

@@ -10,7 +10,9 @@
 import { demoRecords } from '../../src/demo/generator';
 import { encodeInteraction } from '../../src/ingest/encode';
 import { FieldError } from '../../src/ingest/fieldReader';
-import { scanInteraction } from '../../src/ingest/scanInteraction';
+import { applyLateRecord } from '../../src/ingest/fold';
+import type { InteractionRecord, LateRecord } from '../../src/ingest/records';
+import { scanInteraction, scanPatched, type ScannerPatch } from '../../src/ingest/scanInteraction';
 import { validateRecord } from '../../src/ingest/validate';
 import { inbound, interaction, outbound, T, type Json } from './helpers';
 
@@ -295,4 +297,98 @@ it('never takes a line the reference path rejects, and encodes every one it take
   }
   // Mutations inside texts, names and IDs leave valid records: the comparison covered those.
   expect(taken).toBeGreaterThan(2000);
+});
+
+describe('applies CSAT answers and delivery reports of its batch as the reference path does (scanPatched)', () => {
+  type Patch = { record: 'csat'; score: number; at: number } | { record: 'messageStatus'; messageId: string; status: string; at: number };
+
+  /** The reference: the record parsed and checked, each late record applied by applyLateRecord (its rejection noted), then encoded. */
+  function referencePatched(bytes: Buffer, patches: Patch[]) {
+    const state = validateRecord(JSON.parse(bytes.toString('utf8'))) as InteractionRecord;
+    const problems = patches.map((patch) => {
+      try {
+        applyLateRecord(state, validateRecord({ ...patch, interactionId: state.id, at: T(patch.at) }) as LateRecord);
+        return null;
+      } catch (error) {
+        if (!(error instanceof FieldError)) throw error;
+        return `${error.path}: ${error.message}`;
+      }
+    });
+    const { lines, ...counts } = encodeInteraction(state);
+    return { lines: lines.toString('latin1'), counts, problems };
+  }
+
+  function fastPatched(bytes: Buffer, patches: Patch[]) {
+    const id = JSON.parse(bytes.toString('utf8')).id;
+    const late = patches.map((patch) => validateRecord({ ...patch, interactionId: id, at: T(patch.at) }) as ScannerPatch);
+    const { encoded: { lines, ...counts }, problems } = scanPatched(bytes, 0, bytes.length, late);
+    return { lines: lines.toString('latin1'), counts, problems: problems.map((p) => p && `${p.path}: ${p.message}`) };
+  }
+
+  function expectSamePatched(record: Json, patches: Patch[]) {
+    const bytes = inFile(line(record));
+    const expected = referencePatched(bytes, patches);
+    expect(fastPatched(bytes, patches)).toEqual(expected);
+    return expected;
+  }
+
+  const chat = interaction('p-1', {
+    messages: [
+      inbound('m1', 0),
+      outbound('m2', 5, { status: 'DELIVERED', statusAt: T(9) }),
+      outbound('m3', 7),
+      outbound('mé', 8, { channel: 'SMS', status: 'SENT', statusAt: T(8), text: 'Ünïcode' }),
+    ],
+    analysis: { outcome: null, sentiment: 'POSITIVE', sentimentScore: 0.5, summary: null, topics: [{ name: 'Billing', resolved: true }], issues: [] },
+  });
+
+  it('a CSAT answer on an interaction without one, then a second that replaces it (the topic rows carry the score)', () => {
+    const { lines } = expectSamePatched(chat, [{ record: 'csat', score: 2, at: 60 }, { record: 'csat', score: 5, at: 50 }]);
+    expect(lines).toContain(`\t5\t${T(50)}\t`);
+  });
+
+  it('reports later, equal and earlier than the status they meet; one on a message without a status; one on a non-ASCII ID', () => {
+    expectSamePatched(chat, [
+      { record: 'messageStatus', messageId: 'm2', status: 'SEEN', at: 20 },
+      { record: 'messageStatus', messageId: 'm2', status: 'REJECTED', at: 20 },
+      { record: 'messageStatus', messageId: 'm2', status: 'DELIVERED', at: 10 },
+      { record: 'messageStatus', messageId: 'm3', status: 'EXPIRED', at: 1 },
+      { record: 'messageStatus', messageId: 'mé', status: 'UNDELIVERABLE', at: 30 },
+    ]);
+  });
+
+  it('rejects a report for a message the interaction does not have, or for an inbound one, and still applies the others', () => {
+    const { problems } = expectSamePatched(chat, [
+      { record: 'messageStatus', messageId: 'm9', status: 'SEEN', at: 20 },
+      { record: 'csat', score: 3, at: 60 },
+      { record: 'messageStatus', messageId: 'm1', status: 'SEEN', at: 20 },
+      { record: 'messageStatus', messageId: 'm3', status: 'SEEN', at: 20 },
+    ]);
+    expect(problems).toEqual([
+      'messageId: interaction "p-1" has no message "m9"',
+      null,
+      'messageId: message "m1" is inbound; delivery reports apply to outbound messages',
+      null,
+    ]);
+  });
+
+  it('random late records on the demo data', () => {
+    const next = random(7);
+    const statuses = ['SENT', 'DELIVERED', 'SEEN', 'REJECTED', 'UNDELIVERABLE', 'EXPIRED', 'PENDING'];
+    let compared = 0;
+    for (const record of demoRecords({ interactions: 400, days: 2, seed: 3, end: new Date('2026-11-01T00:00:00Z') })) {
+      if (record.record !== 'interaction') continue;
+      const messageIds = ((record as { messages?: Array<{ id: string }> }).messages ?? []).map((m) => m.id);
+      const start = Date.parse(String((record as { startedAt: string }).startedAt)) - Date.parse(T(0));
+      const patches: Patch[] = Array.from({ length: Math.floor(next() * 4) }, (): Patch => {
+        const at = Math.round(start / 1000 + (next() - 0.3) * 7200);
+        if (next() < 0.3) return { record: 'csat', score: 1 + Math.floor(next() * 5), at };
+        const messageId = next() < 0.9 && messageIds.length > 0 ? messageIds[Math.floor(next() * messageIds.length)]! : 'missing';
+        return { record: 'messageStatus', messageId, status: statuses[Math.floor(next() * statuses.length)]!, at };
+      });
+      expectSamePatched(record as Json, patches);
+      compared++;
+    }
+    expect(compared).toBe(400);
+  });
 });
