@@ -53,13 +53,16 @@ export class CopyLines {
     this.lead = copyText(accountId) + '\t';
   }
 
-  /** A line: the account, `prefix`, and the bytes of `source` from `start` to its next line break, which it returns the position after. */
+  /**
+   * A line: the account, `prefix` (ASCII: internal IDs, tabs, \N), and the bytes of `source` from
+   * `start` to its next line break, which it returns the position after.
+   */
   add(prefix: string, source: Buffer, start: number): number {
     const end = source.indexOf(LINE_BREAK, start) + 1;
     const head = this.lead + prefix;
-    const bytes = Buffer.byteLength(head) + end - start;
+    const bytes = head.length + end - start;
     if (this.used + bytes > this.chunk.length) this.flush(bytes);
-    this.used += this.chunk.write(head, this.used);
+    this.used += this.chunk.write(head, this.used, 'latin1');
     this.used += source.copy(this.chunk, this.used, start, end);
     return end;
   }

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { refreshAllUserBitmaps } from '../rollups/userBitmaps';
 import { storeBatch, type IngestResult, type ValidatedBatch } from './ingest';
 import { settleStatistics } from './tableStatistics';
+import { namedAutomations } from './write';
 
 /**
  * Records per transaction of a bulk load (import, seed). Each batch adds to the rollup rows of its
@@ -40,15 +41,9 @@ interface Footprint {
 
 function footprintOf({ valid }: ValidatedBatch): Footprint {
   const interactions = new Set<string>();
+  for (const { record } of valid) interactions.add(record.record === 'interaction' ? record.id : record.interactionId);
   const names = new Map<string, string>();
-  for (const { record } of valid) {
-    if (record.record !== 'interaction') {
-      interactions.add(record.interactionId);
-      continue;
-    }
-    interactions.add(record.id);
-    const a = record.automation;
-    if (!a) continue;
+  for (const a of namedAutomations(valid.map(({ record }) => (record.record === 'interaction' ? record.automation : null)))) {
     names.set(`automation\u0000${a.id}`, `${a.type}\u0000${a.name}`);
     if (a.automationVersionId) names.set(`version\u0000${a.id}\u0000${a.automationVersionId}`, a.versionId ?? '');
   }

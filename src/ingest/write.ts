@@ -83,19 +83,34 @@ export function upsertEndUsers(pool: pg.Pool, accountId: number, externalIds: st
 /** What references take of an interaction: the automation it names. */
 type NamingAutomation = Pick<WritableInteraction, 'automation'>;
 
+/**
+ * The automations records name, each object once, in the order of its last naming: replayed in
+ * that order, a map keyed by any of their fields keeps the latest record's value, as it would
+ * replaying every record. A batch's records share a few objects (the import's scanner hands out
+ * one per automation it met lately), so the maps below build a key per automation, not per record.
+ */
+export function namedAutomations(automations: Iterable<AutomationRef | null>): AutomationRef[] {
+  const last = new Set<AutomationRef>();
+  for (const automation of automations) {
+    if (!automation) continue;
+    last.delete(automation);
+    last.add(automation);
+  }
+  return [...last];
+}
+
 /** The latest automation (type and name) each fresh interaction record names, by external ID, in ID order. */
 function latestAutomations(records: readonly NamingAutomation[]): Array<[string, { type: string; name: string }]> {
   const latest = new Map<string, { type: string; name: string }>();
-  for (const record of records) if (record.automation) latest.set(record.automation.id, record.automation);
+  for (const automation of namedAutomations(records.map((r) => r.automation))) latest.set(automation.id, automation);
   return [...latest].sort(byKey);
 }
 
 /** The latest label of each version the records name, as [automation ID, version ID, label] in key order. */
 function latestVersions(records: readonly NamingAutomation[], automationIds: Map<string, number>): Array<[number, string, string | null]> {
   const versions = new Map<string, [number, string, string | null]>();
-  for (const record of records) {
-    const a = record.automation;
-    if (!a?.automationVersionId) continue;
+  for (const a of namedAutomations(records.map((r) => r.automation))) {
+    if (!a.automationVersionId) continue;
     const automationId = automationIds.get(a.id)!;
     versions.set(`${automationId}\u0000${a.automationVersionId}`, [automationId, a.automationVersionId, a.versionId]);
   }

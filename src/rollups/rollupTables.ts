@@ -43,8 +43,15 @@ export const hourOf = (alias: string) => `date_trunc('hour', ${alias}."startedAt
 /** The bucket of a row of the raw table, for a rollup of this grain. */
 export const bucketOf = (grain: Grain, alias: string) => (grain === 'day' ? dayOf(alias) : hourOf(alias));
 
-/** The same UTC day of an instant, as YYYY-MM-DD. */
-export const isoDay = (instant: Date) => instant.toISOString().slice(0, 10);
+const DAY_MS = 86_400_000;
+let lastDay = { day: NaN, text: '' };
+
+/** The same UTC day of an instant, as YYYY-MM-DD. The last day's text is kept: ingest asks for the day of every interaction, and a batch's are mostly one or two. */
+export function isoDay(instant: Date): string {
+  const day = Math.floor(instant.getTime() / DAY_MS);
+  if (day !== lastDay.day) lastDay = { day, text: new Date(day * DAY_MS).toISOString().slice(0, 10) };
+  return lastDay.text;
+}
 
 /** The UTC timestamp of an instant, as YYYY-MM-DDTHH:MM:SS (hourly rollups' buckets). */
 export const isoHour = (instant: Date) => instant.toISOString().slice(0, 19);
