@@ -1,9 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import { type AutomationType, MessageAuthor, MessageDirection, MessageStatus, Outcome, StepKind } from '../generated/prisma/enums';
 import type { EncodedInteraction } from './encode';
-import { MAX_LENGTH } from './fieldReader';
+import { type FieldError, MAX_LENGTH } from './fieldReader';
 import { deliveryReportProblem, reportReplaces } from './fold';
-import type { FieldError } from './fieldReader';
 import { acceptedInstantAt, isoFormAt } from './instant';
 import type { AutomationRef, CsatLateRecord, MessageStatusRecord } from './records';
 import { ENUM_VALUES, FIELDS_OF, NAMED_STEPS } from './validate';
