@@ -1,7 +1,7 @@
 import { FieldError } from './fieldReader';
 import { applyLateRecord, type InteractionState } from './fold';
 import type { CheckedInteraction, CheckedRecord } from './ingest';
-import type { Rejection } from './records';
+import type { LateRecord, Rejection } from './records';
 import type { ScannerPatch } from './scanInteraction';
 
 /** A batch's interactions in their final state, in the order of their latest interaction records, and the late records rejected. */
@@ -28,13 +28,23 @@ export function foldBatch(valid: ReadonlyArray<{ index: number; record: CheckedR
     if (!(error instanceof FieldError)) throw error;
     rejected.push({ index, path: error.path, reason: error.message });
   };
+  const apply = (state: InteractionState, index: number, record: LateRecord) => {
+    try {
+      applyLateRecord(state, record);
+    } catch (error) {
+      reject(index, error);
+    }
+  };
+  /** Whether records for this state are gathered and applied by reading its line again. */
+  const rereadable = (state: CheckedInteraction | InteractionState | undefined): state is CheckedInteraction & Required<Pick<CheckedInteraction, 'patched'>> =>
+    state !== undefined && 'patched' in state && state.patched !== undefined;
   const gathered = new Map<string, Array<{ index: number; record: ScannerPatch }>>();
 
   /** The gathered records of a fast-path interaction applied by reading its line again. */
   const applyGathered = (id: string) => {
     const patches = gathered.get(id);
     const state = states.get(id);
-    if (!patches || !state || !('patched' in state) || !state.patched) return;
+    if (!patches || !rereadable(state)) return;
     gathered.delete(id);
     const { encoded, problems } = state.patched(patches.map((p) => p.record));
     problems.forEach((problem, i) => problem && reject(patches[i]!.index, problem));
@@ -52,7 +62,7 @@ export function foldBatch(valid: ReadonlyArray<{ index: number; record: CheckedR
       continue;
     }
     let state = states.get(record.interactionId);
-    if (state && 'patched' in state && state.patched && record.record !== 'analysis') {
+    if (rereadable(state) && record.record !== 'analysis') {
       let patches = gathered.get(record.interactionId);
       if (!patches) gathered.set(record.interactionId, (patches = []));
       patches.push({ index, record });
@@ -60,13 +70,7 @@ export function foldBatch(valid: ReadonlyArray<{ index: number; record: CheckedR
     }
     if (state && 'full' in state) {
       const full = state.full();
-      for (const patch of gathered.get(record.interactionId) ?? []) {
-        try {
-          applyLateRecord(full, patch.record);
-        } catch (error) {
-          reject(patch.index, error);
-        }
-      }
+      for (const patch of gathered.get(record.interactionId) ?? []) apply(full, patch.index, patch.record);
       gathered.delete(record.interactionId);
       states.set(record.interactionId, (state = full));
     }
@@ -78,11 +82,7 @@ export function foldBatch(valid: ReadonlyArray<{ index: number; record: CheckedR
       rejected.push({ index, path: 'interactionId', reason: `no interaction "${record.interactionId}" in this account` });
       continue;
     }
-    try {
-      applyLateRecord(state, record);
-    } catch (error) {
-      reject(index, error);
-    }
+    apply(state, index, record);
   }
   for (const id of [...gathered.keys()]) applyGathered(id);
   return { states, rejected };

@@ -9,11 +9,11 @@ import { FieldError } from './fieldReader';
 import { encodeInteraction } from './encode';
 import { foldBatch } from './foldBatch';
 import { loadInteractionStates, lockInteractions } from './load';
-import type { InteractionRecord, LateRecord, Rejection } from './records';
+import type { AutomationRef, InteractionRecord, LateRecord, Rejection } from './records';
 import type { PatchedInteraction, ScannedInteraction, ScannerPatch } from './scanInteraction';
 import { keepStatisticsFresh } from './tableStatistics';
 import { validateRecord } from './validate';
-import { createReferences, renameReferences, upsertEndUsers, writeInteractions, type References, type WritableInteraction } from './write';
+import { createReferences, namedAutomations, renameReferences, upsertEndUsers, writeInteractions, type References, type WritableInteraction } from './write';
 
 /** A record with its position in the caller's input (list index or line number). */
 export interface PositionedRecord {
@@ -138,9 +138,10 @@ export async function storeBatch(pool: pg.Pool, accountId: number, { valid, reje
   const fresh = valid.map(({ record }) => record).filter((r): r is CheckedInteraction => r.record === 'interaction');
   // Numbers for new end users, automations and versions are taken before the transaction (write.ts says why).
   const endUserIds = await upsertEndUsers(pool, accountId, fresh.map((r) => r.endUserId));
-  const automationIds = await createReferences(pool, accountId, fresh);
+  const automations = namedAutomations(fresh.map((r) => r.automation));
+  const automationIds = await createReferences(pool, accountId, automations);
   const refs: References = { endUserIds, automationIds };
-  const late = await inTransaction(pool, (client) => applyInOrder(client, accountId, valid, fresh, refs), { attempts: MAX_ATTEMPTS });
+  const late = await inTransaction(pool, (client) => applyInOrder(client, accountId, valid, automations, refs), { attempts: MAX_ATTEMPTS });
   rejected.push(...late);
   void keepStatisticsFresh(pool, accountId, fresh.length);
   rejected.sort((a, b) => a.index - b.index);
@@ -152,7 +153,7 @@ async function applyInOrder(
   client: pg.PoolClient,
   accountId: number,
   valid: Array<{ index: number; record: CheckedRecord }>,
-  fresh: CheckedInteraction[],
+  automations: readonly AutomationRef[],
   refs: References,
 ): Promise<Rejection[]> {
   // Late records whose interaction is not sent earlier in this batch need the stored one.
@@ -164,7 +165,7 @@ async function applyInOrder(
   }
   // Locks in one order for every batch: references (automations, versions), then the
   // interaction rows by ID. Concurrent batches then never wait on each other in a cycle.
-  await renameReferences(client, accountId, fresh, refs.automationIds);
+  await renameReferences(client, accountId, automations, refs.automationIds);
   const existing = await lockInteractions(client, accountId, [...sentBefore, ...fromDatabase]);
   const stored = await loadInteractionStates(client, accountId, [...fromDatabase].sort());
 

@@ -80,9 +80,6 @@ export function upsertEndUsers(pool: pg.Pool, accountId: number, externalIds: st
   return numberByExternalId(pool, 'EndUser', accountId, externalIds, [['externalId', 'text']], (id) => [id]);
 }
 
-/** What references take of an interaction: the automation it names. */
-type NamingAutomation = Pick<WritableInteraction, 'automation'>;
-
 /**
  * The automations records name, each object once, in the order of its last naming: replayed in
  * that order, a map keyed by any of their fields keeps the latest record's value, as it would
@@ -99,17 +96,17 @@ export function namedAutomations(automations: Iterable<AutomationRef | null>): A
   return [...last];
 }
 
-/** The latest automation (type and name) each fresh interaction record names, by external ID, in ID order. */
-function latestAutomations(records: readonly NamingAutomation[]): Array<[string, { type: string; name: string }]> {
+/** The latest automation (type and name) of each external ID among `named` (namedAutomations), in ID order. */
+function latestAutomations(named: readonly AutomationRef[]): Array<[string, { type: string; name: string }]> {
   const latest = new Map<string, { type: string; name: string }>();
-  for (const automation of namedAutomations(records.map((r) => r.automation))) latest.set(automation.id, automation);
+  for (const automation of named) latest.set(automation.id, automation);
   return [...latest].sort(byKey);
 }
 
-/** The latest label of each version the records name, as [automation ID, version ID, label] in key order. */
-function latestVersions(records: readonly NamingAutomation[], automationIds: Map<string, number>): Array<[number, string, string | null]> {
+/** The latest label of each version among `named` (namedAutomations), as [automation ID, version ID, label] in key order. */
+function latestVersions(named: readonly AutomationRef[], automationIds: Map<string, number>): Array<[number, string, string | null]> {
   const versions = new Map<string, [number, string, string | null]>();
-  for (const a of namedAutomations(records.map((r) => r.automation))) {
+  for (const a of named) {
     if (!a.automationVersionId) continue;
     const automationId = automationIds.get(a.id)!;
     versions.set(`${automationId}\u0000${a.automationVersionId}`, [automationId, a.automationVersionId, a.versionId]);
@@ -126,14 +123,14 @@ function latestVersions(records: readonly NamingAutomation[], automationIds: Map
  * created for a batch that then fails only names an automation the records did name; the batch's
  * next attempt finds it. Renames happen inside the transaction (renameReferences).
  */
-export async function createReferences(pool: pg.Pool, accountId: number, records: readonly NamingAutomation[]): Promise<Map<string, number>> {
-  const automations = new Map(latestAutomations(records));
+export async function createReferences(pool: pg.Pool, accountId: number, named: readonly AutomationRef[]): Promise<Map<string, number>> {
+  const automations = new Map(latestAutomations(named));
   const ids = await numberByExternalId(
     pool, 'Automation', accountId, [...automations.keys()],
     [['externalId', 'text'], ['type', '"AutomationType"'], ['name', 'text']],
     (id) => [id, automations.get(id)!.type, automations.get(id)!.name],
   );
-  const versions = latestVersions(records, ids);
+  const versions = latestVersions(named, ids);
   if (versions.length > 0) {
     // Only the missing ones are inserted (the anti-join): known versions take no lock at all.
     await pool.query(
@@ -154,8 +151,8 @@ export async function createReferences(pool: pg.Pool, accountId: number, records
  * Runs before any interaction row is locked: every batch takes its locks in the same order
  * (references, then interactions by ID), so concurrent batches cannot deadlock.
  */
-export async function renameReferences(client: pg.PoolClient, accountId: number, records: readonly NamingAutomation[], automationIds: Map<string, number>): Promise<void> {
-  const automations = latestAutomations(records);
+export async function renameReferences(client: pg.PoolClient, accountId: number, named: readonly AutomationRef[], automationIds: Map<string, number>): Promise<void> {
+  const automations = latestAutomations(named);
   if (automations.length === 0) return;
   await client.query(
     `UPDATE "Automation" a SET type = u.type::"AutomationType", name = u.name
@@ -163,7 +160,7 @@ export async function renameReferences(client: pg.PoolClient, accountId: number,
       WHERE a."accountId" = $1 AND a."externalId" = u.id AND (a.name <> u.name OR a.type::text <> u.type)`,
     [accountId, automations.map(([id]) => id), automations.map(([, a]) => a.type), automations.map(([, a]) => a.name)],
   );
-  const versions = latestVersions(records, automationIds);
+  const versions = latestVersions(named, automationIds);
   if (versions.length === 0) return;
   await client.query(
     `UPDATE "AutomationVersion" v SET "versionId" = u.label
