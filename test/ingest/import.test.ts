@@ -220,10 +220,12 @@ describe('with DATABASE_URL', () => {
       /* 10 */ line(interaction('o-2', { messages: [outbound('m1', 0), outbound('m2', 1)] })),
       /* 11 */ line(status('o-2', 'm2', 'SEEN', 4)),
       /* 12 */ line(csat('o-2', 5, 9)),
+      // Earlier than m2's SEEN at 4 s: changes nothing, and still counts as stored (ingest.md).
+      /* 13 */ line(status('o-2', 'm2', 'DELIVERED', 3)),
     ];
     fs.writeFileSync(file, lines.join('\n') + '\n');
     const SAME = (await createAccount(db.prisma, 'Same batch', 'same-batch')).id;
-    expect(await importNdjson(db.pool, SAME, file)).toMatchObject({ lines: 12, stored: 10, rejected: 2 });
+    expect(await importNdjson(db.pool, SAME, file)).toMatchObject({ lines: 13, stored: 11, rejected: 2 });
     expect(readRejected(file)).toEqual([
       { line: 3, path: 'messageId', reason: 'message "m1" is inbound; delivery reports apply to outbound messages', record: lines[2] },
       { line: 9, path: 'messageId', reason: 'interaction "o-2" has no message "m5"', record: lines[8] },
