@@ -1,4 +1,4 @@
-// npm run bench [-- --interactions N --days D --runs R --raw-runs S --max-turns T --no-sql]
+// npm run bench [-- --interactions N --days D --runs R --raw-runs S --max-turns T --no-sql --ingest M]
 //
 // Seeds N demo interactions over D days (default 30) ending 2026-11-01 into an embedded database
 // under .bench/dashboard-N (dashboard-N-Dd when D is not 30, and -Tt when T is not 5); once,
@@ -16,10 +16,15 @@
 // rowsReadSoFar in lib.mjs), and whether the rollup and raw paths returned identical JSON (any
 // difference is printed). Then a few untimed identity checks on ranges with odd edges, and the
 // peak RSS of this process (driver and both servers; PostgreSQL runs in processes of its own).
+//
+// Last, the ingest rate at that scale: M more interactions (100,000 by default, 0 for none; the
+// file of `npm run bench:ingest`) imported into the same database with `touchpoint import`, as a new
+// account, the rollups maintained as always; printed with the importer's peak RSS. That account
+// is deleted afterwards and the tables vacuumed, so the next run starts from the same database.
 import { parseArgs } from 'node:util';
 import { isDeepStrictEqual } from 'node:util';
 import pg from 'pg';
-import { deleteAccount, dist, jsonDifferences, openBenchDatabase, peakRssMb, percentile, requireBuilt, rowsScanned } from './lib.mjs';
+import { deleteAccount, dist, jsonDifferences, openBenchDatabase, peakRssMb, percentile, requireBuilt, rowsScanned, runImport, writeIngestFile } from './lib.mjs';
 
 requireBuilt();
 const { values } = parseArgs({
@@ -31,6 +36,7 @@ const { values } = parseArgs({
     'max-turns': { type: 'string', default: '8' },
     // The plain-SQL reference takes minutes per run at 10 M; this leaves it out.
     'no-sql': { type: 'boolean', default: false },
+    ingest: { type: 'string', default: '100000' },
   },
 });
 const interactions = Number(values.interactions);
@@ -39,10 +45,15 @@ const runs = Number(values.runs);
 // The raw references are slow by nature; fewer runs of them keep the benchmark short.
 const rawRuns = Number(values['raw-runs']);
 const maxTurns = Number(values['max-turns']);
+const ingestInteractions = Number(values.ingest);
 /** A raw-path GraphQL query whose warm-up took longer than this runs rawRuns times, not runs. */
 const SLOW_MS = 1_000;
 if (![interactions, days, runs, rawRuns, maxTurns].every((n) => Number.isInteger(n) && n > 0)) {
   console.error('--interactions, --days, --runs, --raw-runs and --max-turns take positive integers');
+  process.exit(1);
+}
+if (!(Number.isInteger(ingestInteractions) && ingestInteractions >= 0)) {
+  console.error('--ingest takes a whole number of interactions (0 for none)');
   process.exit(1);
 }
 const END = new Date('2026-11-01T00:00:00Z');
@@ -273,6 +284,18 @@ for (const m of mismatches) {
 }
 console.log(`\n${mismatches.length === 0 ? 'rollup and raw paths identical on every query and check' : `${mismatches.length} mismatch(es)`}`);
 console.log(`peak RSS of this process (driver and both servers): ${peakRssMb()} MB`);
+
+if (ingestInteractions > 0) {
+  // Into the database at its size, as a new account (issue 9: ingest keeps its rate at scale).
+  const { file, messages } = await writeIngestFile(ingestInteractions, maxTurns);
+  const extra = await createAccount(db.prisma, 'bench ingest');
+  const { summary, seconds, rssMb } = await runImport(file, extra.externalId);
+  console.log(`ingest at ${interactions.toLocaleString('en')} interactions: ${summary.stored} records stored, ${summary.rejected} rejected in ${seconds.toFixed(1)} s = ` +
+    `${Math.round(ingestInteractions / seconds).toLocaleString('en')} interactions/s, ${Math.round(messages / seconds).toLocaleString('en')} messages/s ` +
+    `(touchpoint import, rollups maintained; peak RSS ${Math.round(rssMb)} MB)`);
+  await deleteAccount(db.pool, extra.id);
+  await db.pool.query('VACUUM');
+}
 await stats.end();
 await servers.rollup.stop();
 await servers.raw.stop();

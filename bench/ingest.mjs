@@ -5,11 +5,8 @@
 // run it), then sends demo records through the GraphQL mutation from one caller and from two at
 // once, and prints interactions/s, messages/s and the peak RSS of the import command and of this
 // process.
-import fs from 'node:fs';
-import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { dist, openBenchDatabase, peakRssMb, requireBuilt, root } from './lib.mjs';
+import { dist, openBenchDatabase, peakRssMb, requireBuilt, runImport, writeIngestFile } from './lib.mjs';
 
 requireBuilt();
 const { values } = parseArgs({
@@ -20,45 +17,11 @@ const maxTurns = Number(values['max-turns']);
 const { demoRecords } = await import(dist('demo/generator.js'));
 const { createAccount } = await import(dist('accounts/accountStore.js'));
 
-const file = path.join(root, '.bench', `ingest-${interactions}${maxTurns === 5 ? '' : `-${maxTurns}t`}.ndjson`);
-fs.mkdirSync(path.dirname(file), { recursive: true });
-let messages = 0;
-let records = 0;
-{
-  const out = fs.createWriteStream(file);
-  for (const record of demoRecords({ interactions, days: 30, seed: 7, end: new Date('2026-11-01T00:00:00Z'), maxTurns })) {
-    if (record.record === 'interaction') messages += record.messages.length;
-    records++;
-    if (!out.write(JSON.stringify(record) + '\n')) await new Promise((r) => out.once('drain', r));
-  }
-  await new Promise((r) => out.end(r));
-}
-console.log(`file: ${records} records (${interactions} interactions, ${messages} messages, ${(messages / interactions).toFixed(2)} each), ${(fs.statSync(file).size / 1e6).toFixed(0)} MB`);
-
+const { file, messages } = await writeIngestFile(interactions, maxTurns);
 const open = await openBenchDatabase('ingest', { fresh: true });
 const account = await createAccount(open.db.prisma, 'bench');
-// The command connects to this process's embedded database (TOUCHPOINT_DATA_DIR is set) or to
-// DATABASE_URL. A probe preloaded into each of its Node processes (the launcher and the
-// heap-capped importer it starts) records that process's peak RSS.
-const probe = path.join(root, '.bench', 'rss-probe.cjs');
-const rssFile = path.join(root, '.bench', 'import-rss.txt');
-fs.writeFileSync(probe, `process.on('exit', () => require('fs').appendFileSync(${JSON.stringify(rssFile)}, process.resourceUsage().maxRSS + '\\n'));`);
-fs.rmSync(rssFile, { force: true });
-let started = Date.now();
-const output = await new Promise((resolve, reject) => {
-  const child = spawn(process.execPath, [path.join(root, 'bin', 'touchpoint.js'), 'import', file, '--account', account.externalId], {
-    env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${probe}` },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let stdout = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.on('error', reject);
-  child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`touchpoint import exited ${code}: ${stdout}`))));
-});
-let seconds = (Date.now() - started) / 1000;
-const summary = JSON.parse(output.trim().split('\n').at(-1));
-const importRssMb = Math.max(...fs.readFileSync(rssFile, 'utf8').trim().split('\n').map(Number)) / 1024;
-console.log(`import:  ${summary.stored} stored, ${summary.rejected} rejected in ${seconds.toFixed(1)} s (touchpoint import, peak RSS ${Math.round(importRssMb)} MB)`);
+const { summary, seconds, rssMb } = await runImport(file, account.externalId);
+console.log(`import:  ${summary.stored} stored, ${summary.rejected} rejected in ${seconds.toFixed(1)} s (touchpoint import, peak RSS ${Math.round(rssMb)} MB)`);
 console.log(`         ${Math.round(interactions / seconds)} interactions/s, ${Math.round(messages / seconds)} messages/s`);
 
 // The GraphQL path: demo records as mutation calls of 1,000 records over HTTP, from one caller

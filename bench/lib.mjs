@@ -1,6 +1,7 @@
 // Shared by the benchmark scripts: a fresh (or reused) embedded PostgreSQL and the compiled app.
 import fs from 'node:fs';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { isDeepStrictEqual } from 'node:util';
 
 export const root = new URL('..', import.meta.url).pathname;
@@ -58,6 +59,57 @@ export async function deleteAccount(pool, accountId) {
   );
   for (const { table } of rows) await pool.query(`DELETE FROM "${table}" WHERE "accountId" = $1`, [accountId]);
   await pool.query('DELETE FROM "Account" WHERE id = $1', [accountId]);
+}
+
+/**
+ * Writes the NDJSON file of demo records that the ingest benchmarks import: `interactions`
+ * interactions over 30 days ending 2026-11-01 (seed 7), conversations of 1 to `maxTurns` turns.
+ * Returns the file and its counts.
+ */
+export async function writeIngestFile(interactions, maxTurns) {
+  const { demoRecords } = await import(dist('demo/generator.js'));
+  const file = path.join(root, '.bench', `ingest-${interactions}${maxTurns === 5 ? '' : `-${maxTurns}t`}.ndjson`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  let messages = 0;
+  let records = 0;
+  const out = fs.createWriteStream(file);
+  for (const record of demoRecords({ interactions, days: 30, seed: 7, end: new Date('2026-11-01T00:00:00Z'), maxTurns })) {
+    if (record.record === 'interaction') messages += record.messages.length;
+    records++;
+    if (!out.write(JSON.stringify(record) + '\n')) await new Promise((resolve) => out.once('drain', resolve));
+  }
+  await new Promise((resolve) => out.end(resolve));
+  console.log(`file: ${records} records (${interactions} interactions, ${messages} messages, ${(messages / interactions).toFixed(2)} each), ${(fs.statSync(file).size / 1e6).toFixed(0)} MB`);
+  return { file, records, messages };
+}
+
+/**
+ * Imports `file` into the account with the `touchpoint import` command (a child process, as users
+ * run it), which connects to the benchmark's embedded database (openBenchDatabase sets
+ * TOUCHPOINT_DATA_DIR) or to DATABASE_URL. A probe preloaded into each of its Node processes (the
+ * launcher and the heap-capped importer it starts) records that process's peak RSS. Returns the
+ * command's summary, the seconds it took and the importer's peak RSS in MB.
+ */
+export async function runImport(file, accountExternalId) {
+  const probe = path.join(root, '.bench', 'rss-probe.cjs');
+  const rssFile = path.join(root, '.bench', 'import-rss.txt');
+  fs.writeFileSync(probe, `process.on('exit', () => require('fs').appendFileSync(${JSON.stringify(rssFile)}, process.resourceUsage().maxRSS + '\\n'));`);
+  fs.rmSync(rssFile, { force: true });
+  const started = Date.now();
+  const output = await new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(root, 'bin', 'touchpoint.js'), 'import', file, '--account', accountExternalId], {
+      env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${probe}` },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`touchpoint import exited ${code}: ${stdout}`))));
+  });
+  const seconds = (Date.now() - started) / 1000;
+  const summary = JSON.parse(output.trim().split('\n').at(-1));
+  const rssMb = Math.max(...fs.readFileSync(rssFile, 'utf8').trim().split('\n').map(Number)) / 1024;
+  return { summary, seconds, rssMb };
 }
 
 export function peakRssMb() {
