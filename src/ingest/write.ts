@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { bulkInsert, type Column } from '../common/bulkInsert';
-import { CopyLines } from '../common/copyRows';
+import { CopyRows } from '../common/copyRows';
 import {
   CHANNEL_COLUMNS, INTERACTION_COLUMNS, ISSUE_COLUMNS, TOPIC_COLUMNS, TRANSCRIPT_COLUMNS, type EncodedInteraction,
 } from './encode';
@@ -171,6 +171,18 @@ export async function renameReferences(client: pg.PoolClient, accountId: number,
   );
 }
 
+const stepKindTypes = new WeakMap<pg.ClientBase, number>();
+
+/** The OID of the step kinds' enum type, which binary COPY rows name (CopyRows), looked up once per connection. */
+async function stepKindType(client: pg.ClientBase): Promise<number> {
+  let oid = stepKindTypes.get(client);
+  if (oid === undefined) {
+    const { rows } = await client.query<{ oid: number }>(`SELECT '"StepKind"'::regtype::oid::int4 AS oid`);
+    stepKindTypes.set(client, (oid = rows[0]!.oid));
+  }
+  return oid;
+}
+
 /** Retried by inTransaction like a serialization failure (SQLSTATE 40001), which it is. */
 function raceWithConcurrentBatch(): Error {
   return Object.assign(new Error('a concurrent batch stored an interaction of this batch first; retrying'), { code: '40001' });
@@ -222,32 +234,35 @@ export async function writeInteractions(
     ids.forEach((id, i) => id === 0 && (ids[i] = rows[next++]!.id));
   }
 
-  const [interactions, transcripts, channels, topics, issues] = Array.from({ length: 5 }, () => new CopyLines(accountId));
+  const owned = (columns: string[]) => ['interactionId', 'automationId', ...columns];
+  const interactions = new CopyRows(accountId, ['id', 'automationId', 'endUserId', ...INTERACTION_COLUMNS], 3, await stepKindType(client));
+  const transcripts = new CopyRows(accountId, ['interactionId', ...TRANSCRIPT_COLUMNS], 1);
+  const channels = new CopyRows(accountId, owned(CHANNEL_COLUMNS), 2);
+  const topics = new CopyRows(accountId, owned(TOPIC_COLUMNS), 2);
+  const issues = new CopyRows(accountId, owned(ISSUE_COLUMNS), 2);
   items.forEach((s, i) => {
     const automationId = s.automation ? (s.stored ? s.stored.automationId : refs.automationIds.get(s.automation.id)!) : null;
     const endUserId = s.stored ? s.stored.endUserId : refs.endUserIds.get(s.endUserId)!;
-    const { lines, channels: channelLines, topics: topicLines } = s.encoded;
-    // The internal IDs the encoded rows leave out, first (the column lists below start with them).
+    const { lines, channels: channelRows, topics: topicRows } = s.encoded;
+    // The internal IDs the encoded rows leave out come first (the column lists above start with them).
     const id = ids[i]!;
-    const owner = `${id}\t${automationId ?? '\\N'}\t`;
-    let at = interactions.add(`${owner}${endUserId}\t`, lines, 0);
-    at = transcripts.add(`${id}\t`, lines, at);
-    for (let n = 0; n < channelLines; n++) at = channels.add(owner, lines, at);
-    for (let n = 0; n < topicLines; n++) at = topics.add(owner, lines, at);
-    while (at < lines.length) at = issues.add(owner, lines, at);
+    let at = interactions.add(lines, 0, id, automationId, endUserId);
+    at = transcripts.add(lines, at, id);
+    for (let n = 0; n < channelRows; n++) at = channels.add(lines, at, id, automationId);
+    for (let n = 0; n < topicRows; n++) at = topics.add(lines, at, id, automationId);
+    while (at < lines.length) at = issues.add(lines, at, id, automationId);
   });
-  const owned = (columns: string[]) => ['interactionId', 'automationId', ...columns];
   try {
-    await interactions.copyInto(client, 'Interaction', ['id', 'automationId', 'endUserId', ...INTERACTION_COLUMNS]);
+    await interactions.copyInto(client, 'Interaction');
   } catch (error) {
     // A concurrent batch stored one of these IDs after lockInteractions looked (the copy waited
     // for it to commit). Running again sees it stored, and subtracts its state from the rollups.
     if ((error as { constraint?: string }).constraint === 'Interaction_accountId_externalId_key') throw raceWithConcurrentBatch();
     throw error;
   }
-  await transcripts.copyInto(client, 'InteractionTranscript', ['interactionId', ...TRANSCRIPT_COLUMNS]);
-  await channels.copyInto(client, 'InteractionChannel', owned(CHANNEL_COLUMNS));
-  await topics.copyInto(client, 'InteractionTopic', owned(TOPIC_COLUMNS));
-  await issues.copyInto(client, 'InteractionIssue', owned(ISSUE_COLUMNS));
+  await transcripts.copyInto(client, 'InteractionTranscript');
+  await channels.copyInto(client, 'InteractionChannel');
+  await topics.copyInto(client, 'InteractionTopic');
+  await issues.copyInto(client, 'InteractionIssue');
   return ids;
 }

@@ -344,7 +344,12 @@ describe('applies CSAT answers and delivery reports of its batch as the referenc
 
   it('a CSAT answer on an interaction without one, then a second that replaces it (the topic rows carry the score)', () => {
     const { lines } = expectSamePatched(chat, [{ record: 'csat', score: 2, at: 60 }, { record: 'csat', score: 5, at: 50 }]);
-    expect(lines).toContain(`\t5\t${T(50)}\t`);
+    // The interaction row's CSAT score and time in binary COPY: an int2 field of 5, then a
+    // timestamptz field of microseconds since 2000-01-01 UTC.
+    const at = Buffer.alloc(12);
+    at.writeInt32BE(8);
+    at.writeBigInt64BE((BigInt(Date.parse(T(50))) - BigInt(Date.UTC(2000, 0, 1))) * 1000n, 4);
+    expect(lines).toContain(Buffer.concat([Buffer.from([0, 0, 0, 2, 0, 5]), at]).toString('latin1'));
   });
 
   it('reports later, equal and earlier than the status they meet; one on a message without a status; one on a non-ASCII ID', () => {
