@@ -4,6 +4,7 @@ import type { AnalysisRecord } from './records';
 import type { InteractionState } from './fold';
 import { LOG_ROWS, MESSAGE_ROWS } from '../interactions/transcriptRows';
 import { STEP_ROWS } from '../interactions/stepRows';
+import { keyLookup } from './keyLookups';
 
 /** A stored interaction a batch rewrites: its internal ID and the UTC day (YYYY-MM-DD) it started on. */
 export interface LockedInteraction {
@@ -15,11 +16,14 @@ export interface LockedInteraction {
  * Locks the stored interactions a batch will write, in ID order, until the batch commits. Without
  * joins: a lock that waits for a concurrent rewrite must not re-check join conditions against the
  * new row (which would drop it when its end user changed). Returns the stored ones by external ID.
+ * A key lookup (keyLookups.ts): run it under GENERIC_PLANS.
  */
 export async function lockInteractions(client: pg.PoolClient, accountId: number, externalIds: string[]): Promise<Map<string, LockedInteraction>> {
   const locked = new Map<string, LockedInteraction>();
   if (externalIds.length === 0) return locked;
-  const { rows } = await client.query<{ externalId: string; id: string; day: string }>(
+  const { rows } = await keyLookup<{ externalId: string; id: string; day: string }>(
+    client,
+    'lockInteractions',
     `SELECT "externalId", id, to_char(${dayOf('i')}, 'YYYY-MM-DD') AS day
        FROM "Interaction" i WHERE "accountId" = $1 AND "externalId" = ANY($2::text[]) ORDER BY "externalId" FOR UPDATE`,
     [accountId, [...new Set(externalIds)].sort()],

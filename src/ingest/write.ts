@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import { bulkInsert, type Column } from '../common/bulkInsert';
 import { CopyRows } from '../common/copyRows';
+import { inTransaction } from '../db/transaction';
+import { GENERIC_PLANS, keyLookup } from './keyLookups';
 import {
   CHANNEL_COLUMNS, INTERACTION_COLUMNS, ISSUE_COLUMNS, TOPIC_COLUMNS, TRANSCRIPT_COLUMNS, type EncodedInteraction,
 } from './encode';
@@ -38,13 +40,15 @@ async function numberByExternalId(
 ): Promise<Map<string, number>> {
   const sorted = [...new Set(externalIds)].sort();
   const ids = new Map<string, number>();
-  const lookUp = async (wanted: string[]) => {
-    const { rows } = await pool.query<{ id: number; externalId: string }>(
-      `SELECT id, "externalId" FROM "${table}" WHERE "accountId" = $1 AND "externalId" = ANY($2::text[])`,
-      [accountId, wanted],
-    );
-    for (const row of rows) ids.set(row.externalId, row.id);
-  };
+  // A key lookup (keyLookups.ts), in a transaction of its own for GENERIC_PLANS.
+  const lookUp = (wanted: string[]) =>
+    inTransaction(pool, async (client) => {
+      await client.query(GENERIC_PLANS);
+      const { rows } = await keyLookup<{ id: number; externalId: string }>(
+        client, `lookUp${table}`, `SELECT id, "externalId" FROM "${table}" WHERE "accountId" = $1 AND "externalId" = ANY($2::text[])`, [accountId, wanted],
+      );
+      for (const row of rows) ids.set(row.externalId, row.id);
+    });
   if (sorted.length === 0) return ids;
   await lookUp(sorted);
   const missing = sorted.filter((id) => !ids.has(id));

@@ -1,0 +1,56 @@
+/**
+ * A batch's key lookups (src/ingest/keyLookups.ts) run as named statements with generic plans, so
+ * that statistics taken while an account was small cannot make PostgreSQL read the account's whole
+ * range of another index instead of looking the keys up. Checked on one connection (prepared
+ * statements are per connection): which statements ingest prepared and how they were planned,
+ * and the plan the lock gets for an account the statistics have not seen.
+ */
+import { createAccount } from '../../src/accounts/accountStore';
+import { GENERIC_PLANS } from '../../src/ingest/keyLookups';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { ingestOk, interaction } from './helpers';
+
+let db: TestDatabase;
+
+beforeAll(async () => {
+  db = await createTestDatabase({ size: 1 });
+});
+afterAll(() => db?.drop());
+
+const batch = (prefix: string, from: number, count: number) => Array.from({ length: count }, (_, i) => interaction(`${prefix}-${from + i}`));
+
+test('ingest looks keys up with generic plans, and the lock of an account the statistics have not seen searches its keys', async () => {
+  const big = (await createAccount(db.prisma, 'big', 'Big')).id;
+  const small = (await createAccount(db.prisma, 'small', 'Small')).id;
+  await ingestOk(db.pool, big, batch('b', 0, 1000));
+  await ingestOk(db.pool, big, batch('b', 1000, 1000));
+  await db.pool.query('ANALYZE "Interaction", "EndUser"');
+  // The small account's rows come after the statistics: to the planner it has none.
+  await ingestOk(db.pool, small, batch('s', 0, 300));
+  await ingestOk(db.pool, small, batch('s', 300, 300));
+
+  const { rows: prepared } = await db.pool.query<{ name: string; generic: number; custom: number }>(
+    `SELECT name, generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE name LIKE 'touchpoint.%' ORDER BY name`,
+  );
+  // Four batches, each locking its interactions, looking its end users up (all new, so once) and
+  // adding to the rollups once. These records name no automation.
+  expect(prepared).toEqual([
+    { name: 'touchpoint.addToRollups', generic: 4, custom: 0 },
+    { name: 'touchpoint.lockInteractions', generic: 4, custom: 0 },
+    { name: 'touchpoint.lookUpEndUser', generic: 4, custom: 0 },
+  ]);
+
+  const client = await db.pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(GENERIC_PLANS);
+    const keys = Array.from({ length: 100 }, (_, i) => `s-${600 + i}`);
+    const { rows } = await client.query(`EXPLAIN EXECUTE "touchpoint.lockInteractions"(${small}, '{${keys.join(',')}}')`);
+    const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+    expect(plan).toContain('Index Scan using "Interaction_accountId_externalId_key"');
+    expect(plan).toMatch(/Index Cond: \(\("accountId" = \$1\) AND \("externalId" = ANY \(\$2\)\)\)/);
+  } finally {
+    await client.query('ROLLBACK');
+    client.release();
+  }
+});
