@@ -14,6 +14,13 @@ import { from as copyFrom } from 'pg-copy-streams';
 const PG_EPOCH_MS = 946_684_800_000;
 const TWO_32 = 4_294_967_296;
 
+/** Writes an int8 up to 2^53 in magnitude (internal IDs) at `at`; returns the position after it. */
+function int8At(buf: Buffer, value: number, at: number): number {
+  const high = Math.floor(value / TWO_32);
+  buf.writeInt32BE(high, at);
+  return buf.writeUInt32BE(value - high * TWO_32, at + 4);
+}
+
 /** Type OIDs of the array elements written here (pg_type). */
 export const TEXT_OID = 25;
 export const TIMESTAMPTZ_OID = 1184;
@@ -101,11 +108,7 @@ export class BinaryWriter {
   /** An int8 up to 2^53 in magnitude (internal IDs). */
   int8(value: number): void {
     this.reserve(12);
-    this.buf.writeInt32BE(8, this.n);
-    const high = Math.floor(value / TWO_32);
-    this.buf.writeInt32BE(high, this.n + 4);
-    this.buf.writeUInt32BE(value - high * TWO_32, this.n + 8);
-    this.n += 12;
+    this.n = int8At(this.buf, value, this.buf.writeInt32BE(8, this.n));
   }
 
   float8(value: number | null): void {
@@ -245,8 +248,7 @@ export class CopyRows {
     const c = this.chunk;
     let n = c.writeInt16BE(this.columns.length + 1, this.used);
     n = c.writeInt32BE(this.accountId, c.writeInt32BE(4, n));
-    const high = Math.floor(id / TWO_32);
-    n = c.writeUInt32BE(id - high * TWO_32, c.writeInt32BE(high, c.writeInt32BE(8, n)));
+    n = int8At(c, id, c.writeInt32BE(8, n));
     if (this.prefix > 1) n = automationId === null ? c.writeInt32BE(-1, n) : c.writeInt32BE(automationId, c.writeInt32BE(4, n));
     if (this.prefix > 2) n = c.writeInt32BE(endUserId, c.writeInt32BE(4, n));
     this.used = n + source.copy(c, n, start + 4, start + 4 + length);

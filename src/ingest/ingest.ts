@@ -7,7 +7,6 @@ import { markStale } from '../rollups/userBitmaps';
 import { updateFunnelReach } from '../funnels/funnelReach';
 import { FieldError } from './fieldReader';
 import { encodeInteraction } from './encode';
-import { GENERIC_PLANS } from './keyLookups';
 import { foldBatch } from './foldBatch';
 import { loadInteractionStates, lockInteractions } from './load';
 import type { AutomationRef, InteractionRecord, LateRecord, Rejection } from './records';
@@ -164,7 +163,6 @@ async function applyInOrder(
     if (record.record === 'interaction') sentBefore.add(record.id);
     else if (!sentBefore.has(record.interactionId)) fromDatabase.add(record.interactionId);
   }
-  await client.query(GENERIC_PLANS);
   // Locks in one order for every batch: references (automations, versions), then the
   // interaction rows by ID. Concurrent batches then never wait on each other in a cycle.
   await renameReferences(client, accountId, automations, refs.automationIds);

@@ -16,7 +16,7 @@ export interface LockedInteraction {
  * Locks the stored interactions a batch will write, in ID order, until the batch commits. Without
  * joins: a lock that waits for a concurrent rewrite must not re-check join conditions against the
  * new row (which would drop it when its end user changed). Returns the stored ones by external ID.
- * A key lookup (keyLookups.ts): run it under GENERIC_PLANS.
+ * A key lookup (keyLookups.ts).
  */
 export async function lockInteractions(client: pg.PoolClient, accountId: number, externalIds: string[]): Promise<Map<string, LockedInteraction>> {
   const locked = new Map<string, LockedInteraction>();

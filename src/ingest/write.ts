@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { bulkInsert, type Column } from '../common/bulkInsert';
 import { CopyRows } from '../common/copyRows';
 import { inTransaction } from '../db/transaction';
-import { GENERIC_PLANS, keyLookup } from './keyLookups';
+import { keyLookup } from './keyLookups';
 import {
   CHANNEL_COLUMNS, INTERACTION_COLUMNS, ISSUE_COLUMNS, TOPIC_COLUMNS, TRANSCRIPT_COLUMNS, type EncodedInteraction,
 } from './encode';
@@ -40,10 +40,9 @@ async function numberByExternalId(
 ): Promise<Map<string, number>> {
   const sorted = [...new Set(externalIds)].sort();
   const ids = new Map<string, number>();
-  // A key lookup (keyLookups.ts), in a transaction of its own for GENERIC_PLANS.
+  // A key lookup (keyLookups.ts), in a transaction of its own for its plan setting.
   const lookUp = (wanted: string[]) =>
     inTransaction(pool, async (client) => {
-      await client.query(GENERIC_PLANS);
       const { rows } = await keyLookup<{ id: number; externalId: string }>(
         client, `lookUp${table}`, `SELECT id, "externalId" FROM "${table}" WHERE "accountId" = $1 AND "externalId" = ANY($2::text[])`, [accountId, wanted],
       );

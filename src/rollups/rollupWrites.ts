@@ -47,12 +47,6 @@ const byInteractions = (t: RollupTable) => `${t.alias}."accountId" = $1 AND ${t.
 /** What stored interactions contribute to each rollup, as JSON rows with the rollup's columns (negated), by table. */
 export type Contributions = Record<string, string | null>;
 
-/** Named, as ingest's key lookups are (ingest/keyLookups.ts): it reads the interactions by internal ID. */
-const STORED_CONTRIBUTIONS = {
-  name: 'touchpoint.storedContributions',
-  text: `SELECT ${ROLLUPS.map((t) => `(SELECT json_agg(d)::text FROM (${grouped(t, byInteractions(t), -1)}) d) AS ${quote(t.table)}`).join(', ')}`,
-};
-
 /**
  * The contributions to subtract when these stored interactions (internal IDs) are rewritten,
  * read before the rewrite. Computed here and handed back unchanged to applyToRollups at the end of
@@ -60,7 +54,8 @@ const STORED_CONTRIBUTIONS = {
  */
 export async function storedContributions(client: pg.PoolClient, accountId: number, interactionIds: number[]): Promise<Contributions> {
   if (interactionIds.length === 0) return {};
-  const { rows } = await client.query<Contributions>({ ...STORED_CONTRIBUTIONS, values: [accountId, interactionIds] });
+  const columns = ROLLUPS.map((t) => `(SELECT json_agg(d)::text FROM (${grouped(t, byInteractions(t), -1)}) d) AS ${quote(t.table)}`);
+  const { rows } = await client.query<Contributions>(`SELECT ${columns.join(', ')}`, [accountId, interactionIds]);
   return rows[0]!;
 }
 
@@ -100,7 +95,6 @@ function applyStatement(subtracting: boolean): string {
 /**
  * Prepared once per connection (named statements): planning this statement of six upserts took
  * 8 ms, a quarter of a 2,000-interaction batch's rollup work (pg_stat_statements, 100 k import).
- * Ingest runs them with generic plans (ingest/keyLookups.ts: they read the batch's rows by ID).
  * Batches that rewrite no stored interaction (most of a bulk load) subtract nothing, and skip
  * regrouping their new rows with the subtracted ones.
  */
