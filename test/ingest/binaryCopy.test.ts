@@ -87,3 +87,29 @@ it('stores every kind of value ingest writes exactly as written', async () => {
     },
   ]);
 });
+
+it('keeps every value when its buffer grows in the middle of a row (10,000 rows of fixed-width fields)', async () => {
+  await client.query(`CREATE TABLE wide ("accountId" int4, id int8, flag bool, small int2, count int4, big int8, score float8, at timestamptz)`);
+  const w = new BinaryWriter();
+  const rows = 10_000;
+  const at0 = Date.UTC(2026, 0, 1);
+  for (let i = 0; i < rows; i++) {
+    const row = w.open();
+    w.bool(i % 3 === 0);
+    w.int2(i % 1000);
+    w.int4(i * 7);
+    w.int8(2 ** 40 + i);
+    w.float8(i / 4);
+    w.timestamptz(at0 + i * 1000);
+    w.close(row);
+  }
+  const lines = w.take();
+  const copy = new CopyRows(1, ['id', 'flag', 'small', 'count', 'big', 'score', 'at'], 1);
+  for (let i = 0, at = 0; i < rows; i++) at = copy.add(lines, at, i);
+  await copy.copyInto(client, 'wide');
+  const { rows: [sums] } = await client.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE flag)::int AS flags, sum(small)::int AS small, sum(count)::int8::text AS count,
+    sum(big - 1099511627776)::int8::text AS big, sum(score)::float8 AS score, count(*) FILTER (WHERE at = '2026-01-01T00:00:00Z'::timestamptz + id * interval '1 second')::int AS "atMatches" FROM wide`);
+  // By hand: i from 0 to 9,999. Multiples of 3: 3,334. sum(i % 1000) = 10 * 499,500. sum(7i) = 7 * 49,995,000.
+  // sum(i) = 49,995,000; sum(i / 4) = 12,498,750.
+  expect(sums).toEqual({ n: 10_000, flags: 3_334, small: 4_995_000, count: '349965000', big: '49995000', score: 12_498_750, atMatches: 10_000 });
+});
