@@ -1,6 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import type pg from 'pg';
+import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
 /**
@@ -21,9 +21,9 @@ function int8At(buf: Buffer, value: number, at: number): number {
   return buf.writeUInt32BE(value - high * TWO_32, at + 4);
 }
 
-/** Type OIDs of the array elements written here (pg_type). */
-export const TEXT_OID = 25;
-export const TIMESTAMPTZ_OID = 1184;
+/** Type OIDs of the array elements written here, as node-postgres knows them. */
+export const TEXT_OID = pg.types.builtins.TEXT;
+export const TIMESTAMPTZ_OID = pg.types.builtins.TIMESTAMPTZ;
 
 /**
  * A growing buffer of binary COPY values, reused row after row. A field whose length is only known
