@@ -7,6 +7,13 @@ export interface TransactionOptions {
   readOnly?: boolean;
   /** Runs this many times at most when PostgreSQL reports a serialization failure or deadlock. */
   attempts?: number;
+  /**
+   * Commits without waiting for the WAL to reach the disk (`synchronous_commit` off for this
+   * transaction). A crash can then lose the transaction whole, never half of it. For work whose
+   * durability something later guarantees: a commit that waits flushes every commit before it
+   * (the WAL is one sequence), so see flushCommits.
+   */
+  asyncCommit?: boolean;
 }
 
 /** Runs `work` in one transaction on one pooled connection: committed, or rolled back on error. */
@@ -15,7 +22,8 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     try {
-      await client.query(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
+      // One round trip: a query without parameters may hold several statements.
+      await client.query(options.readOnly ? 'BEGIN READ ONLY' : options.asyncCommit ? 'BEGIN; SET LOCAL synchronous_commit TO off' : 'BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
       return result;
@@ -29,3 +37,21 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
     }
   }
 }
+
+/**
+ * Returns once every transaction committed so far, on any connection, is on disk: it commits one
+ * that waits for the WAL flush, and the WAL up to its commit holds every earlier commit. Work
+ * committed with asyncCommit is durable after it. PostgreSQL flushes at commit only for a
+ * transaction that wrote WAL of its own (a transaction ID alone does not count), so it writes a
+ * transactional logical-decoding message, a WAL record that changes no table and that any role
+ * may write.
+ */
+export async function flushCommits(pool: pg.Pool): Promise<void> {
+  // The session's own setting: an administrator's remote_apply stays remote_apply.
+  await inTransaction(pool, async (client) => {
+    await client.query(FLUSH_MARK);
+  });
+}
+
+/** The WAL record flushCommits writes. */
+export const FLUSH_MARK = `SELECT pg_logical_emit_message(true, 'touchpoint', 'flush commits')`;

@@ -131,8 +131,12 @@ export async function ingestBatch(pool: pg.Pool, accountId: number, batch: Posit
   return storeBatch(pool, accountId, await validateBatch(batch));
 }
 
-/** Applies a validated batch in one transaction: the second half of ingestBatch. */
-export async function storeBatch(pool: pg.Pool, accountId: number, { valid, rejected: invalid }: ValidatedBatch): Promise<IngestResult> {
+/**
+ * Applies a validated batch in one transaction: the second half of ingestBatch. `asyncCommit`
+ * (bulk loads, which flush their commits at the end: finishBulkLoad) commits it without waiting
+ * for the disk.
+ */
+export async function storeBatch(pool: pg.Pool, accountId: number, { valid, rejected: invalid }: ValidatedBatch, { asyncCommit = false } = {}): Promise<IngestResult> {
   const rejected = [...invalid];
   if (valid.length === 0) return { stored: 0, rejected };
   const fresh = valid.map(({ record }) => record).filter((r): r is CheckedInteraction => r.record === 'interaction');
@@ -141,7 +145,7 @@ export async function storeBatch(pool: pg.Pool, accountId: number, { valid, reje
   const automations = namedAutomations(fresh.map((r) => r.automation));
   const automationIds = await createReferences(pool, accountId, automations);
   const refs: References = { endUserIds, automationIds };
-  const late = await inTransaction(pool, (client) => applyInOrder(client, accountId, valid, automations, refs), { attempts: MAX_ATTEMPTS });
+  const late = await inTransaction(pool, (client) => applyInOrder(client, accountId, valid, automations, refs), { attempts: MAX_ATTEMPTS, asyncCommit });
   rejected.push(...late);
   void keepStatisticsFresh(pool, accountId, fresh.length);
   rejected.sort((a, b) => a.index - b.index);

@@ -20,6 +20,17 @@ export interface References {
 
 const UNIQUE_VIOLATION = '23505';
 
+/**
+ * End users and automations are created in transactions of their own that commit
+ * without waiting for the WAL flush: a batch naming them commits after them and waits for its
+ * flush, which writes theirs too (the WAL is one sequence), so no stored interaction can name a
+ * row a crash lost; a lost one is created again by the next batch that names it. Waiting made
+ * every batch flush the other batch's megabytes of WAL before its own transaction could begin:
+ * sampling a 1 M import's connections every 10 ms found an end-user insert waiting on the WAL in
+ * 345 of 5,379 samples.
+ */
+const REFERENCE_COMMIT = { asyncCommit: true } as const;
+
 const byKey = <T>([a]: [string, T], [b]: [string, T]) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
@@ -52,7 +63,9 @@ async function numberByExternalId(
   await lookUp(sorted);
   const missing = sorted.filter((id) => !ids.has(id));
   if (missing.length === 0) return ids;
-  const insert = (suffix: string) => bulkInsert<{ id: number; externalId: string }>(pool, table, accountId, columns, missing.map(rowOf), suffix);
+  // Committed without waiting for the disk (REFERENCE_COMMIT says why).
+  const insert = (suffix: string) =>
+    inTransaction(pool, (client) => bulkInsert<{ id: number; externalId: string }>(client, table, accountId, columns, missing.map(rowOf), suffix), REFERENCE_COMMIT);
   // A plain insert first: ON CONFLICT's speculative insertion was a third of the statement's
   // time. It fails only when a concurrent batch created one of the rows meanwhile (its sequence
   // numbers stay unused), and the insert that skips existing rows then takes over.
