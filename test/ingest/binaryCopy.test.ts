@@ -65,11 +65,14 @@ it('stores every kind of value ingest writes exactly as written', async () => {
     names: ['a', null, 'b"c\\d'],
   });
   encodedRow(w, { moods: null, label: null, small: null, count: null, score: 0.1, flag: false, at: '2026-10-03T09:00:50.123Z', ats: [], names: [] });
+  // Integers whose top bit is set: the smallest int4, and an int8 whose low word is past 2^31.
+  encodedRow(w, { moods: [], label: '', small: 32_767, count: -2_147_483_648, score: 1e300, flag: null, at: null, ats: ['1970-01-01T00:00:00.000Z'], names: [null] });
   const lines = w.take();
   const moodType = (await client.query(`SELECT 'mood'::regtype::oid::int4 AS oid`)).rows[0].oid as number;
   const rows = new CopyRows(7, COLUMNS, 3, moodType);
   let at = rows.add(lines, 0, 2 ** 40 + 5, null, 9);
   at = rows.add(lines, at, 3, 2_147_483_647, 0);
+  at = rows.add(lines, at, 2 ** 32 + 2 ** 31 + 1, -2_147_483_648, 2_147_483_647);
   expect(at).toBe(lines.length);
   await rows.copyInto(client, 't');
 
@@ -80,6 +83,11 @@ it('stores every kind of value ingest writes exactly as written', async () => {
       score: '0', flag: true, at: '0001-01-01 00:00:00+00',
       ats: '{"9999-12-31 23:59:59.999+00","1969-12-31 23:59:59.999+00","1999-12-31 23:59:59.999+00","2000-01-01 00:00:00.001+00"}',
       names: '{a,NULL,"b\\"c\\\\d"}',
+    },
+    {
+      // 2^32 + 2^31 + 1
+      accountId: 7, id: '6442450945', automation: -2147483648, user: 2147483647, moods: '{}', label: '', small: 32767, count: -2147483648,
+      score: '1e+300', flag: null, at: null, ats: '{"1970-01-01 00:00:00+00"}', names: '{NULL}',
     },
     {
       accountId: 7, id: '3', automation: 2147483647, user: 0, moods: null, label: null, small: null, count: null,
