@@ -385,3 +385,21 @@ describe('random data and ranges', () => {
     expect(await bitmaps()).toEqual(maintained);
   });
 });
+
+describe('how bitmap rows are stored', () => {
+  it('keeps each bit string whole, uncompressed, inside its row (migration 20261124221407: toast_tuple_target 8160)', async () => {
+    const account = (await createAccount(db.prisma, 'Stored', 'stored')).id;
+    // Two users on one day: bitmaps almost all zeros, which pglz compresses to a few dozen bytes.
+    await ingest(account, [interaction('s-1', 'stored-u1', D1 + HOUR), interaction('s-2', 'stored-u2', D1 + 2 * HOUR, true)]);
+    await refreshAllUserBitmaps(db.pool, account);
+    for (const table of ['DailyUserBitmap', 'WeeklyUserBitmap']) {
+      const { rows } = await db.pool.query<{ sizes: number[] }>(
+        `SELECT array_agg(DISTINCT pg_column_size(b.users) || ',' || pg_column_size(b.repeat) || ',' || pg_column_size(b.engaged)) AS sizes
+           FROM "${table}" b WHERE b."accountId" = $1`,
+        [account],
+      );
+      // 8192 bits are 1,024 bytes, after the bit string's 4-byte length and 4-byte bit count.
+      expect({ table, sizes: rows[0]!.sizes }).toEqual({ table, sizes: ['1032,1032,1032'] });
+    }
+  });
+});
