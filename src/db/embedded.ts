@@ -106,13 +106,14 @@ async function ensureDatabase(password: string, port: number, database: string):
  * settings its administrator chose for its storage.
  *
  * `wal_init_zero` off: a new WAL segment is created by writing its last byte, not 16 MB of zeros
- * first. An import writes about 2.9 GB of WAL per million interactions, all into new segments on
- * a new instance; a transaction that needed the next segment waited for those zeros to be written
- * and synced: a 1 M import's connections sampled every 10 ms were waiting on a new segment in 660
- * of 5,379 samples, and the import took 56.3-57.8 s without the zeros against 60.1-62.2 s (3
- * alternated runs each). The cost: a disk that fills up is noticed when WAL
- * is written rather than when its segment is created, and the server stops (PANIC) instead of
- * failing one statement; it recovers from its WAL when started again with space freed.
+ * first. An import writes about 2.9 GB of WAL per million interactions, into new segments until
+ * the instance has old ones to recycle (up to max_wal_size); a transaction that needed the next
+ * segment waited for those zeros to be written and synced: a 1 M import's connections sampled
+ * every 10 ms were waiting on a new segment in 660 of 5,379 samples, and the import took 56.3-57.8
+ * s without the zeros against 60.1-62.2 s (3 alternated runs each). The cost: a disk that fills
+ * up is noticed when WAL is written rather than when its segment is created, and the server stops
+ * (PANIC) instead of failing one statement; it recovers from its WAL when started again with
+ * space freed.
  */
 export const POSTGRES_FLAGS = [
   '-c', 'listen_addresses=127.0.0.1',

@@ -21,10 +21,11 @@ export interface References {
 const UNIQUE_VIOLATION = '23505';
 
 /**
- * End users and automations are created in transactions of their own that commit
- * without waiting for the WAL flush: a batch naming them commits after them and waits for its
- * flush, which writes theirs too (the WAL is one sequence), so no stored interaction can name a
- * row a crash lost; a lost one is created again by the next batch that names it. Waiting made
+ * End users and automations are created in transactions of their own that commit without
+ * waiting for the WAL flush. A batch naming them commits after them, and whatever makes that
+ * batch durable (its own commit, or the flush at the end of a bulk load) flushes theirs too: the
+ * WAL is one sequence. So no stored interaction can name a row a crash lost, and a lost one is
+ * created again by the next batch that names it. Waiting made
  * every batch flush the other batch's megabytes of WAL before its own transaction could begin:
  * sampling a 1 M import's connections every 10 ms found an end-user insert waiting on the WAL in
  * 345 of 5,379 samples.
