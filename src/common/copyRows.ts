@@ -33,12 +33,13 @@ function int4At(buf: Buffer, value: number, at: number): number {
   return at + 8;
 }
 
-/** Writes an int8 up to 2^53 in magnitude (internal IDs) at `at`; returns the position after it. */
+/** Writes an int8 field (its length, then a value up to 2^53 in magnitude: internal IDs) at `at`; returns the position after it. */
 function int8At(buf: Buffer, value: number, at: number): number {
   const high = Math.floor(value / TWO_32);
-  int32At(buf, high, at);
-  int32At(buf, value - high * TWO_32, at + 4);
-  return at + 8;
+  int32At(buf, 8, at);
+  int32At(buf, high, at + 4);
+  int32At(buf, value - high * TWO_32, at + 8);
+  return at + 12;
 }
 
 /** Type OIDs of the array elements written here, as node-postgres knows them. */
@@ -126,8 +127,7 @@ export class BinaryWriter {
   /** An int8 up to 2^53 in magnitude (internal IDs). */
   int8(value: number): void {
     this.reserve(12);
-    int32At(this.buf, 8, this.n);
-    this.n = int8At(this.buf, value, this.n + 4);
+    this.n = int8At(this.buf, value, this.n);
   }
 
   float8(value: number | null): void {
@@ -267,8 +267,7 @@ export class CopyRows {
     const c = this.chunk;
     let n = c.writeInt16BE(this.columns.length + 1, this.used);
     n = int4At(c, this.accountId, n);
-    int32At(c, 8, n);
-    n = int8At(c, id, n + 4);
+    n = int8At(c, id, n);
     if (this.prefix > 1 && automationId === null) {
       int32At(c, -1, n);
       n += 4;
@@ -276,7 +275,7 @@ export class CopyRows {
     if (this.prefix > 2) n = int4At(c, endUserId, n);
     this.used = n + source.copy(c, n, start + 4, start + 4 + length);
     // The array's element type follows its field length, its dimensions and its null flag.
-    if (this.firstArrayType !== 0 && c.readInt32BE(n) >= 0) c.writeInt32BE(this.firstArrayType, n + 12);
+    if (this.firstArrayType !== 0 && c.readInt32BE(n) >= 0) int32At(c, this.firstArrayType, n + 12);
     return start + 4 + length;
   }
 
