@@ -27,8 +27,8 @@ export async function finishBulkLoad(pool: pg.Pool, accountId: number): Promise<
 }
 
 /**
- * A bulk load's batches commit without waiting for the WAL to reach the disk, and finishBulkLoad
- * waits once for all of them. A crash during the load can lose its last batches whole (never part
+ * A bulk load's batches (storeBatch `bulk`) commit without waiting for the WAL to reach the disk,
+ * and finishBulkLoad waits once for all of them. A crash during the load can lose its last batches whole (never part
  * of one, nor rollups out of step with them); the load then ends with an error, and running it
  * again stores them (ingest is idempotent). Each batch's commit had waited for the flush of its
  * megabytes of WAL (a 1 M import's connections sampled every 10 ms: a COMMIT waiting on the WAL
@@ -36,7 +36,7 @@ export async function finishBulkLoad(pool: pg.Pool, accountId: number): Promise<
  * took 53.6-55.3 s against 56.3-57.8 s (3 alternated runs each); a GraphQL call still commits
  * durably before it answers.
  */
-const BULK_COMMIT = { asyncCommit: true } as const;
+const BULK = { bulk: true } as const;
 
 export interface BatchPipeline {
   /**
@@ -147,7 +147,7 @@ export function batchPipeline(
       else await written;
     }
     if (batch.valid.length === 0 && batch.rejected.length === 0) return;
-    const stored = storeBatch(pool, accountId, batch, BULK_COMMIT);
+    const stored = storeBatch(pool, accountId, batch, BULK);
     // Handled here so that a failure while the caller reads on is not an unhandled rejection;
     // the next push or drain still throws it.
     stored.catch(() => undefined);

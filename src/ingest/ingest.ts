@@ -132,11 +132,12 @@ export async function ingestBatch(pool: pg.Pool, accountId: number, batch: Posit
 }
 
 /**
- * Applies a validated batch in one transaction: the second half of ingestBatch. `asyncCommit`
- * (bulk loads, which flush their commits at the end: finishBulkLoad) commits it without waiting
- * for the disk.
+ * Applies a validated batch in one transaction: the second half of ingestBatch. A batch of a bulk
+ * load (`bulk`: import, seed) commits without waiting for the disk, and does not wait for the
+ * statistics it may have started (keepStatisticsFresh): the load's next batches are already under
+ * way, and finishBulkLoad flushes the commits and settles the statistics at its end.
  */
-export async function storeBatch(pool: pg.Pool, accountId: number, { valid, rejected: invalid }: ValidatedBatch, { asyncCommit = false } = {}): Promise<IngestResult> {
+export async function storeBatch(pool: pg.Pool, accountId: number, { valid, rejected: invalid }: ValidatedBatch, { bulk = false } = {}): Promise<IngestResult> {
   const rejected = [...invalid];
   if (valid.length === 0) return { stored: 0, rejected };
   const fresh = valid.map(({ record }) => record).filter((r): r is CheckedInteraction => r.record === 'interaction');
@@ -145,9 +146,10 @@ export async function storeBatch(pool: pg.Pool, accountId: number, { valid, reje
   const automations = namedAutomations(fresh.map((r) => r.automation));
   const automationIds = await createReferences(pool, accountId, automations);
   const refs: References = { endUserIds, automationIds };
-  const late = await inTransaction(pool, (client) => applyInOrder(client, accountId, valid, automations, refs), { attempts: MAX_ATTEMPTS, asyncCommit });
+  const late = await inTransaction(pool, (client) => applyInOrder(client, accountId, valid, automations, refs), { attempts: MAX_ATTEMPTS, asyncCommit: bulk });
   rejected.push(...late);
-  void keepStatisticsFresh(pool, accountId, fresh.length);
+  const statistics = keepStatisticsFresh(pool, accountId, fresh.length);
+  if (!bulk) await statistics;
   rejected.sort((a, b) => a.index - b.index);
   return { stored: valid.length - late.length, rejected };
 }

@@ -75,6 +75,8 @@ interface PoolTrackers {
   loaded: boolean;
   /** The ANALYZE in flight on this pool, if any (one at a time). */
   running: Promise<void> | null;
+  /** `running` is a new database's first ANALYZE, which batches wait for. */
+  first: boolean;
 }
 
 const trackers = new WeakMap<pg.Pool, PoolTrackers>();
@@ -90,37 +92,70 @@ const trackers = new WeakMap<pg.Pool, PoolTrackers>();
  * a table only once a tenth of it has changed, so ingest analyzes the tables itself once an
  * account has written 20,000 interactions in this process, and again whenever it has written nine
  * times what the planner then estimates it has (a logarithmic number of times over a load;
- * ANALYZE samples a fixed number of rows). Called after a batch commits, with the number of
- * interactions it wrote. Ingest does not wait for it: a GraphQL call that crossed a threshold
- * waited 0.3 s for an ANALYZE it has no use for.
+ * ANALYZE samples a fixed number of rows).
+ *
+ * Tables never analyzed (a new database) are analyzed after the first batch that wrote to them.
+ * Without statistics the planner took any key lookup of an account of 500 to 1,500 interactions
+ * for one of two rows, read the account's rows through its start index and compared each with
+ * every key of the batch; a generic plan made then (keyLookups.ts) stays until the next ANALYZE:
+ * an import whose first batches were that small locked its interactions in up to 0.8 s a batch
+ * instead of 2 ms, until the ANALYZE at 20,000.
+ *
+ * Called after a batch commits, with the number of interactions it wrote. Ingest does not wait
+ * for an ANALYZE of a table that has statistics: a GraphQL call that crossed a threshold waited
+ * 0.3 s for an ANALYZE it has no use for. The returned promise waits for a new database's first
+ * ANALYZE, which a GraphQL call awaits: its tables are small then (58 ms after an import's first
+ * batch of 4,000 records), and the calls after it want it. A bulk load goes on with its next
+ * batches (storeBatch `bulk`).
  */
 export async function keepStatisticsFresh(pool: pg.Pool, accountId: number, interactionsWritten: number): Promise<void> {
-  let pooled = trackers.get(pool);
-  if (!pooled) trackers.set(pool, (pooled = { accounts: new Map(), analyze: null, loaded: false, running: null }));
-  let tracker = pooled.accounts.get(accountId);
-  if (!tracker) pooled.accounts.set(accountId, (tracker = { estimatedRows: null, writtenSince: 0 }));
-  tracker.writtenSince += interactionsWritten;
-  if (pooled.running) return pooled.running;
-  const [p, t] = [pooled, tracker];
-  p.running = (async () => {
+  let p = trackers.get(pool);
+  if (!p) trackers.set(pool, (p = { accounts: new Map(), analyze: null, loaded: false, running: null, first: false }));
+  let t = p.accounts.get(accountId);
+  if (!t) p.accounts.set(accountId, (t = { estimatedRows: null, writtenSince: 0 }));
+  t.writtenSince += interactionsWritten;
+  if (!p.running) {
     try {
       t.estimatedRows ??= await estimatedInteractions(pool, accountId);
-      if (t.writtenSince < Math.max(MIN_ROWS, (GROWTH - 1) * t.estimatedRows)) return;
-      p.analyze ??= await analyzeStatement(pool, INGEST_TABLES);
-      await analyze(pool, p.analyze);
-      p.loaded = true;
-      // Every account's estimate changed: each is looked at again when it next writes.
-      for (const account of p.accounts.values()) account.estimatedRows = null;
-      t.writtenSince = 0;
     } catch {
-      // Statistics only speed the next batches up; the batch that got here is committed, so a
-      // failed ANALYZE (a connection lost meanwhile) must not fail it. Autovacuum analyzes later.
+      return;
     }
-    // Cleared once settled (a callback, so never before the assignment below has happened).
-  })().finally(() => {
-    p.running = null;
-  });
-  return p.running;
+  }
+  // One ANALYZE at a time (another call may have started one during the look above).
+  if (!p.running) {
+    const estimate = t.estimatedRows;
+    if (estimate === null) return;
+    const first = estimate === NEVER_ANALYZED;
+    if (t.writtenSince < (first ? 1 : Math.max(MIN_ROWS, (GROWTH - 1) * estimate))) return;
+    const running = analyzeIngestTables(pool, p, t, first);
+    p.running = running;
+    p.first = first;
+    // Cleared once settled (a callback, so never before the assignment above has happened).
+    void running.finally(() => {
+      if (p.running === running) p.running = null;
+    });
+  }
+  if (p.first) await p.running;
+}
+
+/** The ANALYZE keepStatisticsFresh decided on; every account's estimate is looked at again afterwards. */
+async function analyzeIngestTables(pool: pg.Pool, p: PoolTrackers, t: Tracker, first: boolean): Promise<void> {
+  try {
+    p.analyze ??= await analyzeStatement(pool, INGEST_TABLES);
+    await analyze(pool, p.analyze);
+    // A new database's first analysis is no reason to analyze the figure tables at the end.
+    if (!first) p.loaded = true;
+    for (const account of p.accounts.values()) account.estimatedRows = null;
+    t.writtenSince = 0;
+  } catch {
+    // Statistics only speed the next batches up; the batch that got here is committed, so a
+    // failed ANALYZE (a connection lost meanwhile) must not fail it. Autovacuum analyzes later.
+  }
+}
+
+/** Waits for the ANALYZE keepStatisticsFresh has running on the pool, if any. */
+export async function statisticsRefreshed(pool: pg.Pool): Promise<void> {
+  await trackers.get(pool)?.running;
 }
 
 /**
@@ -138,10 +173,12 @@ export async function settleStatistics(pool: pg.Pool): Promise<void> {
   await analyze(pool, await analyzeStatement(pool, FIGURE_TABLES)).catch(() => undefined);
 }
 
-/** The planner's estimate of the account's interactions (what it plans a batch's lookups by): 0 until the table is first analyzed. */
+const NEVER_ANALYZED = -1;
+
+/** The planner's estimate of the account's interactions (what it plans a batch's lookups by), or NEVER_ANALYZED. */
 async function estimatedInteractions(pool: pg.Pool, accountId: number): Promise<number> {
   const { rows } = await pool.query<{ analyzed: boolean }>(`SELECT reltuples >= 0 AS analyzed FROM pg_class WHERE oid = '"Interaction"'::regclass`);
-  if (!rows[0]?.analyzed) return 0;
+  if (!rows[0]?.analyzed) return NEVER_ANALYZED;
   const plan = await pool.query<Record<string, Array<{ Plan: { 'Plan Rows': number } }>>>(
     `EXPLAIN (FORMAT JSON) SELECT 1 FROM "Interaction" WHERE "accountId" = ${Math.trunc(accountId)}`,
   );

@@ -5,6 +5,7 @@
  * statements are per connection): which statements ingest prepared and how they were planned,
  * and the plan the lock gets for an account the statistics have not seen.
  */
+import type pg from 'pg';
 import { createAccount } from '../../src/accounts/accountStore';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { ingestOk, interaction } from './helpers';
@@ -50,5 +51,44 @@ test('ingest looks keys up with generic plans, and the lock of an account the st
   } finally {
     await client.query('ROLLBACK');
     client.release();
+  }
+});
+
+/** The generic plan the lock gets on a client that has prepared it, for 100 keys of `prefix`. */
+async function lockPlan(client: pg.PoolClient, account: number, prefix: string): Promise<string> {
+  await client.query('BEGIN');
+  try {
+    await client.query('SET LOCAL plan_cache_mode = force_generic_plan');
+    const keys = Array.from({ length: 100 }, (_, i) => `${prefix}-${i}`);
+    const { rows } = await client.query(`EXPLAIN EXECUTE "touchpoint.lockInteractions"(${account}, '{${keys.join(',')}}')`);
+    return rows.map((row) => row['QUERY PLAN']).join('\n');
+  } finally {
+    await client.query('ROLLBACK');
+  }
+}
+
+test('in a new database, a connection that first locks once 1,000 interactions are stored still searches the keys', async () => {
+  // Never analyzed, a table of 500 to 1,500 interactions made PostgreSQL plan the lock as a read of
+  // the account's rows through its start index, each compared with every key of the batch; the
+  // generic plan stayed until the next ANALYZE, 20,000 interactions later (at 16,000 stored: 174 ms
+  // a lock against 1 ms). Ingest now analyzes a new database's tables after its first batch.
+  const fresh = await createTestDatabase({ size: 2 });
+  try {
+    const account = (await createAccount(fresh.prisma, 'fresh', 'Fresh')).id;
+    await ingestOk(fresh.pool, account, batch('f', 0, 1000));
+    // Two callers at once: the pool's second connection prepares the lock now.
+    await Promise.all([ingestOk(fresh.pool, account, batch('f', 1000, 500)), ingestOk(fresh.pool, account, batch('f', 1500, 500))]);
+    const clients = await Promise.all([fresh.pool.connect(), fresh.pool.connect()]);
+    try {
+      for (const client of clients) {
+        const plan = await lockPlan(client, account, 'f');
+        expect(plan).toContain('Index Scan using "Interaction_accountId_externalId_key"');
+        expect(plan).not.toContain('Filter');
+      }
+    } finally {
+      for (const client of clients) client.release();
+    }
+  } finally {
+    await fresh.drop();
   }
 });

@@ -1,10 +1,11 @@
 /**
  * Ingest keeps the planner's statistics of its tables current during a bulk load: a table that was
- * never analyzed makes PostgreSQL find a batch's rows by scanning the whole account.
+ * never analyzed makes PostgreSQL find a batch's rows by scanning the whole account
+ * (keyLookups.test.ts has what that did to the lock of a new database's second connection).
  */
 import pg from 'pg';
 import { createAccount } from '../../src/accounts/accountStore';
-import { keepStatisticsFresh, settleStatistics } from '../../src/ingest/tableStatistics';
+import { keepStatisticsFresh, settleStatistics, statisticsRefreshed } from '../../src/ingest/tableStatistics';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { ingestOk, interaction, outbound } from './helpers';
 
@@ -30,23 +31,26 @@ async function estimates(): Promise<Record<string, number>> {
 const batch = (from: number) =>
   Array.from({ length: 20 }, (_, i) => interaction(`s${from + i}`, { messages: [outbound('a', 0), outbound('b', 1)] }));
 
-test('small batches leave the statistics alone; a load as large as the table (and at least 20,000) refreshes them (later, nine times the analyzed size when that is more)', async () => {
-  await ingestOk(db.pool, accountId, batch(0));
+test('a new database is analyzed after its first batch; then small batches leave the statistics alone, and a load of 20,000 (later, nine times the analyzed size when that is more) refreshes them', async () => {
   expect(await estimates()).toEqual({ Interaction: -1, InteractionTranscript: -1, EndUser: -1 });
-
-  // 20,000 interactions written since the table was last analyzed (never): every ingest table is analyzed.
-  await keepStatisticsFresh(db.pool, accountId, 19_980);
+  // The batch waits for a new database's first ANALYZE.
+  await ingestOk(db.pool, accountId, batch(0));
   expect(await estimates()).toEqual({ Interaction: 20, InteractionTranscript: 20, EndUser: 20 });
   // Only the key columns of the interaction's indexes (keys, external ID, start, automation and
   // start), not the INCLUDE columns the start indexes carry (sender, end user, ...).
   const { rows } = await db.pool.query(`SELECT array_agg(attname::text ORDER BY attname::text) AS columns FROM pg_stats WHERE tablename = 'Interaction'`);
   expect(rows[0].columns).toEqual(['accountId', 'automationId', 'externalId', 'id', 'startedAt']);
 
-  // The next refresh waits for another 20,000 (the table is still below that size).
+  // The next refresh waits for 20,000 more (the table is still below that size).
   await ingestOk(db.pool, accountId, batch(20));
   await keepStatisticsFresh(db.pool, accountId, 19_000);
+  await statisticsRefreshed(db.pool);
   expect(await estimates()).toEqual({ Interaction: 20, InteractionTranscript: 20, EndUser: 20 });
-  await keepStatisticsFresh(db.pool, accountId, 980);
+  await keepStatisticsFresh(db.pool, accountId, 960);
+  await statisticsRefreshed(db.pool);
+  expect(await estimates()).toEqual({ Interaction: 20, InteractionTranscript: 20, EndUser: 20 });
+  await keepStatisticsFresh(db.pool, accountId, 20);
+  await statisticsRefreshed(db.pool);
   expect(await estimates()).toEqual({ Interaction: 40, InteractionTranscript: 40, EndUser: 40 });
 });
 
@@ -68,6 +72,7 @@ test('a new account in a table analyzed without it gets its statistics once it h
   const importer = new pg.Pool({ connectionString: db.url, max: 2 });
   try {
     await keepStatisticsFresh(importer, small, 20_000);
+    await statisticsRefreshed(importer);
   } finally {
     await importer.end();
   }
@@ -88,9 +93,11 @@ test('a load large enough to analyze the ingest tables also has the figure table
   try {
     await ingestOk(pool, account, batch(100));
     await keepStatisticsFresh(pool, account, 100);
+    await statisticsRefreshed(pool);
     await settleStatistics(pool);
     expect(await analyzed()).toEqual(none);
     await keepStatisticsFresh(pool, account, 20_000);
+    await statisticsRefreshed(pool);
     await settleStatistics(pool);
     expect(await analyzed()).toEqual(none.map((row) => ({ ...row, analyzed: true })));
   } finally {
