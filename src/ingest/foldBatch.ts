@@ -1,8 +1,18 @@
 import { FieldError } from './fieldReader';
 import { applyLateRecord, type InteractionState } from './fold';
-import type { CheckedInteraction, CheckedRecord } from './ingest';
+import type { CheckedInteraction, CheckedRecord, RecordSource } from './ingest';
 import type { LateRecord, Rejection } from './records';
 import type { ScannerPatch } from './scanInteraction';
+
+/**
+ * The source of an interaction whose gathered records applyGathered wrote into its rows (at the
+ * end of its batch, or when an interaction record replaced it): nothing reads it again.
+ */
+const PATCHED: RecordSource = {
+  full() {
+    throw new Error('foldBatch: an interaction patched by reading its line again was read again');
+  },
+};
 
 /** A batch's interactions in their final state, in the order of their latest interaction records, and the late records rejected. */
 export interface FoldedBatch {
@@ -18,8 +28,8 @@ export interface FoldedBatch {
  *
  * Interactions stay as checked (their encoded rows) until a late record patches them. CSAT answers
  * and delivery reports for a line the import's fast path took are gathered and applied in one
- * reading of its line again (`patched`, scanPatched); an analysis, or a record checked by the
- * reference path, patches the full record read anew (`full`), the gathered ones applied first.
+ * reading of its line again (`source.patched`, scanPatched); an analysis, or a record checked by the
+ * reference path, patches the full record read anew (`source.full`), the gathered ones applied first.
  */
 export function foldBatch(valid: ReadonlyArray<{ index: number; record: CheckedRecord }>, stored: ReadonlyMap<string, InteractionState>): FoldedBatch {
   const states = new Map<string, CheckedInteraction | InteractionState>();
@@ -36,8 +46,8 @@ export function foldBatch(valid: ReadonlyArray<{ index: number; record: CheckedR
     }
   };
   /** Whether records for this state are gathered and applied by reading its line again. */
-  const rereadable = (state: CheckedInteraction | InteractionState | undefined): state is CheckedInteraction & Required<Pick<CheckedInteraction, 'patched'>> =>
-    state !== undefined && 'patched' in state && state.patched !== undefined;
+  const rereadable = (state: CheckedInteraction | InteractionState | undefined): state is CheckedInteraction =>
+    state !== undefined && 'source' in state && state.source.patched !== undefined;
   const gathered = new Map<string, Array<{ index: number; record: ScannerPatch }>>();
 
   /** The gathered records of a fast-path interaction applied by reading its line again. */
@@ -46,9 +56,10 @@ export function foldBatch(valid: ReadonlyArray<{ index: number; record: CheckedR
     const state = states.get(id);
     if (!patches || !rereadable(state)) return;
     gathered.delete(id);
-    const { encoded, problems } = state.patched(patches.map((p) => p.record));
+    const { encoded, problems } = state.source.patched!(patches.map((p) => p.record));
     problems.forEach((problem, i) => problem && reject(patches[i]!.index, problem));
-    states.set(id, { ...state, encoded, patched: undefined });
+    // Its patches are in its rows now: read anew, it would be without them.
+    states.set(id, { ...state, encoded, source: PATCHED });
   };
 
   for (const { index, record } of valid) {
@@ -68,8 +79,8 @@ export function foldBatch(valid: ReadonlyArray<{ index: number; record: CheckedR
       patches.push({ index, record });
       continue;
     }
-    if (state && 'full' in state) {
-      const full = state.full();
+    if (state && 'source' in state) {
+      const full = state.source.full();
       for (const patch of gathered.get(record.interactionId) ?? []) apply(full, patch.index, patch.record);
       gathered.delete(record.interactionId);
       states.set(record.interactionId, (state = full));

@@ -10,7 +10,7 @@ import { encodeInteraction } from './encode';
 import { foldBatch } from './foldBatch';
 import { loadInteractionStates, lockInteractions } from './load';
 import type { AutomationRef, InteractionRecord, LateRecord, Rejection } from './records';
-import type { PatchedInteraction, ScannedInteraction, ScannerPatch } from './scanInteraction';
+import { scanPatched, type PatchedInteraction, type ScannedInteraction, type ScannerPatch } from './scanInteraction';
 import { keepStatisticsFresh } from './tableStatistics';
 import { validateRecord } from './validate';
 import { createReferences, namedAutomations, renameReferences, upsertEndUsers, writeInteractions, type References, type WritableInteraction } from './write';
@@ -38,10 +38,45 @@ const MAX_ATTEMPTS = 10;
 export interface CheckedInteraction extends WritableInteraction {
   record: 'interaction';
   startedAt: Date;
+  source: RecordSource;
+}
+
+/**
+ * Where a checked interaction's record is read again from, when a late record of its batch patches
+ * it. One object per record, its methods shared: an import's batch keeps every record's until it
+ * is written, and as closures they were five objects a record for the minor collections to copy.
+ */
+export interface RecordSource {
   /** The record anew (checked again from its source): a fresh object each call, for late records to patch. */
   full(): InteractionRecord;
   /** For lines the import's fast path took: the rows read again with CSAT answers and delivery reports applied (scanPatched). */
   patched?(patches: readonly ScannerPatch[]): PatchedInteraction;
+}
+
+/** A record read again from what `read` returns (the parsed value, or its text parsed anew). */
+class ParsedSource implements RecordSource {
+  constructor(private readonly read: () => unknown) {}
+
+  full(): InteractionRecord {
+    return validateRecord(this.read()) as InteractionRecord;
+  }
+}
+
+/** A record read again from its line (bytes start..end of `line`) by JSON.parse, or by the fast path with patches. */
+class LineSource implements RecordSource {
+  constructor(
+    private readonly line: Buffer,
+    private readonly start: number,
+    private readonly end: number,
+  ) {}
+
+  full(): InteractionRecord {
+    return validateRecord(JSON.parse(this.line.toString('utf8', this.start, this.end))) as InteractionRecord;
+  }
+
+  patched(patches: readonly ScannerPatch[]): PatchedInteraction {
+    return scanPatched(this.line, this.start, this.end, patches);
+  }
 }
 
 export type CheckedRecord = CheckedInteraction | LateRecord;
@@ -80,7 +115,7 @@ export function addChecked(batch: ValidatedBatch, index: number, value: unknown,
       return;
     }
     const { id, endUserId, automation, startedAt } = record;
-    batch.valid.push({ index, record: { record: 'interaction', id, endUserId, automation, startedAt, encoded: encodeInteraction(record), full: checkedAgain(source) } });
+    batch.valid.push({ index, record: { record: 'interaction', id, endUserId, automation, startedAt, encoded: encodeInteraction(record), source: new ParsedSource(source) } });
   } catch (error) {
     if (!(error instanceof FieldError)) throw error;
     batch.rejected.push({ index, path: error.path, reason: error.message });
@@ -88,28 +123,12 @@ export function addChecked(batch: ValidatedBatch, index: number, value: unknown,
 }
 
 /**
- * Adds an interaction the import's fast path read straight from its line (scanInteraction.ts) to
- * the batch being built; `source` parses the line anew, for analyses of the batch to patch, and
- * `patched` reads it anew with the batch's CSAT answers and delivery reports for it.
+ * Adds an interaction the import's fast path read straight from bytes start..end of `line`
+ * (scanInteraction.ts) to the batch being built.
  */
-export function addScanned(
-  batch: ValidatedBatch,
-  index: number,
-  scanned: ScannedInteraction,
-  source: () => unknown,
-  patched: (patches: readonly ScannerPatch[]) => PatchedInteraction,
-): void {
+export function addScanned(batch: ValidatedBatch, index: number, scanned: ScannedInteraction, line: Buffer, start: number, end: number): void {
   const { id, endUserId, automation, startedAt, encoded } = scanned;
-  batch.valid.push({ index, record: { record: 'interaction', id, endUserId, automation, startedAt, encoded, full: checkedAgain(source), patched } });
-}
-
-/**
- * The interaction record read from `source` and checked again. Made here, not in addChecked: a
- * closure holds its whole enclosing scope, and addChecked's holds the parsed record (about 2 kB per
- * interaction, which every batch kept until written).
- */
-function checkedAgain(source: () => unknown): () => InteractionRecord {
-  return () => validateRecord(source()) as InteractionRecord;
+  batch.valid.push({ index, record: { record: 'interaction', id, endUserId, automation, startedAt, encoded, source: new LineSource(line, start, end) } });
 }
 
 /** Checks every record of a batch on its own (no database): the first half of ingestBatch. */

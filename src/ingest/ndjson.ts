@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { FieldError } from './fieldReader';
 import { batchPipeline, BULK_BATCH_RECORDS, finishBulkLoad } from './batchPipeline';
 import { addChecked, addScanned, RECORDS_PER_TURN, type IngestResult, type ValidatedBatch } from './ingest';
-import { scanInteraction, scanPatched } from './scanInteraction';
+import { scanInteraction } from './scanInteraction';
 
 export interface ImportProgress {
   lines: number;
@@ -130,7 +130,7 @@ export async function importNdjson(pool: pg.Pool, accountId: number, file: strin
         lineNumber++;
         const scanned = scanInteraction(bytes, start, end);
         if (scanned) {
-          addScanned(batch, lineNumber, scanned, () => JSON.parse(bytes.toString('utf8', start, end)), (patches) => scanPatched(bytes, start, end, patches));
+          addScanned(batch, lineNumber, scanned, bytes, start, end);
         } else {
           const line = bytes.toString('utf8', start, end);
           // A byte order mark at the start of the file (editors on Windows write one) is not part of
