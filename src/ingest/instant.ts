@@ -49,14 +49,12 @@ function daysFromCivil(year: number, month: number, day: number): number {
  */
 export function readInstantAt(b: Uint8Array, s: number, e: number): number | 'form' | 'calendar' {
   if (e - s < 20 || b[s + 4] !== 45 || b[s + 7] !== 45 || (b[s + 10] !== T && b[s + 10] !== 116) || b[s + 13] !== 58 || b[s + 16] !== 58) return 'form';
-  const century = twoDigitsAt(b, s);
-  const yearOfCentury = twoDigitsAt(b, s + 2);
-  const month = twoDigitsAt(b, s + 5);
-  const day = twoDigitsAt(b, s + 8);
+  const dayStart = sameDateAsLast(b, s) ? lastDayStart : dayStartAt(b, s);
+  if (dayStart === 'form') return 'form';
   const hour = twoDigitsAt(b, s + 11);
   const minute = twoDigitsAt(b, s + 14);
   const second = twoDigitsAt(b, s + 17);
-  if (century < 0 || yearOfCentury < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return 'form';
+  if (hour < 0 || minute < 0 || second < 0) return 'form';
   let i = s + 19;
   let ms = 0;
   if (i < e && b[i] === DOT) {
@@ -76,11 +74,38 @@ export function readInstantAt(b: Uint8Array, s: number, e: number): number | 'fo
     if (hours > 23 || minutes > 59) return 'calendar';
     offsetMinutes = (b[i] === 45 ? -1 : 1) * (hours * 60 + minutes);
   }
+  // A date that names no day is reported after every mistake of form, as the whole text's.
+  if (dayStart === 'calendar' || hour > 23 || minute > 59 || second > 59) return 'calendar';
+  return dayStart + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + ms;
+}
+
+/**
+ * The date (YYYY-MM-DD) readInstantAt last read, and its first millisecond (UTC): the fifteen or
+ * so timestamps of a record mostly fall on one day, and reading the date took about a third of
+ * readInstantAt.
+ */
+const lastDate = new Uint8Array(10);
+let lastDayStart = Number.NaN;
+
+function sameDateAsLast(b: Uint8Array, s: number): boolean {
+  for (let i = 0; i < 10; i++) if (b[s + i] !== lastDate[i]) return false;
+  return true;
+}
+
+/** The first millisecond (UTC) of the date at b[s..s+10), remembered as the last date read; 'form' or 'calendar' when it is not one. */
+function dayStartAt(b: Uint8Array, s: number): number | 'form' | 'calendar' {
+  const century = twoDigitsAt(b, s);
+  const yearOfCentury = twoDigitsAt(b, s + 2);
+  const month = twoDigitsAt(b, s + 5);
+  const day = twoDigitsAt(b, s + 8);
+  if (century < 0 || yearOfCentury < 0 || month < 0 || day < 0) return 'form';
   const year = century * 100 + yearOfCentury;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   const monthDays = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
-  if (monthDays === undefined || day < 1 || day > monthDays || hour > 23 || minute > 59 || second > 59) return 'calendar';
-  return daysFromCivil(year, month, day) * MS_IN_DAY + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + ms;
+  if (monthDays === undefined || day < 1 || day > monthDays) return 'calendar';
+  for (let i = 0; i < 10; i++) lastDate[i] = b[s + i]!;
+  lastDayStart = daysFromCivil(year, month, day) * MS_IN_DAY;
+  return lastDayStart;
 }
 
 /** The epoch milliseconds of the timestamp in b[s..e) when ingest takes it (readInstantAt, within the years 0001-9999), else null. */

@@ -66,3 +66,19 @@ it('agrees with the reference on 20,000 random timestamps and near-misses', () =
     expect({ text, instant: readInstant(text) }).toEqual({ text, instant: reference(text) });
   }
 });
+
+it('reads a timestamp on the date of the one before it as on its own (the date is remembered between readings)', () => {
+  // Consecutive readings sharing dates, valid and not, each checked against the reference.
+  const sequence = [
+    '2026-10-03T09:00:00Z', '2026-10-03T23:59:59.999Z', '2026-10-03T00:00:00+02:00', '2026-10-03T09:00:00',
+    '2026-10-03T24:00:00Z', '2026-10-03T09:00:00+24:00', '2026-10-03T09:00:00Z',
+    '2025-02-29T10:00:00Z', '2025-02-29T10:00:00Z', '2025-02-29T10:00:00', '2025-02-29Tab:00:00Z',
+    '2025-02-28T10:00:00Z', '2025-02-28T10:00:00-01:00', '2024-02-29T10:00:00Z', '2024-02-29T10:00:00Z',
+    '0001-01-01T00:00:00Z', '0001-01-01T00:00:00.5Z', '9999-12-31T23:59:59.999Z',
+  ];
+  for (const text of sequence) expect({ text, instant: readInstant(text) }).toEqual({ text, instant: reference(text) });
+  // The expectations themselves, for the ones whose meaning the cache could change.
+  expect(readInstant('2026-10-03T00:00:00+02:00')).toBe(Date.UTC(2026, 9, 2, 22));
+  expect(readInstant('2025-02-29T10:00:00')).toBe('form');
+  expect(readInstant('2024-02-29T10:00:00Z')).toBe(Date.UTC(2024, 1, 29, 10));
+});
