@@ -14,6 +14,23 @@ export interface TransactionOptions {
    * (the WAL is one sequence), so see flushCommits.
    */
   asyncCommit?: boolean;
+  /**
+   * Plans named statements generically (GENERIC_PLANS), for transactions that only look keys up
+   * (ingest/keyLookups.ts says why): set with the BEGIN, in its round trip.
+   */
+  genericPlans?: boolean;
+}
+
+/** Named statements run after it get a generic plan, made without their parameters' values. */
+export const GENERIC_PLANS = 'SET LOCAL plan_cache_mode = force_generic_plan';
+
+/** The statements that open a transaction with these options, sent as one query. */
+function beginStatements(options: TransactionOptions): string {
+  return [
+    options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN',
+    ...(options.asyncCommit ? ['SET LOCAL synchronous_commit TO off'] : []),
+    ...(options.genericPlans ? [GENERIC_PLANS] : []),
+  ].join('; ');
 }
 
 /** Runs `work` in one transaction on one pooled connection: committed, or rolled back on error. */
@@ -23,7 +40,7 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
     const client = await pool.connect();
     try {
       // One round trip: a query without parameters may hold several statements.
-      await client.query(options.readOnly ? 'BEGIN READ ONLY' : options.asyncCommit ? 'BEGIN; SET LOCAL synchronous_commit TO off' : 'BEGIN');
+      await client.query(beginStatements(options));
       const result = await work(client);
       await client.query('COMMIT');
       return result;

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { GENERIC_PLANS, inTransaction } from '../db/transaction';
 
 /**
  * A batch looks rows up by external ID within its account: its interactions (to lock them), its end
@@ -21,11 +22,22 @@ import type pg from 'pg';
 
 /**
  * Runs a key lookup (above) as a named statement with a generic plan, inside the caller's
- * transaction (plan_cache_mode is set for this statement only).
+ * transaction, which goes on planning its other named statements for their values (the plan
+ * setting is restored after it).
  */
 export async function keyLookup<R extends pg.QueryResultRow>(client: pg.ClientBase, name: string, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
-  await client.query('SET LOCAL plan_cache_mode = force_generic_plan');
-  const result = await client.query<R>({ name: `touchpoint.${name}`, text, values });
+  await client.query(GENERIC_PLANS);
+  const result = await lookUp<R>(client, name, text, values);
   await client.query('SET LOCAL plan_cache_mode TO DEFAULT');
   return result;
+}
+
+/** Runs a key lookup (above) in a transaction of its own, opened with generic plans. */
+export function keyLookupAlone<R extends pg.QueryResultRow>(pool: pg.Pool, name: string, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+  return inTransaction(pool, (client) => lookUp<R>(client, name, text, values), { genericPlans: true });
+}
+
+/** The lookup's named statement (prepared once per connection). */
+function lookUp<R extends pg.QueryResultRow>(client: pg.ClientBase, name: string, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+  return client.query<R>({ name: `touchpoint.${name}`, text, values });
 }

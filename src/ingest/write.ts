@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { bulkInsert, type Column } from '../common/bulkInsert';
 import { CopyRows } from '../common/copyRows';
 import { inTransaction } from '../db/transaction';
-import { keyLookup } from './keyLookups';
+import { keyLookupAlone } from './keyLookups';
 import {
   CHANNEL_COLUMNS, INTERACTION_COLUMNS, ISSUE_COLUMNS, TOPIC_COLUMNS, TRANSCRIPT_COLUMNS, type EncodedInteraction,
 } from './encode';
@@ -53,13 +53,12 @@ async function numberByExternalId(
   const sorted = [...new Set(externalIds)].sort();
   const ids = new Map<string, number>();
   // A key lookup (keyLookups.ts), in a transaction of its own for its plan setting.
-  const lookUp = (wanted: string[]) =>
-    inTransaction(pool, async (client) => {
-      const { rows } = await keyLookup<{ id: number; externalId: string }>(
-        client, `lookUp${table}`, `SELECT id, "externalId" FROM "${table}" WHERE "accountId" = $1 AND "externalId" = ANY($2::text[])`, [accountId, wanted],
-      );
-      for (const row of rows) ids.set(row.externalId, row.id);
-    });
+  const lookUp = async (wanted: string[]) => {
+    const { rows } = await keyLookupAlone<{ id: number; externalId: string }>(
+      pool, `lookUp${table}`, `SELECT id, "externalId" FROM "${table}" WHERE "accountId" = $1 AND "externalId" = ANY($2::text[])`, [accountId, wanted],
+    );
+    for (const row of rows) ids.set(row.externalId, row.id);
+  };
   if (sorted.length === 0) return ids;
   await lookUp(sorted);
   const missing = sorted.filter((id) => !ids.has(id));

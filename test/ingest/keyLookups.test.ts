@@ -41,15 +41,10 @@ test('ingest looks keys up with generic plans, and the lock of an account the st
 
   const client = await db.pool.connect();
   try {
-    await client.query('BEGIN');
-    await client.query('SET LOCAL plan_cache_mode = force_generic_plan');
-    const keys = Array.from({ length: 100 }, (_, i) => `s-${600 + i}`);
-    const { rows } = await client.query(`EXPLAIN EXECUTE "touchpoint.lockInteractions"(${small}, '{${keys.join(',')}}')`);
-    const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+    const plan = await lockPlan(client, small, 's');
     expect(plan).toContain('Index Scan using "Interaction_accountId_externalId_key"');
     expect(plan).toMatch(/Index Cond: \(\("accountId" = \$1\) AND \("externalId" = ANY \(\$2\)\)\)/);
   } finally {
-    await client.query('ROLLBACK');
     client.release();
   }
 });
