@@ -4,7 +4,7 @@ import type { AnalysisRecord } from './records';
 import type { InteractionState } from './fold';
 import { LOG_ROWS, MESSAGE_ROWS } from '../interactions/transcriptRows';
 import { STEP_ROWS } from '../interactions/stepRows';
-import { keyLookup } from './keyLookups';
+import { keyLookup, ofAccount } from './keyLookups';
 
 /** A stored interaction a batch rewrites: its internal ID and the UTC day (YYYY-MM-DD) it started on. */
 export interface LockedInteraction {
@@ -46,7 +46,7 @@ export async function loadInteractionStates(
        FROM "Interaction" i
        JOIN "EndUser" u ON u."accountId" = i."accountId" AND u.id = i."endUserId"
        LEFT JOIN "Automation" a ON a."accountId" = i."accountId" AND a.id = i."automationId"
-      WHERE i."accountId" = $1 AND i."externalId" = ANY($2::text[])
+      WHERE ${ofAccount('i."accountId"')} AND i."externalId" = ANY($2::text[])
       ORDER BY i."externalId"`,
     [accountId, externalIds],
   );
@@ -86,7 +86,7 @@ export async function loadInteractionStates(
   }
   const ids = [...byId.keys()];
   const children = async (sql: string) => (await client.query(sql, [accountId, ids])).rows;
-  const where = `WHERE "accountId" = $1 AND "interactionId" = ANY($2::bigint[])`;
+  const where = `WHERE ${ofAccount('"accountId"')} AND "interactionId" = ANY($2::bigint[])`;
   for (const m of await children(`SELECT t."interactionId", m.* FROM "InteractionTranscript" t, ${MESSAGE_ROWS} ${where}`)) {
     byId.get(String(m.interactionId))!.messages.push({
       id: m.id, direction: m.direction, author: m.author, channel: m.channel, sentAt: m.sentAt,
@@ -96,7 +96,7 @@ export async function loadInteractionStates(
   for (const l of await children(`SELECT t."interactionId", l.* FROM "InteractionTranscript" t, ${LOG_ROWS} ${where} ORDER BY l.seq`)) {
     byId.get(String(l.interactionId))!.logs.push({ at: l.at, level: l.level, message: l.message });
   }
-  for (const s of await children(`SELECT s.id AS "interactionId", st.* FROM "Interaction" s, ${STEP_ROWS} WHERE s."accountId" = $1 AND s.id = ANY($2::bigint[]) ORDER BY st.seq`)) {
+  for (const s of await children(`SELECT s.id AS "interactionId", st.* FROM "Interaction" s, ${STEP_ROWS} WHERE ${ofAccount('s."accountId"')} AND s.id = ANY($2::bigint[]) ORDER BY st.seq`)) {
     byId.get(String(s.interactionId))!.steps.push({ kind: s.kind, name: s.name, at: s.at });
   }
   for (const t of await children(`SELECT * FROM "InteractionTopic" ${where} ORDER BY seq`)) {

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { bulkInsert, type Column } from '../common/bulkInsert';
 import { CopyRows } from '../common/copyRows';
 import { inTransaction } from '../db/transaction';
-import { keyLookupAlone } from './keyLookups';
+import { keyLookupAlone, ofAccount } from './keyLookups';
 import {
   CHANNEL_COLUMNS, INTERACTION_COLUMNS, ISSUE_COLUMNS, TOPIC_COLUMNS, TRANSCRIPT_COLUMNS, type EncodedInteraction,
 } from './encode';
@@ -232,9 +232,9 @@ export async function writeInteractions(
   const ids = items.map((s) => stored.get(s.id)?.id ?? 0);
   const replaced = ids.filter((id) => id !== 0);
   if (replaced.length > 0) {
-    await client.query(`DELETE FROM "Interaction" WHERE "accountId" = $1 AND id = ANY($2::int8[])`, [accountId, replaced]);
+    await client.query(`DELETE FROM "Interaction" WHERE ${ofAccount('"accountId"')} AND id = ANY($2::int8[])`, [accountId, replaced]);
     for (const table of CHILD_TABLES) {
-      await client.query(`DELETE FROM "${table}" WHERE "accountId" = $1 AND "interactionId" = ANY($2::int8[])`, [accountId, replaced]);
+      await client.query(`DELETE FROM "${table}" WHERE ${ofAccount('"accountId"')} AND "interactionId" = ANY($2::int8[])`, [accountId, replaced]);
     }
   }
   // New ones are numbered from the table's sequence. Every row is copied: COPY without conflict

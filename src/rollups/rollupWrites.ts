@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { rebuildAccountReach } from '../funnels/funnelReach';
+import { ofAccount } from '../ingest/keyLookups';
 import { rebuildUserBitmaps } from './userBitmaps';
 import { DIMENSIONS, keyNames, projection, ROLLUPS, segmentOf, type RollupTable } from './rollupTables';
 
@@ -42,7 +43,8 @@ function addRows(t: RollupTable, rows: string): string {
     ON CONFLICT (${['"accountId"', ...keys].join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
 }
 
-const byInteractions = (t: RollupTable) => `${t.alias}."accountId" = $1 AND ${t.alias}."${t.interactionColumn}" = ANY($2::int8[])`;
+/** A batch's rows of the rollup's source table, by internal ID ($2) within the account ($1; ofAccount says why not `= $1`). */
+const byInteractions = (t: RollupTable) => `${ofAccount(`${t.alias}."accountId"`)} AND ${t.alias}."${t.interactionColumn}" = ANY($2::int8[])`;
 
 /** What stored interactions contribute to each rollup, as JSON rows with the rollup's columns (negated), by table. */
 export type Contributions = Record<string, string | null>;
