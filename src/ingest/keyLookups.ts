@@ -17,8 +17,8 @@ import { GENERIC_PLANS, inTransaction } from '../db/transaction';
  * the key's own index wins. Only they: the rollup statement, which reads the batch back by
  * internal ID, has the same weakness (16 ms against 2.4 ms there), but its generic plan was three
  * times as slow as its custom ones on a new database (GraphQL calls of 1,000 records, 111 ms
- * against 38 ms). It and the batch's other reads by internal ID keep custom plans and name the
- * account with ofAccount instead.
+ * against 38 ms). It and the batch's other reads by internal ID are left to PostgreSQL's choice of
+ * plan and name the account with ofAccount instead.
  */
 
 /**
