@@ -22,7 +22,8 @@ import { GENERIC_PLANS, inTransaction } from '../db/transaction';
  */
 
 /**
- * `column = $param` (the account), with the account's value kept from the planner's row estimate:
+ * `column = $1` (the account: the first parameter of every batch statement that reads by key), with
+ * the account's value kept from the planner's row estimate:
  * a scalar subquery is an InitPlan, whose value the planner does not know, so it counts the account
  * as an average one, and the statement's other values (the keys) still steer the plan; the column
  * is still an index condition. With the value known, a new account the statistics have not seen
@@ -31,7 +32,7 @@ import { GENERIC_PLANS, inTransaction } from '../db/transaction';
  * filtering out every earlier interaction of the account (11,704 rows at the tenth call, in each
  * of four tables: 42 ms a statement, against 24 ms by key), until ingest's ANALYZE at 20,000.
  */
-export const ofAccount = (column: string, param = '$1') => `${column} = (SELECT ${param}::int4)`;
+export const ofAccount = (column: string) => `${column} = (SELECT $1::int4)`;
 
 /**
  * Runs a key lookup (above) as a named statement with a generic plan, inside the caller's
