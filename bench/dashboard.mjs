@@ -199,6 +199,10 @@ const period = days === 30 ? 'month' : `${days} days`;
 const last30 = { from: at(END.getTime() - Math.min(30, days) * DAY), to: END.toISOString() };
 const senders = { ...last30, senders: ['ShopWA', 'shop.example'] };
 const version = { from: midday.from, to: midday.to, versionIds: ['2'] };
+// 30 days from 10:37 to 10:37 ending on the day before the last, with more than 31 days of data:
+// both partial edge days hold data, so the audience reads a whole day of raw rows (the costliest
+// range of its kind); all interactions, then version 2.
+const late = days > 31 ? { from: at(END.getTime() - 31 * DAY + MIDDAY), to: at(END.getTime() - DAY + MIDDAY) } : null;
 
 const queries = [
   { name: `dashboard, whole ${period}`, query: DASHBOARD, variables: { filter: whole }, sql: () => rawSql(whole) },
@@ -207,6 +211,12 @@ const queries = [
   ...(days > 30 ? [{ name: 'dashboard, last 30 days', query: DASHBOARD, variables: { filter: last30 }, sql: () => rawSql(last30) }] : []),
   { name: 'dashboard, last 30 days, 2 senders', query: DASHBOARD, variables: { filter: senders }, sql: () => rawSql(senders) },
   { name: 'dashboard, 30 days 10:37→10:37 UTC, version 2 of every automation', query: DASHBOARD, variables: { filter: version } },
+  ...(late
+    ? [
+        { name: 'dashboard, 30 days 10:37→10:37 UTC ending the day before the last', query: DASHBOARD, variables: { filter: late }, sql: () => rawSql(late) },
+        { name: 'dashboard, 30 days 10:37→10:37 UTC ending the day before the last, version 2', query: DASHBOARD, variables: { filter: { ...late, versionIds: ['2'] } } },
+      ]
+    : []),
   { name: `outcome drill-down summaries + CSAT + sentiment, whole ${period}`, query: OUTCOMES, variables: { filter: whole } },
   { name: `unsuccessful drill-down: issues, lowest topics, 10 examples each, whole ${period}`, query: DRILLDOWN, variables: { filter: whole } },
   { name: `topic details with 10 examples, whole ${period}`, query: TOPIC, variables: { filter: whole } },
