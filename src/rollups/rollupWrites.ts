@@ -142,6 +142,7 @@ export async function rebuildRollups(client: pg.PoolClient, accountId: number): 
   const written = await recountRollups(client, accountId, ROLLUPS);
   const bitmaps = await rebuildUserBitmaps(client, accountId);
   written.DailyUserBitmap = bitmaps.rows;
+  written.BlockUserBitmap = bitmaps.blockRows;
   written.WeeklyUserBitmap = bitmaps.weekRows;
   await rebuildAccountReach(client, accountId);
   return written;

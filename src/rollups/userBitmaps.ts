@@ -9,7 +9,8 @@ import { dayOf, dimensionColumns, isoDay, segmentOf } from './rollupTables';
  * kept for all of the day's interactions and for each filter segment (as the other rollups), so
  * that a filtered range ORs the cells of the segments it selects. The same bitmaps per ISO week
  * (WeeklyUserBitmap, built from a week's days) let a range's whole weeks read one cell instead
- * of seven.
+ * of seven; the same bitmaps per quarter of a day (BlockUserBitmap, all interactions only) let an
+ * unfiltered range read the whole quarters of its partial edge days instead of their raw rows.
  *
  * They are kept exact lazily. Ingest only marks the days it changes (StaleUserDay, in its own
  * transaction); a reader about to use a stale day rebuilds that day from the raw rows first. The
@@ -20,6 +21,9 @@ import { dayOf, dimensionColumns, isoDay, segmentOf } from './rollupTables';
  * two refreshes of one week reads the days the other one committed.
  */
 export const CHUNK_BITS = 8192;
+
+/** The hours of a block (BlockUserBitmap): the day's quarters. Changing it needs the blocks built again. */
+export const BLOCK_HOURS = 6;
 
 /** The upsert of stale marks for the (accountId, day) rows `select` yields: it locks each mark row. */
 const markDays = (select: string) =>
@@ -99,6 +103,28 @@ export function cellRanges(days: { from: string; to: string }) {
   return { before: { from: days.from, to: weeks.from }, weeks, after: { from: weeks.to, to: days.to } };
 }
 
+/**
+ * A partial day at a range's edge ([from, to) within one UTC day) as the whole blocks inside it
+ * (BlockUserBitmap: the day, and blocks from..to-1) and the instants around them, which stay raw.
+ * No blocks when none fits inside.
+ */
+export function edgeBlocks(edge: { from: Date; to: Date }): {
+  blocks: { day: string; from: number; to: number; span: { from: Date; to: Date } } | null;
+  raw: Array<{ from: Date; to: Date }>;
+} {
+  const ms = BLOCK_HOURS * 3_600_000;
+  const [first, end] = [Math.ceil(edge.from.getTime() / ms) * ms, Math.floor(edge.to.getTime() / ms) * ms];
+  if (first >= end) return { blocks: null, raw: [edge] };
+  const day = isoDay(edge.from);
+  const dayStart = Date.parse(`${day}T00:00:00Z`);
+  const span = { from: new Date(first), to: new Date(end) };
+  const raw = [
+    { from: edge.from, to: span.from },
+    { from: span.to, to: edge.to },
+  ].filter((part) => part.from < part.to);
+  return { blocks: { day, from: (first - dayStart) / ms, to: (end - dayStart) / ms, span }, raw };
+}
+
 /** The key of a coarse segment of the row `alias`, NULL where one of its columns is NULL (no filter selects those). */
 const projectedOrNull = (projection: (typeof PROJECTIONS)[number], alias: string) =>
   `CASE WHEN ${projection.dimensions.map((d) => `${alias}."${d}" IS NOT NULL`).join(' AND ')} THEN ${projectedSegment(projection, alias)} END`;
@@ -145,6 +171,22 @@ const BUILD_WEEKS = `
    GROUP BY b.segment, b.week, b.chunk`;
 
 /**
+ * The block rows of the given days (all interactions only), from the raw rows: users per block
+ * and chunk, those who came twice in the block, and the engaged ones.
+ */
+const BUILD_BLOCKS = `
+  INSERT INTO "BlockUserBitmap" ("accountId", day, block, chunk, users, repeat, engaged)
+  SELECT $1::int4, u.day, u.block, u.id / ${CHUNK_BITS}, ${bits()}, ${bits('u.interactions >= 2')}, ${bits('u.engaged')}
+    FROM (SELECT d.day, (extract(hour FROM i."startedAt" AT TIME ZONE 'UTC')::int / ${BLOCK_HOURS})::int2 AS block,
+                 i."endUserId" AS id, count(*) AS interactions, bool_or(i.engaged) AS engaged
+            FROM unnest($2::date[]) AS d(day)
+            JOIN "Interaction" i ON i."accountId" = $1
+             AND i."startedAt" >= d.day::timestamp AT TIME ZONE 'UTC'
+             AND i."startedAt" < (d.day + 1)::timestamp AT TIME ZONE 'UTC'
+           GROUP BY d.day, 2, i."endUserId") u
+   GROUP BY u.day, u.block, u.id / ${CHUNK_BITS}`;
+
+/**
  * Rebuilds the weeks of the given days, each serialised with other rebuilds of the same week (see
  * the top of this file): locked in week order, so two refreshes never wait on each other in a cycle,
  * and refreshes of different weeks not at all.
@@ -177,20 +219,26 @@ export async function refreshStaleDays(client: pg.PoolClient, accountId: number,
      RETURNING to_char(day, 'YYYY-MM-DD') AS day`,
     range ? [accountId, range.from, range.to] : [accountId],
   );
-  if (rows.length === 0) return { days: 0, rows: 0, weekRows: 0 };
+  if (rows.length === 0) return NOTHING_REFRESHED;
   const days = rows.map((row) => row.day).sort();
   await client.query('DELETE FROM "DailyUserBitmap" WHERE "accountId" = $1 AND day = ANY($2::date[])', [accountId, days]);
+  await client.query('DELETE FROM "BlockUserBitmap" WHERE "accountId" = $1 AND day = ANY($2::date[])', [accountId, days]);
   const built = await buildEach(client, BUILD_BITMAPS, accountId, days);
-  return { days: days.length, rows: built, weekRows: await rebuildWeeks(client, accountId, days) };
+  const blockRows = await buildEach(client, BUILD_BLOCKS, accountId, days);
+  return { days: days.length, rows: built, blockRows, weekRows: await rebuildWeeks(client, accountId, days) };
 }
 
 export interface Refreshed {
   days: number;
   /** daily bitmap rows written */
   rows: number;
+  /** block bitmap rows written */
+  blockRows: number;
   /** weekly bitmap rows written */
   weekRows: number;
 }
+
+const NOTHING_REFRESHED: Refreshed = { days: 0, rows: 0, blockRows: 0, weekRows: 0 };
 
 /** Refreshes stale days of an account in their own transaction (readers, import and seed). */
 export function refreshUserBitmaps(pool: pg.Pool, accountId: number, range?: { from: string; to: string }): Promise<Refreshed> {
@@ -208,11 +256,11 @@ export async function refreshAllUserBitmaps(pool: pg.Pool, accountId: number): P
     `SELECT to_char(day, 'YYYY-MM-DD') AS day FROM "StaleUserDay" WHERE "accountId" = $1 ORDER BY day`,
     [accountId],
   );
-  if (rows.length === 0) return { days: 0, rows: 0, weekRows: 0 };
+  if (rows.length === 0) return NOTHING_REFRESHED;
   const middle = monday(rows[Math.floor(rows.length / 2)]!.day);
   const ranges = [{ from: '-infinity', to: middle }, { from: middle, to: 'infinity' }];
   const [a, b] = await Promise.all(ranges.map((range) => refreshUserBitmaps(pool, accountId, range)));
-  return { days: a!.days + b!.days, rows: a!.rows + b!.rows, weekRows: a!.weekRows + b!.weekRows };
+  return { days: a!.days + b!.days, rows: a!.rows + b!.rows, blockRows: a!.blockRows + b!.blockRows, weekRows: a!.weekRows + b!.weekRows };
 }
 
 /** Rebuilds every day of an account (rollups rebuild): all its days are marked, then refreshed. */
@@ -220,5 +268,6 @@ export async function rebuildUserBitmaps(client: pg.PoolClient, accountId: numbe
   await client.query(markDays(`SELECT DISTINCT $1::int4, ${dayOf('i')} FROM "Interaction" i WHERE i."accountId" = $1`), [accountId]);
   await client.query('DELETE FROM "DailyUserBitmap" WHERE "accountId" = $1', [accountId]);
   await client.query('DELETE FROM "WeeklyUserBitmap" WHERE "accountId" = $1', [accountId]);
+  await client.query('DELETE FROM "BlockUserBitmap" WHERE "accountId" = $1', [accountId]);
   return refreshStaleDays(client, accountId);
 }

@@ -170,12 +170,13 @@ describe('SQL work', () => {
     }));
     await ingest(a.apiKey, more);
     // The first read after ingest (both halves find the day stale) rebuilds the user bitmaps of
-    // the day the batch marked stale: BEGIN, delete the mark, delete and rebuild the day's
-    // bitmaps, lock the account's weeks, delete and rebuild the day's week, COMMIT, then reads
-    // users again (both halves).
+    // the day the batch marked stale: BEGIN, delete the mark, delete the day's bitmaps and its
+    // blocks, rebuild both, lock the account's weeks, delete and rebuild the day's week, COMMIT,
+    // then reads users again (both halves).
     const refreshing = await countStatements(() => t.request(DASHBOARD, { filter: RANGE }, a.apiKey));
-    expect(refreshing.statements).toBe(full.statements + 10);
+    expect(refreshing.statements).toBe(full.statements + 12);
     expect(refreshing.texts.filter((text) => text.includes('INSERT INTO "DailyUserBitmap"'))).toHaveLength(1);
+    expect(refreshing.texts.filter((text) => text.includes('INSERT INTO "BlockUserBitmap"'))).toHaveLength(1);
     expect(refreshing.texts.filter((text) => text.includes('INSERT INTO "WeeklyUserBitmap"'))).toHaveLength(1);
     const bigger = await countStatements(() => t.request(DASHBOARD, { filter: RANGE }, a.apiKey));
     expect(bigger.statements).toBe(full.statements);

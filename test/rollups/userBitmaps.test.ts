@@ -201,6 +201,96 @@ describe('hand-worked: filtered ranges read the bitmaps of their segments', () =
   });
 });
 
+describe('hand-worked: the whole quarters of partial days, from block bitmaps (all interactions)', () => {
+  let account: number;
+  const MINUTE = 60_000;
+  // D1 10:37 → D3 12:20: raw D1 10:37-12:00, blocks 2 and 3 of D1, whole day D2, blocks 0 and 1 of D3, raw D3 12:00-12:20.
+  const from = D1 + 10 * HOUR + 37 * MINUTE;
+  const to = D3 + 12 * HOUR + 20 * MINUTE;
+  const totals = (useRollups: boolean, senders: string[] = []) =>
+    userTotals({ ...context(useRollups), caller: { accountId: account, keyId: 'test', scopes: ['read'] } },
+      checkFilter({ from: new Date(from), to: new Date(to), senders }));
+  const staleDays = async () =>
+    (await db.pool.query(`SELECT to_char(day, 'YYYY-MM-DD') AS day FROM "StaleUserDay" WHERE "accountId" = $1 ORDER BY day`, [account])).rows.map((row) => row.day);
+
+  beforeAll(async () => {
+    account = (await createAccount(db.prisma, 'Blocks', 'block-users')).id;
+    await ingest(account, [
+      interaction('p1', 'q1', D1 + 13 * HOUR), interaction('p4', 'q1', D2 + 5 * HOUR), //        block 2 of D1, then the whole day
+      interaction('p2', 'q2', D1 + 20 * HOUR, true), interaction('p3', 'q2', D1 + 21 * HOUR), // twice in block 3 of D1, engaged
+      interaction('p5', 'q3', D3 + HOUR), interaction('p8', 'q3', D1 + 9 * HOUR), //              block 0 of D3; the other before the range
+      interaction('p6', 'q4', D1 + 11 * HOUR), //                                                  raw minutes before block 2
+      interaction('p7', 'q5', D3 + 6 * HOUR + 10 * MINUTE), //                                     block 1 of D3
+      interaction('p9', 'q6', D3 + 12 * HOUR + 10 * MINUTE), //                                    raw minutes after block 1
+      interaction('p10', 'q7', D3 + 13 * HOUR), //                                                 after the range
+    ]);
+  });
+
+  it('builds the blocks of a day: users, repeat and engaged per quarter', async () => {
+    await refreshAllUserBitmaps(db.pool, account);
+    const { rows: ids } = await db.pool.query<{ externalId: string; id: number }>('SELECT "externalId", id FROM "EndUser" WHERE "accountId" = $1', [account]);
+    const id = (user: string) => ids.find((row) => row.externalId === user)!.id;
+    const { rows } = await db.pool.query<{ day: string; block: number; chunk: number; users: string; repeat: string; engaged: string }>(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, block, chunk, users::text AS users, repeat::text AS repeat, engaged::text AS engaged
+         FROM "BlockUserBitmap" WHERE "accountId" = $1 ORDER BY day, block, chunk`, [account]);
+    const ones = (bits: string) => [...bits].flatMap((bit, position) => (bit === '1' ? [position] : []));
+    const cell = (user: string) => ({ chunk: Math.floor(id(user) / CHUNK_BITS), position: id(user) % CHUNK_BITS });
+    const blocks = rows.map((row) => ({ day: row.day, block: row.block, chunk: row.chunk, users: ones(row.users), repeat: ones(row.repeat), engaged: ones(row.engaged) }));
+    const only = (day: string, block: number, users: string[], repeat: string[] = [], engaged: string[] = []) => {
+      // the users' IDs straddle a chunk boundary: one row per chunk, in chunk order
+      const byChunk = new Map<number, { users: number[]; repeat: number[]; engaged: number[] }>();
+      const add = (who: string[], key: 'users' | 'repeat' | 'engaged') => {
+        for (const user of who) {
+          const { chunk, position } = cell(user);
+          const entry = byChunk.get(chunk) ?? { users: [], repeat: [], engaged: [] };
+          entry[key].push(position);
+          byChunk.set(chunk, entry);
+        }
+      };
+      add(users, 'users');
+      add(repeat, 'repeat');
+      add(engaged, 'engaged');
+      return [...byChunk].sort(([a], [b]) => a - b).map(([chunk, bits]) => ({ day, block, chunk, users: bits.users.sort((a, b) => a - b), repeat: bits.repeat, engaged: bits.engaged }));
+    };
+    expect(blocks).toEqual([
+      ...only('2026-09-01', 1, ['q3', 'q4']), //           D1 09:00 and 11:00
+      ...only('2026-09-01', 2, ['q1']), //                 D1 13:00
+      ...only('2026-09-01', 3, ['q2'], ['q2'], ['q2']), // D1 20:00 and 21:00
+      ...only('2026-09-02', 0, ['q1']), //                 D2 05:00
+      ...only('2026-09-03', 0, ['q3']), //                 D3 01:00
+      ...only('2026-09-03', 1, ['q5']), //                 D3 06:10
+      ...only('2026-09-03', 2, ['q6', 'q7']), //           D3 12:10 and 13:00
+    ]);
+  });
+
+  it('reads the quarters inside the partial days from their blocks, and only the minutes around them raw', async () => {
+    // unique q1..q6; returning q1 (block + whole day), q2 (twice in a block); engaged q2
+    const expected = { uniqueUsers: 6, returningUsers: 2, engagedUsers: 1 };
+    expect(await totals(false)).toEqual(expected);
+    const read = await countStatements(() => totals(true));
+    expect(read.result).toEqual(expected);
+    expect(read.statements).toBe(2);
+    for (const text of read.texts) expect(text).toContain('FROM "BlockUserBitmap"');
+    // A filtered range reads its partial days raw: blocks are kept for all interactions only.
+    const filtered = await countStatements(() => totals(true, ['S1']));
+    expect(filtered.result).toEqual(expected);
+    for (const text of filtered.texts) expect(text).not.toContain('"BlockUserBitmap"');
+  });
+
+  it('reads a stale edge day raw, without refreshing it, until its next refresh', async () => {
+    // A new user in block 1 of D3: the batch marks D3 stale; its blocks no longer hold everyone.
+    await ingest(account, [interaction('p11', 'q8', D3 + 7 * HOUR, true)]);
+    expect(await staleDays()).toEqual(['2026-09-03']);
+    const expected = { uniqueUsers: 7, returningUsers: 2, engagedUsers: 2 };
+    expect(await totals(false)).toEqual(expected);
+    expect(await totals(true)).toEqual(expected);
+    expect(await staleDays()).toEqual(['2026-09-03']); // D3 lies outside the whole days: read raw, not refreshed
+    await refreshAllUserBitmaps(db.pool, account);
+    expect(await staleDays()).toEqual([]);
+    expect(await totals(true)).toEqual(expected);
+  });
+});
+
 describe('whole ISO weeks are read from weekly bitmaps', () => {
   it('splits whole days into the weeks inside them and the days around them', () => {
     // 2026-09-01 is a Tuesday; the Mondays after it are 09-07, 09-14 and 09-21.
