@@ -407,12 +407,15 @@ describe('refreshing every stale day at the end of a load', () => {
                                     WHERE "accountId" = $1 ORDER BY segment, day, chunk`, [account])).rows,
       weekly: (await db.pool.query(`SELECT segment, week::text, chunk, users::text, repeat::text, engaged::text FROM "WeeklyUserBitmap"
                                      WHERE "accountId" = $1 ORDER BY segment, week, chunk`, [account])).rows,
+      blocks: (await db.pool.query(`SELECT day::text, block, chunk, users::text, repeat::text, engaged::text FROM "BlockUserBitmap"
+                                     WHERE "accountId" = $1 ORDER BY day, block, chunk`, [account])).rows,
     });
     const refreshed = await refreshAllUserBitmaps(db.pool, account);
     expect(refreshed.days).toBe(days);
     expect((await db.pool.query(`SELECT count(*)::int AS n FROM "StaleUserDay" WHERE "accountId" = $1`, [account])).rows[0].n).toBe(0);
     const maintained = await bitmaps();
     expect(new Set(maintained.weekly.map((row) => row.week)).size).toBe(4);
+    expect(new Set(maintained.blocks.map((row) => row.day)).size).toBe(days);
     await inTransaction(db.pool, (client) => rebuildRollups(client, account));
     expect(await bitmaps()).toEqual(maintained);
   });
@@ -431,6 +434,7 @@ describe('random data and ranges', () => {
     const ids = Array.from({ length: 300 }, (_, n) => `r-${n}`);
     let compared = 0;
     let withWeeks = 0;
+    let withBlocks = 0;
     for (let batch = 0; batch < 6; batch++) {
       const records = Array.from({ length: 120 }, () =>
         interaction(r.pick(ids), `ru${r.int(1, 150)}`, start + r.int(0, 20 * DAY - 1), r.chance(0.3), {
@@ -441,6 +445,9 @@ describe('random data and ranges', () => {
       );
       await ingest(accountId, records);
       await ingest(other, records.slice(0, 30)); // the same users in another account never count
+      // Every other batch, every day is refreshed: unfiltered ranges then read their edges' quarters
+      // from the block bitmaps; after the other batches, some edge days are stale and read raw.
+      if (batch % 2 === 1) await refreshAllUserBitmaps(db.pool, accountId);
       for (let n = 0; n < 16; n++) {
         // Ranges of up to 16 days over 20, so that many hold whole weeks with days around them.
         const whole = r.chance(0.3);
@@ -452,7 +459,9 @@ describe('random data and ranges', () => {
         const versions = r.chance(0.3) ? [String(r.int(1, 2))] : [];
         const raw = await users(false, from, to, senders, automations, versions);
         const range = { from: iso(from), to: iso(to), senders, automations, versions };
-        expect({ ...range, users: await users(true, from, to, senders, automations, versions) }).toEqual({ ...range, users: raw });
+        const read = await countStatements(() => users(true, from, to, senders, automations, versions));
+        expect({ ...range, users: read.result }).toEqual({ ...range, users: raw });
+        if (batch % 2 === 1 && read.texts.some((text) => text.includes('FROM "BlockUserBitmap"'))) withBlocks++;
         if (raw.returningUsers > 0 && raw.returningUsers < raw.uniqueUsers) compared++;
         const wholeDays = { from: iso(Math.ceil(from / DAY) * DAY).slice(0, 10), to: iso(Math.floor(to / DAY) * DAY).slice(0, 10) };
         if (wholeDays.from < wholeDays.to && cellRanges(wholeDays).weeks.from < cellRanges(wholeDays).weeks.to) withWeeks++;
@@ -460,17 +469,23 @@ describe('random data and ranges', () => {
     }
     expect(compared).toBeGreaterThan(40);
     expect(withWeeks).toBeGreaterThan(20);
+    expect(withBlocks).toBeGreaterThan(5);
   }, 120_000);
 
   it('rebuilds to the same bitmaps it maintained', async () => {
     const bitmaps = async () =>
-      Promise.all(['DailyUserBitmap', 'WeeklyUserBitmap'].map(async (table) =>
-        (await db.pool.query(`SELECT segment, ${table === 'DailyUserBitmap' ? 'day' : 'week'}::text AS start, chunk, users::text, repeat::text, engaged::text
-                                FROM "${table}" WHERE "accountId" = $1 ORDER BY segment, start, chunk`, [accountId])).rows));
+      Promise.all([
+        ...['DailyUserBitmap', 'WeeklyUserBitmap'].map(async (table) =>
+          (await db.pool.query(`SELECT segment, ${table === 'DailyUserBitmap' ? 'day' : 'week'}::text AS start, chunk, users::text, repeat::text, engaged::text
+                                  FROM "${table}" WHERE "accountId" = $1 ORDER BY segment, start, chunk`, [accountId])).rows),
+        (await db.pool.query(`SELECT day::text, block, chunk, users::text, repeat::text, engaged::text
+                                FROM "BlockUserBitmap" WHERE "accountId" = $1 ORDER BY day, block, chunk`, [accountId])).rows,
+      ]);
     await users(true, D1, D1 + 40 * DAY); // refreshes every stale day in the range
     const maintained = await bitmaps();
     expect(maintained[0].length).toBeGreaterThan(5);
     expect(maintained[1].length).toBeGreaterThan(3);
+    expect(maintained[2].length).toBeGreaterThan(20);
     await inTransaction(db.pool, (client) => rebuildRollups(client, accountId));
     expect(await bitmaps()).toEqual(maintained);
   });
