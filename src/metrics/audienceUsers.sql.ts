@@ -115,24 +115,28 @@ async function bitmapPartTotals(
       WHERE c."accountId" = ${account} AND c.segment = ${segments}
         AND c.${column} >= ${params.add(range.from, 'date')} AND c.${column} < ${params.add(range.to, 'date')}
         AND c.chunk % ${of} = ${part}`;
-  // Unfiltered, the whole blocks of the partial days are cells too (BlockUserBitmap), each read
-  // only while its day is not stale and read raw while it is: a stale edge day is not refreshed
-  // for them (an edge on today would be, at every read while data arrives). Both guards are
-  // constant, so the statement skips one of the two reads.
+  // Unfiltered, the whole blocks of the partial days are cells too (BlockUserBitmap), read only
+  // while their day is not stale and has blocks, and otherwise raw: a stale edge day is not
+  // refreshed for them (an edge on today would be, at every read while data arrives), and a day
+  // last refreshed before blocks existed has none (a refreshed day with interactions has at least
+  // one; a day without any has nothing to read raw either). The guard is constant, so the
+  // statement skips one of the two reads.
   const split = edges.map((edge) => (narrowsByList(filter) ? { blocks: null, raw: [edge] } : edgeBlocks(edge)));
   const blockCells: string[] = [];
   const rawSpans: Array<{ span: { from: Date; to: Date }; guard: string }> = [];
   for (const { blocks, raw } of split) {
     rawSpans.push(...raw.map((span) => ({ span, guard: '' })));
     if (!blocks) continue;
-    const stale = `EXISTS (SELECT 1 FROM "StaleUserDay" s WHERE s."accountId" = ${account} AND s.day = ${params.add(blocks.day, 'date')})`;
+    const day = params.add(blocks.day, 'date');
+    const usable = `(NOT EXISTS (SELECT 1 FROM "StaleUserDay" s WHERE s."accountId" = ${account} AND s.day = ${day})
+                     AND EXISTS (SELECT 1 FROM "BlockUserBitmap" b WHERE b."accountId" = ${account} AND b.day = ${day}))`;
     blockCells.push(
       `SELECT c.day + c.block * interval '${BLOCK_HOURS} hours' AS start, '${EVERY_SEGMENT}' AS segment, c.chunk, c.users, c.repeat, c.engaged
          FROM "BlockUserBitmap" c
-        WHERE c."accountId" = ${account} AND c.day = ${params.add(blocks.day, 'date')}
-          AND c.block >= ${params.add(blocks.from)} AND c.block < ${params.add(blocks.to)} AND c.chunk % ${of} = ${part} AND NOT ${stale}`,
+        WHERE c."accountId" = ${account} AND c.day = ${day}
+          AND c.block >= ${params.add(blocks.from)} AND c.block < ${params.add(blocks.to)} AND c.chunk % ${of} = ${part} AND ${usable}`,
     );
-    rawSpans.push({ span: blocks.span, guard: ` AND ${stale}` });
+    rawSpans.push({ span: blocks.span, guard: ` AND NOT ${usable}` });
   }
   // The edge rows of this part, as "none of the other parts": an equality on an expression is
   // estimated at 0.5% of the rows, which made the planner sort the edge users (50 k a part for 30

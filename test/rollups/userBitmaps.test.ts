@@ -289,6 +289,13 @@ describe('hand-worked: the whole quarters of partial days, from block bitmaps (a
     expect(await staleDays()).toEqual([]);
     expect(await totals(true)).toEqual(expected);
   });
+
+  it('reads a day without blocks raw: one last refreshed before blocks existed', async () => {
+    await db.pool.query(`DELETE FROM "BlockUserBitmap" WHERE "accountId" = $1 AND day = '2026-09-01'`, [account]);
+    expect(await staleDays()).toEqual([]);
+    // q2 came only in block 3 of D1: read raw, as before blocks, and counted
+    expect(await totals(true)).toEqual({ uniqueUsers: 7, returningUsers: 2, engagedUsers: 2 });
+  });
 });
 
 describe('whole ISO weeks are read from weekly bitmaps', () => {
