@@ -1,6 +1,6 @@
 import { SqlParams } from '../common/sql';
 import { splitRange } from '../rollups/facts';
-import { isoDay } from '../rollups/rollupTables';
+import { DAY_MS, isoDay } from '../rollups/rollupTables';
 import { bitmapSegment, BLOCK_HOURS, cellRanges, CHUNK_BITS, edgeBlocks, EVERY_SEGMENT, refreshUserBitmaps, returningBits } from '../rollups/userBitmaps';
 import type { Context } from '../server/context';
 import { dimensionConditions, filterConditions, filterKey, narrowedDimensions, narrowsByList, type Filter } from './filter';
@@ -31,7 +31,9 @@ const BITMAP_PARTS = 2;
  * read those days from the user bitmaps (rollups/userBitmaps.ts: whole weeks from the weekly
  * ones, the other days from the daily ones; all interactions, or the filter's segments) and the
  * partial days at the edges from raw rows, but for their whole quarters when unfiltered (block
- * bitmaps); ranges within one day (and the raw path) group the raw rows by end user.
+ * bitmaps). Unfiltered ranges without a whole day (the last 24 hours, a day so far) read their
+ * whole quarters from blocks the same way; other ranges within one day or two (and the raw path)
+ * group the raw rows by end user.
  */
 export function userTotals(ctx: Context, filter: Filter): Promise<UserTotals> {
   return ctx.memo(`userTotals:${filterKey(filter)}`, async () => {
@@ -43,9 +45,21 @@ export function userTotals(ctx: Context, filter: Filter): Promise<UserTotals> {
         if (totals) return totals;
         await refreshUserBitmaps(ctx.db.pool, ctx.caller.accountId, range);
       }
+    } else if (ctx.useRollups && !narrowsByList(filter)) {
+      // No whole day, so no stale day to refresh: the statement reads blocks and raw rows only.
+      const partialDays = splitAtMidnight(filter.from, filter.to);
+      const none = isoDay(filter.to);
+      const totals = partialDays.some((day) => edgeBlocks(day).blocks) ? await bitmapUserTotals(ctx, filter, { from: none, to: none }, partialDays) : null;
+      if (totals) return totals;
     }
     return rawUserTotals(ctx, filter);
   });
+}
+
+/** A range shorter than a whole UTC day inside it, as its parts in each UTC day (one or two). */
+function splitAtMidnight(from: Date, to: Date): Array<{ from: Date; to: Date }> {
+  const midnight = new Date(Math.ceil(from.getTime() / DAY_MS) * DAY_MS);
+  return midnight > from && midnight < to ? [{ from, to: midnight }, { from: midnight, to }] : [{ from, to }];
 }
 
 async function rawUserTotals(ctx: Context, filter: Filter): Promise<UserTotals> {

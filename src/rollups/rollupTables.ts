@@ -43,7 +43,7 @@ export const hourOf = (alias: string) => `date_trunc('hour', ${alias}."startedAt
 /** The bucket of a row of the raw table, for a rollup of this grain. */
 export const bucketOf = (grain: Grain, alias: string) => (grain === 'day' ? dayOf(alias) : hourOf(alias));
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 let lastDay = { day: NaN, text: '' };
 
 /** The same UTC day of an instant, as YYYY-MM-DD. The last day's text is kept: ingest asks for the day of every interaction, and a batch's are mostly one or two. */

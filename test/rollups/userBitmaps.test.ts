@@ -277,6 +277,28 @@ describe('hand-worked: the whole quarters of partial days, from block bitmaps (a
     for (const text of filtered.texts) expect(text).not.toContain('"BlockUserBitmap"');
   });
 
+  it('reads ranges without a whole day from blocks too: the last 24 hours, part of a day', async () => {
+    const within = (useRollups: boolean, start: number, end: number) =>
+      userTotals({ ...context(useRollups), caller: { accountId: account, keyId: 'test', scopes: ['read'] } },
+        checkFilter({ from: new Date(start), to: new Date(end) }));
+    // D1 10:37 → D2 10:37: q4 raw (D1 11:00), q1 in block 2 and block 0 of D2, q2 twice in block 3; q3's D1 09:00 is before
+    const day = { uniqueUsers: 3, returningUsers: 2, engagedUsers: 1 };
+    expect(await within(false, from, from + DAY)).toEqual(day);
+    const read = await countStatements(() => within(true, from, from + DAY));
+    expect(read.result).toEqual(day);
+    expect(read.statements).toBe(2);
+    for (const text of read.texts) expect(text).toContain('FROM "BlockUserBitmap"');
+    // D1 12:00 → 24:00, blocks only: q1, and q2 twice and engaged
+    const afternoon = { uniqueUsers: 2, returningUsers: 1, engagedUsers: 1 };
+    expect(await within(false, D1 + 12 * HOUR, D2)).toEqual(afternoon);
+    expect(await within(true, D1 + 12 * HOUR, D2)).toEqual(afternoon);
+    // Shorter than a block: the raw rows, grouped, in one statement.
+    const short = await countStatements(() => within(true, D1 + 10 * HOUR, D1 + 11 * HOUR + 30 * MINUTE));
+    expect(short.result).toEqual({ uniqueUsers: 1, returningUsers: 0, engagedUsers: 0 }); // q4
+    expect(short.statements).toBe(1);
+    expect(short.texts[0]).not.toContain('BlockUserBitmap');
+  });
+
   it('reads a stale edge day raw, without refreshing it, until its next refresh', async () => {
     // A new user in block 1 of D3: the batch marks D3 stale; its blocks no longer hold everyone.
     await ingest(account, [interaction('p11', 'q8', D3 + 7 * HOUR, true)]);
