@@ -203,6 +203,8 @@ const version = { from: midday.from, to: midday.to, versionIds: ['2'] };
 // both partial edge days hold data, so the audience reads a whole day of raw rows (the costliest
 // range of its kind); all interactions, then version 2.
 const late = days > 31 ? { from: at(END.getTime() - 31 * DAY + MIDDAY), to: at(END.getTime() - DAY + MIDDAY) } : null;
+// The last 24 hours as a dashboard asks for them at 10:37 on the data's last day: no whole day.
+const day = { from: at(END.getTime() - 2 * DAY + MIDDAY), to: at(END.getTime() - DAY + MIDDAY) };
 
 const queries = [
   { name: `dashboard, whole ${period}`, query: DASHBOARD, variables: { filter: whole }, sql: () => rawSql(whole) },
@@ -217,6 +219,7 @@ const queries = [
         { name: 'dashboard, 30 days 10:37→10:37 UTC ending the day before the last, version 2', query: DASHBOARD, variables: { filter: { ...late, versionIds: ['2'] } } },
       ]
     : []),
+  { name: 'dashboard, 24 hours 10:37→10:37 UTC', query: DASHBOARD, variables: { filter: day }, sql: () => rawSql(day) },
   { name: `outcome drill-down summaries + CSAT + sentiment, whole ${period}`, query: OUTCOMES, variables: { filter: whole } },
   { name: `unsuccessful drill-down: issues, lowest topics, 10 examples each, whole ${period}`, query: DRILLDOWN, variables: { filter: whole } },
   { name: `topic details with 10 examples, whole ${period}`, query: TOPIC, variables: { filter: whole } },
