@@ -114,7 +114,8 @@ async function bitmapPartTotals(
   const account = params.add(ctx.caller.accountId);
   const [from, to] = [params.add(days.from, 'date'), params.add(days.to, 'date')];
   // A filter's segments are listed once (a CTE) for the three reads of cells.
-  const { segments, segmentList } = narrowsByList(filter)
+  const filtered = narrowsByList(filter);
+  const { segments, segmentList } = filtered
     ? {
         segments: 'ANY((SELECT list FROM segments)::text[])',
         segmentList: `segments AS MATERIALIZED (
@@ -135,7 +136,7 @@ async function bitmapPartTotals(
   // last refreshed before blocks existed has none (a refreshed day with interactions has at least
   // one; a day without any has nothing to read raw either). The guard is constant, so the
   // statement skips one of the two reads.
-  const split = edges.map((edge) => (narrowsByList(filter) ? { blocks: null, raw: [edge] } : edgeBlocks(edge)));
+  const split = edges.map((edge) => (filtered ? { blocks: null, raw: [edge] } : edgeBlocks(edge)));
   const blockCells: string[] = [];
   const rawSpans: Array<{ span: { from: Date; to: Date }; guard: string }> = [];
   for (const { blocks, raw } of split) {

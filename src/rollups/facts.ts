@@ -1,9 +1,8 @@
 import type { SqlParams } from '../common/sql';
 import { dimensionConditions, type Filter } from '../metrics/filter';
-import { DIMENSIONS, isoDay, isoHour, keyNames, projection, type RollupTable } from './rollupTables';
+import { DAY_MS, DIMENSIONS, isoDay, isoHour, keyNames, projection, type RollupTable } from './rollupTables';
 
 const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 
 export interface Span {
   from: Date;
@@ -22,7 +21,7 @@ export interface RangeParts {
 }
 
 /** The whole units (of `ms`) inside [from, to), and the partial ones on either side. */
-function wholeUnits(from: Date, to: Date, ms: number): { whole: Span | null; rest: Span[] } {
+export function wholeUnits(from: Date, to: Date, ms: number): { whole: Span | null; rest: Span[] } {
   const first = new Date(Math.ceil(from.getTime() / ms) * ms);
   const end = new Date(Math.floor(to.getTime() / ms) * ms);
   if (first >= end) return { whole: null, rest: [{ from, to }] };

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { inTransaction } from '../db/transaction';
-import { dayOf, dimensionColumns, isoDay, segmentOf } from './rollupTables';
+import { wholeUnits, type Span } from './facts';
+import { DAY_MS, dayOf, dimensionColumns, isoDay, segmentOf } from './rollupTables';
 
 /**
  * Distinct users are not additive, so they get their own daily rollup: per UTC day, bitmaps over
@@ -108,26 +109,23 @@ export function cellRanges(days: { from: string; to: string }) {
  * (BlockUserBitmap: the day, and blocks from..to-1) and the instants around them, which stay raw.
  * No blocks when none fits inside.
  */
-export function edgeBlocks(edge: { from: Date; to: Date }): {
-  blocks: { day: string; from: number; to: number; span: { from: Date; to: Date } } | null;
-  raw: Array<{ from: Date; to: Date }>;
-} {
+export function edgeBlocks(edge: Span): { blocks: { day: string; from: number; to: number; span: Span } | null; raw: Span[] } {
   const ms = BLOCK_HOURS * 3_600_000;
-  const [first, end] = [Math.ceil(edge.from.getTime() / ms) * ms, Math.floor(edge.to.getTime() / ms) * ms];
-  if (first >= end) return { blocks: null, raw: [edge] };
-  const day = isoDay(edge.from);
-  const dayStart = Date.parse(`${day}T00:00:00Z`);
-  const span = { from: new Date(first), to: new Date(end) };
-  const raw = [
-    { from: edge.from, to: span.from },
-    { from: span.to, to: edge.to },
-  ].filter((part) => part.from < part.to);
-  return { blocks: { day, from: (first - dayStart) / ms, to: (end - dayStart) / ms, span }, raw };
+  const { whole: span, rest: raw } = wholeUnits(edge.from, edge.to, ms);
+  if (!span) return { blocks: null, raw };
+  const dayStart = Math.floor(edge.from.getTime() / DAY_MS) * DAY_MS;
+  const block = (instant: Date) => (instant.getTime() - dayStart) / ms;
+  return { blocks: { day: isoDay(edge.from), from: block(span.from), to: block(span.to), span }, raw };
 }
 
 /** The key of a coarse segment of the row `alias`, NULL where one of its columns is NULL (no filter selects those). */
 const projectedOrNull = (projection: (typeof PROJECTIONS)[number], alias: string) =>
   `CASE WHEN ${projection.dimensions.map((d) => `${alias}."${d}" IS NOT NULL`).join(' AND ')} THEN ${projectedSegment(projection, alias)} END`;
+
+/** The interactions `i` (with their day `d.day`) of the UTC days $2 of the account $1, for the build statements. */
+const DAY_ROWS = `FROM unnest($2::date[]) AS d(day)
+  JOIN "Interaction" i ON i."accountId" = $1
+   AND i."startedAt" >= d.day::timestamp AT TIME ZONE 'UTC' AND i."startedAt" < (d.day + 1)::timestamp AT TIME ZONE 'UTC'`;
 
 /**
  * The bitmap rows of the given days, from the raw rows. Only the rollups' segments are built from
@@ -139,10 +137,7 @@ const projectedOrNull = (projection: (typeof PROJECTIONS)[number], alias: string
 const BUILD_BITMAPS = `
   WITH cells AS (
     SELECT d.day, ${dimensionColumns('i')}, i."endUserId" AS id, count(*) AS interactions, bool_or(i.engaged) AS engaged
-      FROM unnest($2::date[]) AS d(day)
-      JOIN "Interaction" i ON i."accountId" = $1
-       AND i."startedAt" >= d.day::timestamp AT TIME ZONE 'UTC'
-       AND i."startedAt" < (d.day + 1)::timestamp AT TIME ZONE 'UTC'
+      ${DAY_ROWS}
      GROUP BY d.day, ${dimensionColumns('i')}, i."endUserId"
   ), segments AS MATERIALIZED (
     SELECT ${segmentOf('u')} AS segment, ${dimensionColumns('u')}, u.day, u.id / ${CHUNK_BITS} AS chunk,
@@ -179,10 +174,7 @@ const BUILD_BLOCKS = `
   SELECT $1::int4, u.day, u.block, u.id / ${CHUNK_BITS}, ${bits()}, ${bits('u.interactions >= 2')}, ${bits('u.engaged')}
     FROM (SELECT d.day, (extract(hour FROM i."startedAt" AT TIME ZONE 'UTC')::int / ${BLOCK_HOURS})::int2 AS block,
                  i."endUserId" AS id, count(*) AS interactions, bool_or(i.engaged) AS engaged
-            FROM unnest($2::date[]) AS d(day)
-            JOIN "Interaction" i ON i."accountId" = $1
-             AND i."startedAt" >= d.day::timestamp AT TIME ZONE 'UTC'
-             AND i."startedAt" < (d.day + 1)::timestamp AT TIME ZONE 'UTC'
+            ${DAY_ROWS}
            GROUP BY d.day, 2, i."endUserId") u
    GROUP BY u.day, u.block, u.id / ${CHUNK_BITS}`;
 
