@@ -1,13 +1,9 @@
 import type { SqlParams } from '../common/sql';
 import { dimensionConditions, type Filter } from '../metrics/filter';
 import { DAY_MS, DIMENSIONS, isoDay, isoHour, keyNames, projection, type RollupTable } from './rollupTables';
+import { wholeUnits, type Span } from './spans';
 
 const HOUR_MS = 3_600_000;
-
-export interface Span {
-  from: Date;
-  to: Date;
-}
 
 /**
  * A filter's range as whole UTC days (read from daily rollups), whole UTC hours of the partial
@@ -18,18 +14,6 @@ export interface RangeParts {
   days: Span | null;
   hours: Span[];
   edges: Span[];
-}
-
-/** The whole units (of `ms`) inside [from, to), and the partial ones on either side. */
-export function wholeUnits(from: Date, to: Date, ms: number): { whole: Span | null; rest: Span[] } {
-  const first = new Date(Math.ceil(from.getTime() / ms) * ms);
-  const end = new Date(Math.floor(to.getTime() / ms) * ms);
-  if (first >= end) return { whole: null, rest: [{ from, to }] };
-  const rest = [
-    { from, to: first },
-    { from: end, to },
-  ].filter((span) => span.from < span.to);
-  return { whole: { from: first, to: end }, rest };
 }
 
 export function splitRange(from: Date, to: Date, useRollups = true, hourly = false): RangeParts {

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { inTransaction } from '../db/transaction';
-import { wholeUnits, type Span } from './facts';
+import { wholeUnits, type Span } from './spans';
 import { DAY_MS, dayOf, dimensionColumns, isoDay, segmentOf } from './rollupTables';
 
 /**
