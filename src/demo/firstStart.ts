@@ -39,7 +39,7 @@ export async function ensureDemo(
   const { id: accountId } = await ensureAccount(db.prisma, 'Demo shop', DEMO_ACCOUNT);
   const result = await seedDemoData(db.pool, accountId, { interactions: DEMO_INTERACTIONS, days: 30, seed: 1, end: demoEnd() });
   // A rate card and saved funnels, so cost and funnel figures show at once too.
-  await writeRateCard(db.prisma, accountId, demoRateCard);
+  await writeRateCard(db, accountId, demoRateCard);
   await db.pool.query(`DELETE FROM "FunnelView" WHERE "accountId" = $1`, [accountId]);
   await db.pool.query(`DELETE FROM "DefaultFunnelView" WHERE "accountId" = $1`, [accountId]);
   const ctx: Context = { caller: { accountId, keyId: 'demo', scopes: ['admin'] }, db, requestId: 'demo', now: new Date(), memo: createMemo(), useRollups: true };

@@ -28,7 +28,7 @@ export class InsightsResolver {
   async health(@Root() insights: Insights, @Ctx() ctx: Context): Promise<InteractionHealth> {
     const [totals, card] = await Promise.all([
       interactionTotals(ctx, insights.filter),
-      ctx.memo('rateCard', () => readRateCard(ctx.db.prisma, ctx.caller.accountId)),
+      ctx.memo('rateCard', () => readRateCard(ctx.db.pool, ctx.caller.accountId)),
     ]);
     let costPerInteraction: number | null = null;
     if (card) {

@@ -54,14 +54,30 @@ describe('rate card', () => {
         { channel: 'SMS', outboundMessage: 0.05, inboundMessage: 0.01 },
         { channel: 'EMAIL', outboundMessage: 0.001, inboundMessage: 0 },
       ],
-      automations: [{ automationType: 'CHATBOT', perInteraction: 0.1 }],
+      automations: [
+        { automationType: 'AI_AGENT', perInteraction: 0.3 },
+        { automationType: 'CHATBOT', perInteraction: 0.1 },
+      ],
     };
     const set = await t.request(SetRateCardDocument, { input }, a.apiKey);
     expect(set.errors).toBeUndefined();
-    expect(set.data?.setRateCard.channels.map((c) => c.channel)).toEqual(['EMAIL', 'SMS']);
+    // Channels by code, automation types in the enum's order; prices exactly as sent.
+    expect(set.data?.setRateCard).toEqual({
+      currency: 'EUR',
+      agentPerMinute: 0.5,
+      channels: [
+        { channel: 'EMAIL', outboundMessage: 0.001, inboundMessage: 0 },
+        { channel: 'SMS', outboundMessage: 0.05, inboundMessage: 0.01 },
+      ],
+      automations: [
+        { automationType: 'CHATBOT', perInteraction: 0.1 },
+        { automationType: 'AI_AGENT', perInteraction: 0.3 },
+      ],
+    });
+    expect((await t.request(RateCardDocument, {}, a.apiKey)).data).toEqual({ rateCard: set.data?.setRateCard });
 
     const replaced = await t.request(SetRateCardDocument, { input: { ...input, channels: [], currency: 'USD' } }, a.apiKey);
-    expect(replaced.data?.setRateCard).toEqual({ currency: 'USD', agentPerMinute: 0.5, channels: [], automations: [{ automationType: 'CHATBOT', perInteraction: 0.1 }] });
+    expect(replaced.data?.setRateCard).toEqual({ currency: 'USD', agentPerMinute: 0.5, channels: [], automations: set.data?.setRateCard.automations });
 
     const other = await t.request(RateCardDocument, {}, b.apiKey);
     expect(other.data).toEqual({ rateCard: null });
