@@ -1,7 +1,7 @@
 import { SqlParams } from '../common/sql';
 import { splitRange } from '../rollups/facts';
 import { DAY_MS, isoDay } from '../rollups/rollupTables';
-import { bitmapSegment, BLOCK_HOURS, cellRanges, CHUNK_BITS, edgeBlocks, EVERY_SEGMENT, refreshUserBitmaps, returningBits } from '../rollups/userBitmaps';
+import { bitmapSegment, BLOCK_HOURS, cellRanges, CHUNK_BITS, edgeBlocks, EVERY_SEGMENT, refreshUserBitmaps, returningBits, runPieces } from '../rollups/userBitmaps';
 import type { Context } from '../server/context';
 import { dimensionConditions, filterConditions, filterKey, narrowedDimensions, narrowsByList, type Filter } from './filter';
 
@@ -29,7 +29,8 @@ const BITMAP_PARTS = 2;
 /**
  * Distinct, returning (2+ interactions) and engaged end users. Ranges that hold whole UTC days
  * read those days from the user bitmaps (rollups/userBitmaps.ts: whole weeks from the weekly
- * ones, the other days from the daily ones; all interactions, or the filter's segments) and the
+ * ones, the other days from the daily ones, or as a run of a week's first or last days when
+ * unfiltered; all interactions, or the filter's segments) and the
  * partial days at the edges from raw rows, but for their whole quarters when unfiltered (block
  * bitmaps). Unfiltered ranges without a whole day (the last 24 hours, a day so far) read their
  * whole quarters from blocks the same way; other ranges within one day or two (and the raw path)
@@ -125,11 +126,28 @@ async function bitmapPartTotals(
       }
     : { segments: `'${EVERY_SEGMENT}'`, segmentList: '' };
   const ranges = cellRanges(days);
-  const cells = (table: string, column: string, range: { from: string; to: string }) =>
+  const cells = (table: string, column: string, range: { from: string; to: string }, guard = '') =>
     `SELECT c.${column}::timestamp AS start, c.segment, c.chunk, c.users, c.repeat, c.engaged FROM "${table}" c
       WHERE c."accountId" = ${account} AND c.segment = ${segments}
         AND c.${column} >= ${params.add(range.from, 'date')} AND c.${column} < ${params.add(range.to, 'date')}
-        AND c.chunk % ${of} = ${part}`;
+        AND c.chunk % ${of} = ${part}${guard}`;
+  // Unfiltered, the days before the weeks and after them are a run each where RunUserBitmap has
+  // it: built with its week, so a week refreshed before runs existed has none, and its days are
+  // read instead (as are runs of days without interactions, which hold nothing either). The guard
+  // is constant, so the statement skips one of the two reads.
+  const dayCells = (range: { from: string; to: string }) =>
+    filtered
+      ? [cells('DailyUserBitmap', 'day', range)]
+      : runPieces(range).flatMap(({ run, days: piece }) => {
+          if (!run) return [cells('DailyUserBitmap', 'day', piece)];
+          const [first, length] = [params.add(run.first, 'date'), params.add(run.days)];
+          const built = `EXISTS (SELECT 1 FROM "RunUserBitmap" r WHERE r."accountId" = ${account} AND r.first = ${first} AND r.days = ${length})`;
+          return [
+            `SELECT c.first::timestamp AS start, '${EVERY_SEGMENT}' AS segment, c.chunk, c.users, c.repeat, c.engaged FROM "RunUserBitmap" c
+              WHERE c."accountId" = ${account} AND c.first = ${first} AND c.days = ${length} AND c.chunk % ${of} = ${part} AND ${built}`,
+            cells('DailyUserBitmap', 'day', piece, ` AND NOT ${built}`),
+          ];
+        });
   // Unfiltered, the whole blocks of the partial days are cells too (BlockUserBitmap), read only
   // while their day is not stale and has blocks, and otherwise raw: a stale edge day is not
   // refreshed for them (an edge on today would be, at every read while data arrives), and a day
@@ -167,9 +185,8 @@ async function bitmapPartTotals(
   const bit = (column: string, id: string) => `coalesce(get_bit(w.${column}, ${id} % ${CHUNK_BITS}), 0) = 1`;
   const { rows } = await ctx.db.pool.query<UserTotals & { stale: boolean }>(
     `WITH ${segmentList}cells AS (
-       ${cells('DailyUserBitmap', 'day', ranges.before)}
-       UNION ALL ${cells('WeeklyUserBitmap', 'week', ranges.weeks)}
-       UNION ALL ${cells('DailyUserBitmap', 'day', ranges.after)}${blockCells.map((block) => `
+       ${[...dayCells(ranges.before), cells('WeeklyUserBitmap', 'week', ranges.weeks), ...dayCells(ranges.after)].join(`
+       UNION ALL `)}${blockCells.map((block) => `
        UNION ALL ${block}`).join('')}
      ), cell_bits AS (
        SELECT c.chunk, c.users, c.engaged, ${returningBits('c', 'c.chunk', 'c.start, c.segment')} AS again FROM cells c

@@ -143,6 +143,7 @@ export async function rebuildRollups(client: pg.PoolClient, accountId: number): 
   const bitmaps = await rebuildUserBitmaps(client, accountId);
   written.DailyUserBitmap = bitmaps.rows;
   written.BlockUserBitmap = bitmaps.blockRows;
+  written.RunUserBitmap = bitmaps.runRows;
   written.WeeklyUserBitmap = bitmaps.weekRows;
   await rebuildAccountReach(client, accountId);
   return written;

@@ -11,7 +11,9 @@ import { DAY_MS, dayOf, dimensionColumns, isoDay, segmentOf } from './rollupTabl
  * that a filtered range ORs the cells of the segments it selects. The same bitmaps per ISO week
  * (WeeklyUserBitmap, built from a week's days) let a range's whole weeks read one cell instead
  * of seven; the same bitmaps per quarter of a day (BlockUserBitmap, all interactions only) let an
- * unfiltered range read the whole quarters of its partial edge days instead of their raw rows.
+ * unfiltered range read the whole quarters of its partial edge days instead of their raw rows,
+ * and the same bitmaps for the runs of days at either end of a week (RunUserBitmap, all
+ * interactions only) let it read the days around its whole weeks as one cell on each side.
  *
  * They are kept exact lazily. Ingest only marks the days it changes (StaleUserDay, in its own
  * transaction); a reader about to use a stale day rebuilds that day from the raw rows first. The
@@ -104,6 +106,30 @@ export function cellRanges(days: { from: string; to: string }) {
   return { before: { from: days.from, to: weeks.from }, weeks, after: { from: weeks.to, to: days.to } };
 }
 
+/** The most days a run (RunUserBitmap) holds: one less than a week, which WeeklyUserBitmap holds. */
+const RUN_DAYS = { min: 2, max: 6 };
+
+/**
+ * Whole days [from, to) within one ISO week (as cellRanges' days before and after its weeks) as
+ * the cells that hold them: a run, when they are the first or the last 2 to 6 days of the week
+ * (RunUserBitmap), and days otherwise. Days that cross a Monday (a range without a whole week) are
+ * split there first.
+ */
+export function runPieces(days: { from: string; to: string }): Array<{ run: { first: string; days: number } | null; days: { from: string; to: string } }> {
+  const pieces: Array<{ run: { first: string; days: number } | null; days: { from: string; to: string } }> = [];
+  for (let from = days.from; from < days.to; ) {
+    const next = monday(from, true) === from ? addDays(from, 7) : monday(from, true);
+    const to = next < days.to ? next : days.to;
+    const length = (Date.parse(to) - Date.parse(from)) / DAY_MS;
+    const atWeekEdge = monday(from) === from || monday(to) === to;
+    pieces.push({ run: atWeekEdge && length >= RUN_DAYS.min && length <= RUN_DAYS.max ? { first: from, days: length } : null, days: { from, to } });
+    from = to;
+  }
+  return pieces;
+}
+
+const addDays = (day: string, days: number) => isoDay(new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS));
+
 /**
  * A partial day at a range's edge ([from, to) within one UTC day) as the whole blocks inside it
  * (BlockUserBitmap: the day, and blocks from..to-1) and the instants around them, which stay raw.
@@ -166,6 +192,20 @@ const BUILD_WEEKS = `
    GROUP BY b.segment, b.week, b.chunk`;
 
 /**
+ * The run rows of the weeks starting on the given Mondays (all interactions only), from their
+ * days' bitmaps: the first 2 to 6 days of each week and its last 2 to 6, with the weeks' window.
+ */
+const BUILD_RUNS = `
+  INSERT INTO "RunUserBitmap" ("accountId", first, days, chunk, users, repeat, engaged)
+  SELECT $1::int4, b.first, b.days, b.chunk, bit_or(b.users), bit_or(b.again), bit_or(b.engaged)
+    FROM (SELECT r.first, r.days, d.chunk, d.users, d.engaged, ${returningBits('d', 'r.first, r.days, d.chunk', 'd.day')} AS again
+            FROM unnest($2::date[]) AS w(week)
+           CROSS JOIN LATERAL (SELECT w.week, n::int2 FROM generate_series(${RUN_DAYS.min}, ${RUN_DAYS.max}) n
+                               UNION ALL SELECT w.week + 7 - n, n::int2 FROM generate_series(${RUN_DAYS.min}, ${RUN_DAYS.max}) n) AS r(first, days)
+            JOIN "DailyUserBitmap" d ON d."accountId" = $1 AND d.segment = '${EVERY_SEGMENT}' AND d.day >= r.first AND d.day < r.first + r.days) b
+   GROUP BY b.first, b.days, b.chunk`;
+
+/**
  * The block rows of the given days (all interactions only), from the raw rows: users per block
  * and chunk, those who came twice in the block, and the engaged ones.
  */
@@ -183,11 +223,15 @@ const BUILD_BLOCKS = `
  * the top of this file): locked in week order, so two refreshes never wait on each other in a cycle,
  * and refreshes of different weeks not at all.
  */
-async function rebuildWeeks(client: pg.PoolClient, accountId: number, days: string[]): Promise<number> {
+async function rebuildWeeks(client: pg.PoolClient, accountId: number, days: string[]): Promise<{ weekRows: number; runRows: number }> {
   const weeks = [...new Set(days.map((day) => monday(day)))].sort();
   for (const week of weeks) await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`touchpoint.user-week.${accountId}.${week}`]);
   await client.query('DELETE FROM "WeeklyUserBitmap" WHERE "accountId" = $1 AND week = ANY($2::date[])', [accountId, weeks]);
-  return buildEach(client, BUILD_WEEKS, accountId, weeks);
+  await client.query(
+    `DELETE FROM "RunUserBitmap" r USING unnest($2::date[]) AS w(week) WHERE r."accountId" = $1 AND r.first >= w.week AND r.first < w.week + 7`,
+    [accountId, weeks],
+  );
+  return { weekRows: await buildEach(client, BUILD_WEEKS, accountId, weeks), runRows: await buildEach(client, BUILD_RUNS, accountId, weeks) };
 }
 
 /**
@@ -217,7 +261,7 @@ export async function refreshStaleDays(client: pg.PoolClient, accountId: number,
   await client.query('DELETE FROM "BlockUserBitmap" WHERE "accountId" = $1 AND day = ANY($2::date[])', [accountId, days]);
   const built = await buildEach(client, BUILD_BITMAPS, accountId, days);
   const blockRows = await buildEach(client, BUILD_BLOCKS, accountId, days);
-  return { days: days.length, rows: built, blockRows, weekRows: await rebuildWeeks(client, accountId, days) };
+  return { days: days.length, rows: built, blockRows, ...(await rebuildWeeks(client, accountId, days)) };
 }
 
 export interface Refreshed {
@@ -228,9 +272,11 @@ export interface Refreshed {
   blockRows: number;
   /** weekly bitmap rows written */
   weekRows: number;
+  /** run bitmap rows written */
+  runRows: number;
 }
 
-const NOTHING_REFRESHED: Refreshed = { days: 0, rows: 0, blockRows: 0, weekRows: 0 };
+const NOTHING_REFRESHED: Refreshed = { days: 0, rows: 0, blockRows: 0, weekRows: 0, runRows: 0 };
 
 /** Refreshes stale days of an account in their own transaction (readers, import and seed). */
 export function refreshUserBitmaps(pool: pg.Pool, accountId: number, range?: { from: string; to: string }): Promise<Refreshed> {
@@ -252,7 +298,8 @@ export async function refreshAllUserBitmaps(pool: pg.Pool, accountId: number): P
   const middle = monday(rows[Math.floor(rows.length / 2)]!.day);
   const ranges = [{ from: '-infinity', to: middle }, { from: middle, to: 'infinity' }];
   const [a, b] = await Promise.all(ranges.map((range) => refreshUserBitmaps(pool, accountId, range)));
-  return { days: a!.days + b!.days, rows: a!.rows + b!.rows, blockRows: a!.blockRows + b!.blockRows, weekRows: a!.weekRows + b!.weekRows };
+  const sum = (key: keyof Refreshed) => a![key] + b![key];
+  return { days: sum('days'), rows: sum('rows'), blockRows: sum('blockRows'), weekRows: sum('weekRows'), runRows: sum('runRows') };
 }
 
 /** Rebuilds every day of an account (rollups rebuild): all its days are marked, then refreshed. */
@@ -261,5 +308,6 @@ export async function rebuildUserBitmaps(client: pg.PoolClient, accountId: numbe
   await client.query('DELETE FROM "DailyUserBitmap" WHERE "accountId" = $1', [accountId]);
   await client.query('DELETE FROM "WeeklyUserBitmap" WHERE "accountId" = $1', [accountId]);
   await client.query('DELETE FROM "BlockUserBitmap" WHERE "accountId" = $1', [accountId]);
+  await client.query('DELETE FROM "RunUserBitmap" WHERE "accountId" = $1', [accountId]);
   return refreshStaleDays(client, accountId);
 }

@@ -160,8 +160,8 @@ describe('SQL work', () => {
     const full = await countStatements(() => t.request(DASHBOARD, { filter: RANGE }, a.apiKey));
     const only = await countStatements(() => t.request(COUNT, { filter: RANGE }, a.apiKey));
     // authentication 1 + totals 1 + users 2 (whole days: two halves of the bitmap chunks at once)
-    // + channels 1 + rate card 3 (Prisma reads its two relations separately)
-    expect(full.statements).toBe(8);
+    // + channels 1 + rate card 1
+    expect(full.statements).toBe(6);
     // authentication + totals: the other sections were not asked for
     expect(only.statements).toBe(2);
     const more = Array.from({ length: 150 }, (_, n) => ({
@@ -171,13 +171,14 @@ describe('SQL work', () => {
     await ingest(a.apiKey, more);
     // The first read after ingest (both halves find the day stale) rebuilds the user bitmaps of
     // the day the batch marked stale: BEGIN, delete the mark, delete the day's bitmaps and its
-    // blocks, rebuild both, lock the account's weeks, delete and rebuild the day's week, COMMIT,
-    // then reads users again (both halves).
+    // blocks, rebuild both, lock the account's weeks, delete and rebuild the day's week and its
+    // runs, COMMIT, then reads users again (both halves).
     const refreshing = await countStatements(() => t.request(DASHBOARD, { filter: RANGE }, a.apiKey));
-    expect(refreshing.statements).toBe(full.statements + 12);
+    expect(refreshing.statements).toBe(full.statements + 14);
     expect(refreshing.texts.filter((text) => text.includes('INSERT INTO "DailyUserBitmap"'))).toHaveLength(1);
     expect(refreshing.texts.filter((text) => text.includes('INSERT INTO "BlockUserBitmap"'))).toHaveLength(1);
     expect(refreshing.texts.filter((text) => text.includes('INSERT INTO "WeeklyUserBitmap"'))).toHaveLength(1);
+    expect(refreshing.texts.filter((text) => text.includes('INSERT INTO "RunUserBitmap"'))).toHaveLength(1);
     const bigger = await countStatements(() => t.request(DASHBOARD, { filter: RANGE }, a.apiKey));
     expect(bigger.statements).toBe(full.statements);
     expect(bigger.result.data!.insights.performance.total.interactions).toBe(156);

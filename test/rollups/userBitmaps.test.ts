@@ -11,7 +11,7 @@ import { userTotals } from '../../src/metrics/audienceUsers.sql';
 import { checkFilter } from '../../src/metrics/filter';
 import { inTransaction } from '../../src/db/transaction';
 import { rebuildRollups } from '../../src/rollups/rollupWrites';
-import { cellRanges, CHUNK_BITS, refreshAllUserBitmaps, refreshUserBitmaps } from '../../src/rollups/userBitmaps';
+import { cellRanges, CHUNK_BITS, refreshAllUserBitmaps, refreshUserBitmaps, runPieces } from '../../src/rollups/userBitmaps';
 import { createMemo, type Context } from '../../src/server/context';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { countStatements } from '../helpers/statements';
@@ -399,6 +399,94 @@ describe('whole ISO weeks are read from weekly bitmaps', () => {
   });
 });
 
+describe('the days around whole weeks, from run bitmaps (all interactions)', () => {
+  it('reads the first or last 2 to 6 days of a week as one run, other days as days', () => {
+    // 2026-09-03 is a Thursday: its week's last 4 days are a run; 09-14..09-18 are the first 5 of theirs.
+    expect(runPieces({ from: '2026-09-03', to: '2026-09-07' })).toEqual([{ run: { first: '2026-09-03', days: 4 }, days: { from: '2026-09-03', to: '2026-09-07' } }]);
+    expect(runPieces({ from: '2026-09-14', to: '2026-09-19' })).toEqual([{ run: { first: '2026-09-14', days: 5 }, days: { from: '2026-09-14', to: '2026-09-19' } }]);
+    // One day is a day cell; days inside a week that touch neither end stay days.
+    expect(runPieces({ from: '2026-09-13', to: '2026-09-14' })).toEqual([{ run: null, days: { from: '2026-09-13', to: '2026-09-14' } }]);
+    expect(runPieces({ from: '2026-09-15', to: '2026-09-18' })).toEqual([{ run: null, days: { from: '2026-09-15', to: '2026-09-18' } }]);
+    // Seven days from a Wednesday (no whole week): split at the Monday into a run on each side.
+    expect(runPieces({ from: '2026-09-02', to: '2026-09-09' })).toEqual([
+      { run: { first: '2026-09-02', days: 5 }, days: { from: '2026-09-02', to: '2026-09-07' } },
+      { run: { first: '2026-09-07', days: 2 }, days: { from: '2026-09-07', to: '2026-09-09' } },
+    ]);
+    expect(runPieces({ from: '2026-09-07', to: '2026-09-07' })).toEqual([]);
+  });
+
+  describe('hand-worked: Thu 2026-09-03 → Sat 09-19 (run 09-03..09-06, week of 09-07, run 09-14..09-18)', () => {
+    let account: number;
+    const day = (date: number, hour: number) => Date.UTC(2026, 8, date, hour);
+    const [from, to] = [day(3, 0), day(19, 0)];
+    const read = (useRollups: boolean, senders: string[] = []) =>
+      userTotals({ ...context(useRollups), caller: { accountId: account, keyId: 'test', scopes: ['read'] } },
+        checkFilter({ from: new Date(from), to: new Date(to), senders }));
+    const runBits = async () =>
+      (await db.pool.query(`SELECT first::text, days, sum(bit_count(users))::int AS users, sum(bit_count(repeat))::int AS repeat,
+                                   sum(bit_count(engaged))::int AS engaged
+                              FROM "RunUserBitmap" WHERE "accountId" = $1 AND ((first = '2026-09-03' AND days = 4) OR (first = '2026-09-14' AND days = 5))
+                             GROUP BY first, days ORDER BY first`, [account])).rows;
+
+    beforeAll(async () => {
+      account = (await createAccount(db.prisma, 'Runs', 'run-users')).id;
+      await ingest(account, [
+        interaction('r1a', 'r1', day(3, 9)), interaction('r1b', 'r1', day(5, 9)), //          twice in the first run
+        interaction('r2a', 'r2', day(4, 9)), interaction('r2b', 'r2', day(4, 10)), //         twice on one day of it
+        interaction('r3a', 'r3', day(6, 9), true), //                                        once, engaged
+        interaction('r4a', 'r4', day(5, 12)), interaction('r4b', 'r4', day(8, 9)), //         the run, then the week
+        interaction('r5a', 'r5', day(14, 9)), interaction('r5b', 'r5', day(18, 9)), //        twice in the last run
+        interaction('r6a', 'r6', day(16, 9)), //                                             once
+        interaction('r7a', 'r7', day(2, 9)), interaction('r7b', 'r7', day(14, 10)), //        the first is before the range
+        interaction('r8a', 'r8', day(19, 9)), //                                             after the range
+        interaction('r9a', 'r9', day(13, 9)), interaction('r9b', 'r9', day(15, 9)), //        the week, then the run
+        interaction('r10a', 'r10', day(17, 9), true), interaction('r10b', 'r10', day(18, 10)), // engaged, then again
+      ]);
+    });
+
+    it('builds the runs of a week with its weekly bitmaps: users, repeat and engaged', async () => {
+      await refreshAllUserBitmaps(db.pool, account);
+      // 09-03..09-06: r1 r2 r3 r4, of whom r1 (two days) and r2 (one day twice) came twice, r3 engaged.
+      // 09-14..09-18: r5 r6 r7 r9 r10, of whom r5 and r10 came twice, r10 engaged.
+      expect(await runBits()).toEqual([
+        { first: '2026-09-03', days: 4, users: 4, repeat: 2, engaged: 1 },
+        { first: '2026-09-14', days: 5, users: 5, repeat: 2, engaged: 1 },
+      ]);
+      // A week has ten runs (its first 2 to 6 days, its last 2 to 6), stored when they hold users:
+      // all of the weeks of 09-07 and 09-14, and 9 of the week of 08-31, whose Monday and Tuesday
+      // hold nobody.
+      const runs = await db.pool.query(`SELECT count(DISTINCT (first, days))::int AS n FROM "RunUserBitmap" WHERE "accountId" = $1`, [account]);
+      expect(runs.rows[0].n).toBe(29);
+    });
+
+    it('counts users across the runs and the week between them', async () => {
+      // unique r1..r7 r9 r10; returning r1 r2 r4 r5 r9 r10; engaged r3 r10
+      const expected = { uniqueUsers: 9, returningUsers: 6, engagedUsers: 2 };
+      expect(await read(false)).toEqual(expected);
+      const unfiltered = await countStatements(() => read(true));
+      expect(unfiltered.result).toEqual(expected);
+      for (const text of unfiltered.texts) expect(text).toContain('FROM "RunUserBitmap"');
+      const filtered = await countStatements(() => read(true, ['S1']));
+      expect(filtered.result).toEqual(expected);
+      for (const text of filtered.texts) expect(text).not.toContain('RunUserBitmap');
+    });
+
+    it('reads the days of a week without runs: one last rebuilt before runs existed', async () => {
+      await db.pool.query(`DELETE FROM "RunUserBitmap" WHERE "accountId" = $1 AND first >= '2026-09-14'`, [account]);
+      expect(await read(true)).toEqual({ uniqueUsers: 9, returningUsers: 6, engagedUsers: 2 });
+    });
+
+    it('rebuilds the runs with their week when one of its days changes', async () => {
+      // r6 comes again on the Monday; r11 comes once on the Friday.
+      await ingest(account, [interaction('r6b', 'r6', day(14, 15)), interaction('r11a', 'r11', day(18, 11))]);
+      const expected = { uniqueUsers: 10, returningUsers: 7, engagedUsers: 2 };
+      expect(await read(false)).toEqual(expected);
+      expect(await read(true)).toEqual(expected); // refreshes the two days, their week and its runs
+      expect((await runBits())[1]).toEqual({ first: '2026-09-14', days: 5, users: 6, repeat: 3, engaged: 1 });
+    });
+  });
+});
+
 describe('concurrent refreshes of days of one week', () => {
   it('leave the week as its rebuild from the raw rows builds it', async () => {
     const account = (await createAccount(db.prisma, 'Concurrent weeks', 'concurrent-weeks')).id;
@@ -438,6 +526,8 @@ describe('refreshing every stale day at the end of a load', () => {
                                      WHERE "accountId" = $1 ORDER BY segment, week, chunk`, [account])).rows,
       blocks: (await db.pool.query(`SELECT day::text, block, chunk, users::text, repeat::text, engaged::text FROM "BlockUserBitmap"
                                      WHERE "accountId" = $1 ORDER BY day, block, chunk`, [account])).rows,
+      runs: (await db.pool.query(`SELECT first::text, days, chunk, users::text, repeat::text, engaged::text FROM "RunUserBitmap"
+                                   WHERE "accountId" = $1 ORDER BY first, days, chunk`, [account])).rows,
     });
     const refreshed = await refreshAllUserBitmaps(db.pool, account);
     expect(refreshed.days).toBe(days);
@@ -445,6 +535,9 @@ describe('refreshing every stale day at the end of a load', () => {
     const maintained = await bitmaps();
     expect(new Set(maintained.weekly.map((row) => row.week)).size).toBe(4);
     expect(new Set(maintained.blocks.map((row) => row.day)).size).toBe(days);
+    // Ten runs a week but those without users: from Wed 09-02 to Wed 09-23, the week of 08-31 has
+    // none on Mon-Tue, and the week of 09-21 none on Thu-Sun (its last 2, 3 and 4 days).
+    expect(new Set(maintained.runs.map((row) => `${row.first}+${row.days}`)).size).toBe(10 + 10 + 9 + 7);
     await inTransaction(db.pool, (client) => rebuildRollups(client, account));
     expect(await bitmaps()).toEqual(maintained);
   });
@@ -464,6 +557,14 @@ describe('random data and ranges', () => {
     let compared = 0;
     let withWeeks = 0;
     let withBlocks = 0;
+    let withRuns = 0;
+    const wholeDaysOf = (from: number, to: number) => ({ from: iso(Math.ceil(from / DAY) * DAY).slice(0, 10), to: iso(Math.floor(to / DAY) * DAY).slice(0, 10) });
+    // Whole days whose cells include a run (before or after the weeks inside them).
+    const withRun = (days: { from: string; to: string }) => {
+      if (days.from >= days.to) return false;
+      const { before, after } = cellRanges(days);
+      return [...runPieces(before), ...runPieces(after)].some((piece) => piece.run !== null);
+    };
     for (let batch = 0; batch < 6; batch++) {
       const records = Array.from({ length: 120 }, () =>
         interaction(r.pick(ids), `ru${r.int(1, 150)}`, start + r.int(0, 20 * DAY - 1), r.chance(0.3), {
@@ -491,14 +592,17 @@ describe('random data and ranges', () => {
         const read = await countStatements(() => users(true, from, to, senders, automations, versions));
         expect({ ...range, users: read.result }).toEqual({ ...range, users: raw });
         if (batch % 2 === 1 && read.texts.some((text) => text.includes('FROM "BlockUserBitmap"'))) withBlocks++;
+        const filtered = senders.length + automations.length + versions.length > 0;
+        if (batch % 2 === 1 && !filtered && withRun(wholeDaysOf(from, to))) withRuns++;
         if (raw.returningUsers > 0 && raw.returningUsers < raw.uniqueUsers) compared++;
-        const wholeDays = { from: iso(Math.ceil(from / DAY) * DAY).slice(0, 10), to: iso(Math.floor(to / DAY) * DAY).slice(0, 10) };
+        const wholeDays = wholeDaysOf(from, to);
         if (wholeDays.from < wholeDays.to && cellRanges(wholeDays).weeks.from < cellRanges(wholeDays).weeks.to) withWeeks++;
       }
     }
     expect(compared).toBeGreaterThan(40);
     expect(withWeeks).toBeGreaterThan(20);
     expect(withBlocks).toBeGreaterThan(5);
+    expect(withRuns).toBeGreaterThan(5);
   }, 120_000);
 
   it('rebuilds to the same bitmaps it maintained', async () => {
@@ -509,12 +613,15 @@ describe('random data and ranges', () => {
                                   FROM "${table}" WHERE "accountId" = $1 ORDER BY segment, start, chunk`, [accountId])).rows),
         (await db.pool.query(`SELECT day::text, block, chunk, users::text, repeat::text, engaged::text
                                 FROM "BlockUserBitmap" WHERE "accountId" = $1 ORDER BY day, block, chunk`, [accountId])).rows,
+        (await db.pool.query(`SELECT first::text, days, chunk, users::text, repeat::text, engaged::text
+                                FROM "RunUserBitmap" WHERE "accountId" = $1 ORDER BY first, days, chunk`, [accountId])).rows,
       ]);
     await users(true, D1, D1 + 40 * DAY); // refreshes every stale day in the range
     const maintained = await bitmaps();
     expect(maintained[0].length).toBeGreaterThan(5);
     expect(maintained[1].length).toBeGreaterThan(3);
     expect(maintained[2].length).toBeGreaterThan(20);
+    expect(maintained[3].length).toBeGreaterThan(20);
     await inTransaction(db.pool, (client) => rebuildRollups(client, accountId));
     expect(await bitmaps()).toEqual(maintained);
   });
