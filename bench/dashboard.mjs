@@ -203,6 +203,10 @@ const version = { from: midday.from, to: midday.to, versionIds: ['2'] };
 // both partial edge days hold data, so the audience reads a whole day of raw rows (the costliest
 // range of its kind); all interactions, then version 2.
 const late = days > 31 ? { from: at(END.getTime() - 31 * DAY + MIDDAY), to: at(END.getTime() - DAY + MIDDAY) } : null;
+// The same 30 days from midnight in New York (04:00 UTC), for two senders: a filtered range whose
+// partial edge days, both holding data, are read raw (run and block bitmaps are unfiltered only).
+const NEW_YORK_MIDNIGHT = 4 * 3_600_000;
+const lateSenders = late ? { from: at(END.getTime() - 31 * DAY + NEW_YORK_MIDNIGHT), to: at(END.getTime() - DAY + NEW_YORK_MIDNIGHT), senders: senders.senders } : null;
 // The last 24 hours as a dashboard asks for them at 10:37 on the data's last day: no whole day.
 const day = { from: at(END.getTime() - 2 * DAY + MIDDAY), to: at(END.getTime() - DAY + MIDDAY) };
 
@@ -217,6 +221,7 @@ const queries = [
     ? [
         { name: 'dashboard, 30 days 10:37→10:37 UTC ending the day before the last', query: DASHBOARD, variables: { filter: late }, sql: () => rawSql(late) },
         { name: 'dashboard, 30 days 10:37→10:37 UTC ending the day before the last, version 2', query: DASHBOARD, variables: { filter: { ...late, versionIds: ['2'] } } },
+        { name: 'dashboard, 30 days 04:00→04:00 UTC ending the day before the last, 2 senders', query: DASHBOARD, variables: { filter: lateSenders } },
       ]
     : []),
   { name: 'dashboard, 24 hours 10:37→10:37 UTC', query: DASHBOARD, variables: { filter: day }, sql: () => rawSql(day) },
