@@ -106,8 +106,14 @@ export function cellRanges(days: { from: string; to: string }) {
   return { before: { from: days.from, to: weeks.from }, weeks, after: { from: weeks.to, to: days.to } };
 }
 
-/** The most days a run (RunUserBitmap) holds: one less than a week, which WeeklyUserBitmap holds. */
+/** How many days a run (RunUserBitmap) holds: one day is a daily cell, seven a weekly one. */
 const RUN_DAYS = { min: 2, max: 6 };
+
+/** Whole days of a range and the run that holds them, if any. */
+export interface RunPiece {
+  run: { first: string; days: number } | null;
+  days: { from: string; to: string };
+}
 
 /**
  * Whole days [from, to) within one ISO week (as cellRanges' days before and after its weeks) as
@@ -115,11 +121,11 @@ const RUN_DAYS = { min: 2, max: 6 };
  * (RunUserBitmap), and days otherwise. Days that cross a Monday (a range without a whole week) are
  * split there first.
  */
-export function runPieces(days: { from: string; to: string }): Array<{ run: { first: string; days: number } | null; days: { from: string; to: string } }> {
-  const pieces: Array<{ run: { first: string; days: number } | null; days: { from: string; to: string } }> = [];
+export function runPieces(days: { from: string; to: string }): RunPiece[] {
+  const pieces: RunPiece[] = [];
   for (let from = days.from; from < days.to; ) {
-    const next = monday(from, true) === from ? addDays(from, 7) : monday(from, true);
-    const to = next < days.to ? next : days.to;
+    const nextMonday = monday(addDays(from, 1), true);
+    const to = nextMonday < days.to ? nextMonday : days.to;
     const length = (Date.parse(to) - Date.parse(from)) / DAY_MS;
     const atWeekEdge = monday(from) === from || monday(to) === to;
     pieces.push({ run: atWeekEdge && length >= RUN_DAYS.min && length <= RUN_DAYS.max ? { first: from, days: length } : null, days: { from, to } });
