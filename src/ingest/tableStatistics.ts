@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { inTransaction } from '../db/transaction';
 import { ROLLUPS } from '../rollups/rollupTables';
+import { USER_BITMAP_TABLES } from '../rollups/userBitmaps';
 import { CHILD_TABLES } from './write';
 
 /**
@@ -14,7 +15,7 @@ const INGEST_TABLES = ['Interaction', ...CHILD_TABLES, 'EndUser'];
  * Right after a 1 M import, dashboards took 1.5 to 2 times as long until autovacuum had analyzed
  * them (whole month 17.6 against 10.4 ms p50, two senders 25.5 against 13.9).
  */
-const FIGURE_TABLES = [...ROLLUPS.map((t) => t.table), 'DailyUserBitmap', 'BlockUserBitmap', 'WeeklyUserBitmap', 'RunUserBitmap', 'FunnelReach'];
+const FIGURE_TABLES = [...ROLLUPS.map((t) => t.table), ...USER_BITMAP_TABLES, 'FunnelReach'];
 
 /**
  * ANALYZE of the tables' indexed columns only, the ones the planner's choices between those

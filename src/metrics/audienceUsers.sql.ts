@@ -1,6 +1,7 @@
 import { SqlParams } from '../common/sql';
 import { splitRange } from '../rollups/facts';
 import { DAY_MS, isoDay } from '../rollups/rollupTables';
+import type { DayRange, Span } from '../rollups/spans';
 import { bitmapSegment, BLOCK_HOURS, cellRanges, CHUNK_BITS, edgeBlocks, EVERY_SEGMENT, refreshUserBitmaps, returningBits, runPieces } from '../rollups/userBitmaps';
 import type { Context } from '../server/context';
 import { dimensionConditions, filterConditions, filterKey, narrowedDimensions, narrowsByList, type Filter } from './filter';
@@ -58,7 +59,7 @@ export function userTotals(ctx: Context, filter: Filter): Promise<UserTotals> {
 }
 
 /** A range shorter than a whole UTC day inside it, as its parts in each UTC day (one or two). */
-function splitAtMidnight(from: Date, to: Date): Array<{ from: Date; to: Date }> {
+function splitAtMidnight(from: Date, to: Date): Span[] {
   const midnight = new Date(Math.ceil(from.getTime() / DAY_MS) * DAY_MS);
   return midnight > from && midnight < to ? [{ from, to: midnight }, { from: midnight, to }] : [{ from, to }];
 }
@@ -92,8 +93,8 @@ async function rawUserTotals(ctx: Context, filter: Filter): Promise<UserTotals> 
 async function bitmapUserTotals(
   ctx: Context,
   filter: Filter,
-  days: { from: string; to: string },
-  edges: Array<{ from: Date; to: Date }>,
+  days: DayRange,
+  edges: Span[],
 ): Promise<UserTotals | null> {
   const parts = await Promise.all(
     Array.from({ length: BITMAP_PARTS }, (_, part) => bitmapPartTotals(ctx, filter, days, edges, { part, of: BITMAP_PARTS })),
@@ -107,8 +108,8 @@ async function bitmapUserTotals(
 async function bitmapPartTotals(
   ctx: Context,
   filter: Filter,
-  days: { from: string; to: string },
-  edges: Array<{ from: Date; to: Date }>,
+  days: DayRange,
+  edges: Span[],
   { part, of }: { part: number; of: number },
 ): Promise<UserTotals | null> {
   const params = new SqlParams();
@@ -126,7 +127,7 @@ async function bitmapPartTotals(
       }
     : { segments: `'${EVERY_SEGMENT}'`, segmentList: '' };
   const ranges = cellRanges(days);
-  const cells = (table: string, column: string, range: { from: string; to: string }, guard = '') =>
+  const cells = (table: string, column: string, range: DayRange, guard = '') =>
     `SELECT c.${column}::timestamp AS start, c.segment, c.chunk, c.users, c.repeat, c.engaged FROM "${table}" c
       WHERE c."accountId" = ${account} AND c.segment = ${segments}
         AND c.${column} >= ${params.add(range.from, 'date')} AND c.${column} < ${params.add(range.to, 'date')}
@@ -135,7 +136,7 @@ async function bitmapPartTotals(
   // it: built with its week, so a week refreshed before runs existed has none, and its days are
   // read instead (as are runs of days without interactions, which hold nothing either). The guard
   // is constant, so the statement skips one of the two reads.
-  const dayCells = (range: { from: string; to: string }) =>
+  const dayCells = (range: DayRange) =>
     filtered
       ? [cells('DailyUserBitmap', 'day', range)]
       : runPieces(range).flatMap(({ run, days: piece }) => {
@@ -156,7 +157,7 @@ async function bitmapPartTotals(
   // statement skips one of the two reads.
   const split = edges.map((edge) => (filtered ? { blocks: null, raw: [edge] } : edgeBlocks(edge)));
   const blockCells: string[] = [];
-  const rawSpans: Array<{ span: { from: Date; to: Date }; guard: string }> = [];
+  const rawSpans: Array<{ span: Span; guard: string }> = [];
   for (const { blocks, raw } of split) {
     rawSpans.push(...raw.map((span) => ({ span, guard: '' })));
     if (!blocks) continue;

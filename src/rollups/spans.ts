@@ -1,6 +1,12 @@
 // Kept apart from facts.ts, which loads the GraphQL filter types: ingest's bitmap refresh needs
 // these too, and `touchpoint import` loads neither GraphQL nor Prisma.
 
+/** Whole UTC days [from, to), as YYYY-MM-DD. */
+export interface DayRange {
+  from: string;
+  to: string;
+}
+
 /** An interval of instants, [from, to). */
 export interface Span {
   from: Date;

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { inTransaction } from '../db/transaction';
-import { wholeUnits, type Span } from './spans';
+import { wholeUnits, type DayRange, type Span } from './spans';
 import { DAY_MS, dayOf, dimensionColumns, isoDay, segmentOf } from './rollupTables';
 
 /**
@@ -24,6 +24,9 @@ import { DAY_MS, dayOf, dimensionColumns, isoDay, segmentOf } from './rollupTabl
  * two refreshes of one week reads the days the other one committed.
  */
 export const CHUNK_BITS = 8192;
+
+/** Every table of user bitmaps: rebuilt together, analyzed with the other figure tables after a load. */
+export const USER_BITMAP_TABLES = ['DailyUserBitmap', 'BlockUserBitmap', 'WeeklyUserBitmap', 'RunUserBitmap'];
 
 /** The hours of a block (BlockUserBitmap): the day's quarters. Changing it needs the blocks built again. */
 export const BLOCK_HOURS = 6;
@@ -100,7 +103,7 @@ function monday(day: string, onOrAfter = false): string {
  * them (weekly bitmaps), and the days before and after those (daily ones). Without a whole week
  * inside, the week range is empty (at `to`) and every day is read from the daily bitmaps.
  */
-export function cellRanges(days: { from: string; to: string }) {
+export function cellRanges(days: DayRange) {
   const [first, last] = [monday(days.from, true), monday(days.to)];
   const weeks = first < last ? { from: first, to: last } : { from: days.to, to: days.to };
   return { before: { from: days.from, to: weeks.from }, weeks, after: { from: weeks.to, to: days.to } };
@@ -112,7 +115,7 @@ const RUN_DAYS = { min: 2, max: 6 };
 /** Whole days of a range and the run that holds them, if any. */
 export interface RunPiece {
   run: { first: string; days: number } | null;
-  days: { from: string; to: string };
+  days: DayRange;
 }
 
 /**
@@ -121,7 +124,7 @@ export interface RunPiece {
  * (RunUserBitmap), and days otherwise. Days that cross a Monday (a range without a whole week) are
  * split there first.
  */
-export function runPieces(days: { from: string; to: string }): RunPiece[] {
+export function runPieces(days: DayRange): RunPiece[] {
   const pieces: RunPiece[] = [];
   for (let from = days.from; from < days.to; ) {
     const nextMonday = monday(addDays(from, 1), true);
@@ -255,7 +258,7 @@ async function buildEach(client: pg.PoolClient, statement: string, accountId: nu
  * Rebuilds the bitmaps of the account's stale days in [from, to) (every stale day without a
  * range), in the caller's transaction; returns how many days and bitmap rows (daily, weekly) it wrote.
  */
-export async function refreshStaleDays(client: pg.PoolClient, accountId: number, range?: { from: string; to: string }): Promise<Refreshed> {
+export async function refreshStaleDays(client: pg.PoolClient, accountId: number, range?: DayRange): Promise<Refreshed> {
   const { rows } = await client.query<{ day: string }>(
     `DELETE FROM "StaleUserDay" WHERE "accountId" = $1 ${range ? 'AND day >= $2::date AND day < $3::date' : ''}
      RETURNING to_char(day, 'YYYY-MM-DD') AS day`,
@@ -285,7 +288,7 @@ export interface Refreshed {
 const NOTHING_REFRESHED: Refreshed = { days: 0, rows: 0, blockRows: 0, weekRows: 0, runRows: 0 };
 
 /** Refreshes stale days of an account in their own transaction (readers, import and seed). */
-export function refreshUserBitmaps(pool: pg.Pool, accountId: number, range?: { from: string; to: string }): Promise<Refreshed> {
+export function refreshUserBitmaps(pool: pg.Pool, accountId: number, range?: DayRange): Promise<Refreshed> {
   return inTransaction(pool, (client) => refreshStaleDays(client, accountId, range), { attempts: 3 });
 }
 
@@ -304,16 +307,12 @@ export async function refreshAllUserBitmaps(pool: pg.Pool, accountId: number): P
   const middle = monday(rows[Math.floor(rows.length / 2)]!.day);
   const ranges = [{ from: '-infinity', to: middle }, { from: middle, to: 'infinity' }];
   const [a, b] = await Promise.all(ranges.map((range) => refreshUserBitmaps(pool, accountId, range)));
-  const sum = (key: keyof Refreshed) => a![key] + b![key];
-  return { days: sum('days'), rows: sum('rows'), blockRows: sum('blockRows'), weekRows: sum('weekRows'), runRows: sum('runRows') };
+  return Object.fromEntries((Object.keys(NOTHING_REFRESHED) as Array<keyof Refreshed>).map((key) => [key, a![key] + b![key]])) as unknown as Refreshed;
 }
 
 /** Rebuilds every day of an account (rollups rebuild): all its days are marked, then refreshed. */
 export async function rebuildUserBitmaps(client: pg.PoolClient, accountId: number): Promise<Refreshed> {
   await client.query(markDays(`SELECT DISTINCT $1::int4, ${dayOf('i')} FROM "Interaction" i WHERE i."accountId" = $1`), [accountId]);
-  await client.query('DELETE FROM "DailyUserBitmap" WHERE "accountId" = $1', [accountId]);
-  await client.query('DELETE FROM "WeeklyUserBitmap" WHERE "accountId" = $1', [accountId]);
-  await client.query('DELETE FROM "BlockUserBitmap" WHERE "accountId" = $1', [accountId]);
-  await client.query('DELETE FROM "RunUserBitmap" WHERE "accountId" = $1', [accountId]);
+  for (const table of USER_BITMAP_TABLES) await client.query(`DELETE FROM "${table}" WHERE "accountId" = $1`, [accountId]);
   return refreshStaleDays(client, accountId);
 }
