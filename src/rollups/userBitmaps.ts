@@ -92,11 +92,12 @@ export const returningBits = (cell: string, partition: string, order: string) =>
 
 /** The Monday on or before (with `onOrAfter`: on or after) a YYYY-MM-DD day. */
 function monday(day: string, onOrAfter = false): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  const sinceMonday = (date.getUTCDay() + 6) % 7;
-  date.setUTCDate(date.getUTCDate() + (onOrAfter && sinceMonday > 0 ? 7 - sinceMonday : -sinceMonday));
-  return isoDay(date);
+  const sinceMonday = (new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7;
+  return addDays(day, onOrAfter && sinceMonday > 0 ? 7 - sinceMonday : -sinceMonday);
 }
+
+/** The YYYY-MM-DD day `days` days after `day` (before it when negative). */
+const addDays = (day: string, days: number) => isoDay(new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS));
 
 /**
  * Whole days [from, to) (YYYY-MM-DD) as the ranges of cells a reader ORs: the ISO weeks inside
@@ -137,7 +138,6 @@ export function runPieces(days: DayRange): RunPiece[] {
   return pieces;
 }
 
-const addDays = (day: string, days: number) => isoDay(new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS));
 
 /**
  * A partial day at a range's edge ([from, to) within one UTC day) as the whole blocks inside it
@@ -307,7 +307,9 @@ export async function refreshAllUserBitmaps(pool: pg.Pool, accountId: number): P
   const middle = monday(rows[Math.floor(rows.length / 2)]!.day);
   const ranges = [{ from: '-infinity', to: middle }, { from: middle, to: 'infinity' }];
   const [a, b] = await Promise.all(ranges.map((range) => refreshUserBitmaps(pool, accountId, range)));
-  return Object.fromEntries((Object.keys(NOTHING_REFRESHED) as Array<keyof Refreshed>).map((key) => [key, a![key] + b![key]])) as unknown as Refreshed;
+  const sum = { ...NOTHING_REFRESHED };
+  for (const key of Object.keys(sum) as Array<keyof Refreshed>) sum[key] = a![key] + b![key];
+  return sum;
 }
 
 /** Rebuilds every day of an account (rollups rebuild): all its days are marked, then refreshed. */
