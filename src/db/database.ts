@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { PrismaClient } from '../generated/prisma/client';
+import { backgroundSettled } from './background';
 
 /**
  * One process's connections: a pg pool for the SQL that computes figures and writes batches,
@@ -55,6 +56,7 @@ export function connectDatabase(url: string, options: PoolOptions = {}): Databas
       return (prisma ??= prismaOver(pool));
     },
     close: async () => {
+      await backgroundSettled(pool);
       await prisma?.$disconnect();
       await pool.end();
     },

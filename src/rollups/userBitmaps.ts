@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { startInBackground } from '../db/background';
 import { inTransaction } from '../db/transaction';
 import { wholeUnits, type DayRange, type Span } from './spans';
 import { DAY_MS, dayOf, dimensionColumns, isoDay, segmentOf } from './rollupTables';
@@ -290,6 +291,21 @@ const NOTHING_REFRESHED: Refreshed = { days: 0, rows: 0, blockRows: 0, weekRows:
 /** Refreshes stale days of an account in their own transaction (readers, import and seed). */
 export function refreshUserBitmaps(pool: pg.Pool, accountId: number, range?: DayRange): Promise<Refreshed> {
   return inTransaction(pool, (client) => refreshStaleDays(client, accountId, range), { attempts: 3 });
+}
+
+/**
+ * Refreshes, without keeping the caller waiting, the stale days a read took from the raw rows
+ * (audienceUsers.sql.ts) that are over: those before `today` (the request's, UTC), each in a
+ * transaction of its own, one account's at a time. Today stays stale while data arrives and is
+ * read raw: refreshing it would rebuild it and its week (about 5 s of a core at 10 M
+ * interactions) every time a batch lands, for a mark the next batch sets again.
+ */
+export function refreshInBackground(pool: pg.Pool, accountId: number, days: string[], today: string): void {
+  const over = days.filter((day) => day < today);
+  if (over.length === 0) return;
+  startInBackground(pool, `user-bitmaps.${accountId}`, async () => {
+    for (const day of over) await refreshUserBitmaps(pool, accountId, { from: day, to: addDays(day, 1) });
+  });
 }
 
 /**

@@ -7,7 +7,8 @@ import 'reflect-metadata';
 import { createAccount } from '../../src/accounts/accountStore';
 import { Random } from '../../src/demo/random';
 import { ingestBatch } from '../../src/ingest/ingest';
-import { userTotals } from '../../src/metrics/audienceUsers.sql';
+import { userTotals as readTotals } from '../../src/metrics/audienceUsers.sql';
+import { backgroundSettled } from '../../src/db/background';
 import { checkFilter } from '../../src/metrics/filter';
 import { inTransaction } from '../../src/db/transaction';
 import { rebuildRollups } from '../../src/rollups/rollupWrites';
@@ -28,6 +29,13 @@ const AUTOMATIONS = ['bot-a', 'bot-b'];
 
 let db: TestDatabase;
 let accountId: number;
+
+/** The audience, once the refresh it started in the background (of the stale days it read raw) is done. */
+async function userTotals(ctx: Context, filter: ReturnType<typeof checkFilter>) {
+  const totals = await readTotals(ctx, filter);
+  await backgroundSettled(db.pool);
+  return totals;
+}
 
 function context(useRollups: boolean): Context {
   return { caller: { accountId, keyId: 'test', scopes: ['read'] }, db, requestId: 'users', now: new Date(D4 + 30 * DAY), memo: createMemo(), useRollups };
@@ -507,6 +515,68 @@ describe('concurrent refreshes of days of one week', () => {
       await inTransaction(db.pool, (client) => rebuildRollups(client, account));
       expect(await weekRows()).toEqual(maintained);
     }
+  });
+});
+
+describe('stale whole days', () => {
+  let account: number;
+  // Whole days D1, D2 and D3 (D1 00:00 → D4 00:00).
+  const read = (now: number, useRollups = true) =>
+    readTotals({ ...context(useRollups), now: new Date(now), caller: { accountId: account, keyId: 'test', scopes: ['read'] } },
+      checkFilter({ from: new Date(D1), to: new Date(D4) }));
+  const staleDays = async () =>
+    (await db.pool.query(`SELECT to_char(day, 'YYYY-MM-DD') AS day FROM "StaleUserDay" WHERE "accountId" = $1 ORDER BY day`, [account])).rows.map((row) => row.day);
+
+  beforeAll(async () => {
+    account = (await createAccount(db.prisma, 'Stale days', 'stale-days')).id;
+    await ingest(account, [
+      interaction('s1', 'w1', D1 + HOUR), interaction('s2', 'w1', D2 + HOUR), //   returning across days
+      interaction('s3', 'w2', D2 + 2 * HOUR, true), //                             engaged
+      interaction('s4', 'w3', D3 + HOUR), interaction('s5', 'w3', D3 + 2 * HOUR), // twice in a day
+    ]);
+    await refreshAllUserBitmaps(db.pool, account);
+  });
+
+  it('reads a stale whole day that is today from its raw rows, and leaves it stale', async () => {
+    // A late change to D2: w4 comes, engaged, and w1's second visit moves off D2 to D3.
+    await ingest(account, [interaction('s6', 'w4', D2 + 5 * HOUR, true), interaction('s2', 'w1', D3 + 5 * HOUR)]);
+    expect(await staleDays()).toEqual(['2026-09-02', '2026-09-03']);
+    // unique w1..w4; returning w1 (D1 and D3), w3 (twice on D3); engaged w2, w4
+    const expected = { uniqueUsers: 4, returningUsers: 2, engagedUsers: 2 };
+    expect(await read(D3 + HOUR, false)).toEqual(expected);
+    // "Today" is D3: both halves find D2 and D3 stale, then read them raw; nothing is rebuilt.
+    const stale = await countStatements(() => read(D3 + HOUR));
+    expect(stale.result).toEqual(expected);
+    expect(stale.statements).toBe(4);
+    expect(stale.texts.some((text) => text.includes('INSERT INTO'))).toBe(false);
+    await backgroundSettled(db.pool);
+    // D2 is over: refreshed in the background after the read; D3, today, is not.
+    expect(await staleDays()).toEqual(['2026-09-03']);
+    const again = await countStatements(() => read(D3 + HOUR));
+    expect(again.result).toEqual(expected);
+    expect(again.statements).toBe(4);
+  });
+
+  it('refreshes the days that are over in the background, after which the bitmaps answer alone', async () => {
+    const expected = { uniqueUsers: 4, returningUsers: 2, engagedUsers: 2 };
+    expect(await read(D4 + 30 * DAY)).toEqual(expected);
+    await backgroundSettled(db.pool);
+    expect(await staleDays()).toEqual([]);
+    const fresh = await countStatements(() => read(D4 + 30 * DAY));
+    expect(fresh.result).toEqual(expected);
+    expect(fresh.statements).toBe(2);
+  });
+
+  it('refreshes more than two stale whole days before reading them', async () => {
+    // w5 on every whole day: unique w1..w5, returning w1, w3 and w5.
+    await ingest(account, [interaction('s7', 'w5', D1 + 9 * HOUR), interaction('s8', 'w5', D2 + 9 * HOUR), interaction('s9', 'w5', D3 + 9 * HOUR)]);
+    expect(await staleDays()).toEqual(['2026-09-01', '2026-09-02', '2026-09-03']);
+    const expected = { uniqueUsers: 5, returningUsers: 3, engagedUsers: 2 };
+    expect(await read(D4 + 30 * DAY, false)).toEqual(expected);
+    const refreshing = await countStatements(() => read(D4 + 30 * DAY));
+    expect(refreshing.result).toEqual(expected);
+    expect(refreshing.texts.filter((text) => text.includes('INSERT INTO "DailyUserBitmap"'))).toHaveLength(3);
+    expect(await staleDays()).toEqual([]);
   });
 });
 
