@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { inTransaction } from '../db/transaction';
 import { isoDay } from '../rollups/rollupTables';
 import { applyToRollups, storedContributions } from '../rollups/rollupWrites';
-import { markStale } from '../rollups/userBitmaps';
+import { markChangedDays } from '../rollups/userBitmaps';
 import { updateFunnelReach } from '../funnels/funnelReach';
 import { FieldError } from './fieldReader';
 import { encodeInteraction } from './encode';
@@ -196,15 +196,17 @@ async function applyInOrder(
 
   const { states, rejected } = foldBatch(valid, stored);
   // The rollups follow the raw rows in this transaction: out with the old state, in with the new,
-  // written last (applyToRollups says why). User bitmaps are only marked stale, on the days the
-  // interactions leave and the days they land on.
+  // written last (applyToRollups says why). User bitmaps are only marked stale, on the days
+  // new interactions land on and, where a rewrite changed what the bitmaps take, the days
+  // rewritten ones leave and land on.
   const replaced = [...states.keys()].flatMap((id) => existing.get(id) ?? []);
   const contributions = await storedContributions(client, accountId, replaced.map((r) => r.id));
   const writable = [...states.values()].map((s) => ('encoded' in s ? s : { ...s, encoded: encodeInteraction(s) }));
   const internalIds = await writeInteractions(client, accountId, writable, refs, existing);
   await updateFunnelReach(client, accountId, internalIds);
   // A day's stale mark is shared like its rollup rows (a new one makes other batches wait for this one to end).
-  await markStale(client, accountId, [...replaced.map((r) => r.day), ...[...states.values()].map((s) => isoDay(s.startedAt))]);
+  const newDays = [...states].filter(([id]) => !existing.has(id)).map(([, s]) => isoDay(s.startedAt));
+  await markChangedDays(client, accountId, newDays, replaced);
   await applyToRollups(client, accountId, internalIds, contributions);
   return rejected;
 }

@@ -1,16 +1,14 @@
 import type pg from 'pg';
 import { dayOf } from '../rollups/rollupTables';
+import { bitmapInputs, type RewrittenInteraction } from '../rollups/userBitmaps';
 import type { AnalysisRecord } from './records';
 import type { InteractionState } from './fold';
 import { LOG_ROWS, MESSAGE_ROWS } from '../interactions/transcriptRows';
 import { STEP_ROWS } from '../interactions/stepRows';
 import { keyLookup, ofAccount } from './keyLookups';
 
-/** A stored interaction a batch rewrites: its internal ID and the UTC day (YYYY-MM-DD) it started on. */
-export interface LockedInteraction {
-  id: number;
-  day: string;
-}
+/** A stored interaction a batch rewrites: its internal ID, the UTC day (YYYY-MM-DD) it started on, and what its user bitmaps took from it. */
+export type LockedInteraction = RewrittenInteraction;
 
 /**
  * Locks the stored interactions a batch will write, in ID order, until the batch commits. Without
@@ -21,14 +19,14 @@ export interface LockedInteraction {
 export async function lockInteractions(client: pg.PoolClient, accountId: number, externalIds: string[]): Promise<Map<string, LockedInteraction>> {
   const locked = new Map<string, LockedInteraction>();
   if (externalIds.length === 0) return locked;
-  const { rows } = await keyLookup<{ externalId: string; id: string; day: string }>(
+  const { rows } = await keyLookup<{ externalId: string; id: string; day: string; inputs: string }>(
     client,
     'lockInteractions',
-    `SELECT "externalId", id, to_char(${dayOf('i')}, 'YYYY-MM-DD') AS day
+    `SELECT "externalId", id, to_char(${dayOf('i')}, 'YYYY-MM-DD') AS day, ${bitmapInputs('i')} AS inputs
        FROM "Interaction" i WHERE "accountId" = $1 AND "externalId" = ANY($2::text[]) ORDER BY "externalId" FOR UPDATE`,
     [accountId, [...new Set(externalIds)].sort()],
   );
-  for (const row of rows) locked.set(row.externalId, { id: Number(row.id), day: row.day });
+  for (const row of rows) locked.set(row.externalId, { id: Number(row.id), day: row.day, inputs: row.inputs });
   return locked;
 }
 

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { startInBackground } from '../db/background';
 import { inTransaction } from '../db/transaction';
+import { ofAccount } from '../ingest/keyLookups';
 import { wholeUnits, type DayRange, type Span } from './spans';
 import { DAY_MS, dayOf, dimensionColumns, isoDay, segmentOf } from './rollupTables';
 
@@ -37,11 +38,41 @@ const markDays = (select: string) =>
   `INSERT INTO "StaleUserDay" ("accountId", day) ${select}
    ON CONFLICT ("accountId", day) DO UPDATE SET marks = "StaleUserDay".marks + 1`;
 
-/** Marks days whose user bitmaps no longer match the raw rows; in day order, so concurrent batches lock marks in one order. */
-export async function markStale(client: pg.PoolClient, accountId: number, days: Iterable<string>): Promise<void> {
-  const sorted = [...new Set(days)].sort();
-  if (sorted.length === 0) return;
-  await client.query(markDays(`SELECT $1::int4, d FROM unnest($2::date[]) AS d ORDER BY d`), [accountId, sorted]);
+/**
+ * What the user bitmaps take from an interaction (alias `alias`), as text: its start (the day and
+ * its quarter), its segment, its end user and whether it was engaged. A rewrite that keeps them
+ * changes no bitmap: late delivery reports, CSAT answers and analyses, which mostly arrive for
+ * days already over. A record's text (NULL and '' told apart), compared within one transaction,
+ * so in one session's time zone; it cost about 1 µs a row less than JSON (4,000 rows: 28 ms
+ * against 36, 25 for the join alone).
+ */
+export const bitmapInputs = (alias: string) => `ROW(${alias}."startedAt", ${dimensionColumns(alias)}, ${alias}."endUserId", ${alias}.engaged)::text`;
+
+/** A stored interaction a batch rewrote: its internal ID, the UTC day it was on, and its bitmapInputs then. */
+export interface RewrittenInteraction {
+  id: number;
+  day: string;
+  inputs: string;
+}
+
+/**
+ * Marks the days whose user bitmaps a batch changed, once it has written its interactions: the
+ * days of new interactions, and of rewritten ones whose bitmap inputs changed, the day each left
+ * and the day it is on now. In day order, so that concurrent batches lock marks in one order.
+ */
+export async function markChangedDays(client: pg.PoolClient, accountId: number, newDays: Iterable<string>, rewritten: RewrittenInteraction[]): Promise<void> {
+  const days = [...new Set(newDays)].sort();
+  if (days.length === 0 && rewritten.length === 0) return;
+  await client.query(
+    markDays(`SELECT $1::int4, d FROM (
+      SELECT unnest($2::date[]) AS d
+      UNION
+      SELECT unnest(ARRAY[x.day, ${dayOf('i')}])
+        FROM unnest($3::int8[], $4::date[], $5::text[]) AS x(id, day, inputs)
+        JOIN "Interaction" i ON ${ofAccount('i."accountId"')} AND i.id = x.id
+       WHERE ${bitmapInputs('i')} <> x.inputs) changed ORDER BY d`),
+    [accountId, days, rewritten.map((r) => r.id), rewritten.map((r) => r.day), rewritten.map((r) => r.inputs)],
+  );
 }
 
 /** The segment of the bitmaps over all of a day's interactions (the others are rollups' segment keys). */

@@ -578,6 +578,29 @@ describe('stale whole days', () => {
     expect(refreshing.texts.filter((text) => text.includes('INSERT INTO "DailyUserBitmap"'))).toHaveLength(3);
     expect(await staleDays()).toEqual([]);
   });
+
+  it('marks no day for a rewrite that keeps what the bitmaps take, and both days for one that moves', async () => {
+    // A CSAT answer, an analysis, a delivery report and the same interaction sent again change no bitmap.
+    await ingest(account, [
+      { record: 'csat', interactionId: 's4', score: 4, at: iso(D3 + 3 * HOUR) },
+      { record: 'analysis', interactionId: 's3', outcome: 'SUCCESSFUL', sentiment: 'POSITIVE' },
+      { record: 'messageStatus', interactionId: 's5', messageId: 'm0', status: 'DELIVERED', at: iso(D3 + 3 * HOUR) },
+      interaction('s1', 'w1', D1 + HOUR),
+    ]);
+    expect(await staleDays()).toEqual([]);
+    // s5 moves from D3 to D2 and to another end user: both days are marked.
+    await ingest(account, [interaction('s5', 'w6', D2 + 6 * HOUR)]);
+    expect(await staleDays()).toEqual(['2026-09-02', '2026-09-03']);
+    // unique w1..w6; returning w1, w5 (w3 now came once); engaged w2, w4
+    const expected = { uniqueUsers: 6, returningUsers: 2, engagedUsers: 2 };
+    expect(await read(D4 + 30 * DAY, false)).toEqual(expected);
+    expect(await read(D4 + 30 * DAY)).toEqual(expected);
+    // Engagement is one of the inputs too: w6's interaction, answered, marks its day.
+    await backgroundSettled(db.pool);
+    await ingest(account, [interaction('s5', 'w6', D2 + 6 * HOUR, true)]);
+    expect(await staleDays()).toEqual(['2026-09-02']);
+    expect(await read(D4 + 30 * DAY)).toEqual({ ...expected, engagedUsers: 3 });
+  });
 });
 
 describe('refreshing every stale day at the end of a load', () => {
