@@ -46,7 +46,8 @@ const BITMAP_PARTS = 2;
  * partial days at the edges from raw rows, but for their whole quarters when unfiltered (block
  * bitmaps). Unfiltered ranges without a whole day (the last 24 hours, a day so far) read their
  * whole quarters from blocks the same way; other ranges within one day or two (and the raw path)
- * group the raw rows by end user.
+ * group the raw rows by end user. Whole days whose bitmaps are stale are read raw too, up to
+ * STALE_DAYS_READ_RAW of them, and refreshed first beyond that.
  */
 export function userTotals(ctx: Context, filter: Filter): Promise<UserTotals> {
   return ctx.memo(`userTotals:${filterKey(filter)}`, async () => {
