@@ -1,28 +1,35 @@
 import type pg from 'pg';
 
 /**
- * Work a request starts on a pool and does not wait for (refreshing stale user bitmaps): at most
- * one job per key at a time, so that repeated requests do not queue the same work; a request that
- * finds its key busy leaves the work to the job running, or to the next request. Failures are the
- * job's own: nothing waits for it, so nothing would see them. Closing the database waits for the
- * jobs running (database.ts), so none is cut off by the pool ending under it.
+ * Work a request starts on a pool and does not wait for (refreshing stale user bitmaps). Jobs run
+ * one at a time per pool, so that they hold at most one of its connections and one core, however
+ * many accounts' requests start them; a job whose key is already waiting or running is not added
+ * again, so repeated requests do not queue the same work. Failures are the job's own: nothing
+ * waits for it, so nothing would see them. Closing the database waits for the jobs (database.ts),
+ * so none is cut off by the pool ending under it.
  */
-const running = new WeakMap<pg.Pool, Map<string, Promise<void>>>();
-
-/** Starts `job` on `pool` unless a job with `key` is running there. */
-export function startInBackground(pool: pg.Pool, key: string, job: () => Promise<unknown>): void {
-  let jobs = running.get(pool);
-  if (!jobs) running.set(pool, (jobs = new Map()));
-  if (jobs.has(key)) return;
-  const done = job().then(
-    () => undefined,
-    () => undefined,
-  );
-  jobs.set(key, done);
-  void done.finally(() => jobs.delete(key));
+interface Queue {
+  keys: Set<string>;
+  tail: Promise<void>;
 }
 
-/** Waits until no job started on `pool` is running. */
+const queues = new WeakMap<pg.Pool, Queue>();
+
+/** Queues `job` on `pool` unless a job with `key` is waiting or running there. */
+export function startInBackground(pool: pg.Pool, key: string, job: () => Promise<unknown>): void {
+  let queue = queues.get(pool);
+  if (!queue) queues.set(pool, (queue = { keys: new Set(), tail: Promise.resolve() }));
+  if (queue.keys.has(key)) return;
+  queue.keys.add(key);
+  const { keys } = queue;
+  queue.tail = queue.tail.then(() => job()).then(
+    () => void keys.delete(key),
+    () => void keys.delete(key),
+  );
+}
+
+/** Waits until every job queued on `pool` so far, and any they queued, has run. */
 export async function backgroundSettled(pool: pg.Pool): Promise<void> {
-  for (let jobs = running.get(pool); jobs && jobs.size > 0; ) await Promise.all(jobs.values());
+  const queue = queues.get(pool);
+  while (queue && queue.keys.size > 0) await queue.tail;
 }

@@ -327,7 +327,8 @@ export function refreshUserBitmaps(pool: pg.Pool, accountId: number, range?: Day
 /**
  * Refreshes, without keeping the caller waiting, the stale days a read took from the raw rows
  * (audienceUsers.sql.ts) that are over: those before `today` (the request's, UTC), each in a
- * transaction of its own, one account's at a time. Today stays stale while data arrives and is
+ * transaction of its own, after the background work already queued (db/background.ts: one job at
+ * a time, one per account waiting). Today stays stale while data arrives and is
  * read raw: refreshing it would rebuild it and its week (about 5 s of a core at 10 M
  * interactions) every time a batch lands, for a mark the next batch sets again.
  */
