@@ -197,3 +197,35 @@ describe('SQL work', () => {
     expect(aggregates).toHaveLength(4);
   });
 });
+
+describe('a range holding today whole, while data arrives', () => {
+  const AUDIENCE = 'query($filter: InsightsFilter!) { insights(filter: $filter) { audience { uniqueUsers returningUsers } } }';
+  const DAY = 86_400_000;
+  const today = Math.floor(Date.now() / DAY) * DAY;
+  const range = { from: new Date(today).toISOString(), to: new Date(today + DAY).toISOString() };
+  const visit = (id: string, user: string, minute: number) => {
+    const at = new Date(today + minute * 60_000).toISOString();
+    return { record: 'interaction', id, type: 'CONVERSATIONAL', startedAt: at, channel: 'SMS', endUserId: user,
+      messages: [{ id: 'm', direction: 'OUTBOUND', author: 'BOT', channel: 'SMS', sentAt: at }] };
+  };
+
+  it('reads today from the raw rows at every read, without rebuilding its bitmaps', async () => {
+    const c = await t.createAccount('C');
+    const staleToday = async () =>
+      (await t.db.pool.query(`SELECT count(*)::int AS n FROM "StaleUserDay" WHERE "accountId" = $1 AND day = $2::date`, [c.id, range.from.slice(0, 10)])).rows[0].n;
+    // v1 twice, v2 once (today's first minutes, which have passed whenever the test runs)
+    await ingest(c.apiKey, [visit('t-1', 'v1', 0), visit('t-2', 'v1', 1), visit('t-3', 'v2', 2)]);
+    const first = await countStatements(async () => {
+      const result = await t.request(AUDIENCE, { filter: range }, c.apiKey);
+      await backgroundSettled(t.db.pool);
+      return result;
+    });
+    expect(first.result.data!.insights.audience).toEqual({ uniqueUsers: 2, returningUsers: 1 });
+    expect(first.texts.some((text) => text.includes('INSERT INTO "DailyUserBitmap"'))).toBe(false);
+    expect(await staleToday()).toBe(1);
+    // A new user lands: the next read counts them at once.
+    await ingest(c.apiKey, [visit('t-4', 'v3', 3)]);
+    const res = await t.request(AUDIENCE, { filter: range }, c.apiKey);
+    expect(res.data!.insights.audience).toEqual({ uniqueUsers: 3, returningUsers: 1 });
+  });
+});
