@@ -25,7 +25,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
 
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
-      process.stdout.write(`${signal}: finishing in-flight requests, then stopping\n`);
+      process.stdout.write(`${signal}: finishing in-flight requests and background refreshes, then stopping\n`);
       resolve();
     };
     process.once('SIGINT', () => shutdown('SIGINT'));
