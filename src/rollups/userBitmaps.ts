@@ -129,7 +129,7 @@ function monday(day: string, onOrAfter = false): string {
 }
 
 /** The YYYY-MM-DD day `days` days after `day` (before it when negative). */
-const addDays = (day: string, days: number) => isoDay(new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS));
+export const addDays = (day: string, days: number) => isoDay(new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS));
 
 /**
  * Whole days [from, to) (YYYY-MM-DD) as the ranges of cells a reader ORs: the ISO weeks inside
