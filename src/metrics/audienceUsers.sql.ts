@@ -57,22 +57,23 @@ export function userTotals(ctx: Context, filter: Filter): Promise<UserTotals> {
       const range = { from: isoDay(days.from), to: isoDay(days.to) };
       let rawDays: string[] = [];
       for (let attempt = 1; attempt <= BITMAP_ATTEMPTS; attempt++) {
-        const { totals, stale } = await bitmapUserTotals(ctx, filter, range, edges, rawDays);
+        const { totals, stale, staleEdges } = await bitmapUserTotals(ctx, filter, range, edges, rawDays);
         if (totals) {
-          refreshInBackground(ctx.db.pool, ctx.caller.accountId, rawDays, isoDay(ctx.now));
+          refreshInBackground(ctx.db.pool, ctx.caller.accountId, [...rawDays, ...staleEdges], isoDay(ctx.now));
           return totals;
         }
         if (stale.length <= STALE_DAYS_READ_RAW) rawDays = stale;
         else await refreshUserBitmaps(ctx.db.pool, ctx.caller.accountId, range);
       }
     } else if (ctx.useRollups && !narrowsByList(filter)) {
-      // No whole day, so no stale day to refresh: the statement reads blocks and raw rows only.
+      // No whole day: the statement reads blocks and raw rows only (stale days' blocks raw).
       const partialDays = splitAtMidnight(filter.from, filter.to);
       const none = isoDay(filter.to);
-      const { totals } = partialDays.some((day) => edgeBlocks(day).blocks)
-        ? await bitmapUserTotals(ctx, filter, { from: none, to: none }, partialDays, [])
-        : { totals: null };
-      if (totals) return totals;
+      if (partialDays.some((day) => edgeBlocks(day).blocks)) {
+        const { totals, staleEdges } = await bitmapUserTotals(ctx, filter, { from: none, to: none }, partialDays, []);
+        refreshInBackground(ctx.db.pool, ctx.caller.accountId, staleEdges, isoDay(ctx.now));
+        if (totals) return totals;
+      }
     }
     return rawUserTotals(ctx, filter);
   });
@@ -108,8 +109,9 @@ async function rawUserTotals(ctx: Context, filter: Filter): Promise<UserTotals> 
  * cells of all interactions. Users of the edges (raw rows, filtered) are then counted where the
  * whole days do not already count them: a user is returning when the edges hold two of their
  * interactions or one plus one on the whole days. Whole days listed in `rawDays` (stale ones) are
- * read from raw rows like the edges. The totals are null when a day of the range is stale and not
- * in `rawDays` (its bitmaps are no longer exact); `stale` lists the range's stale days.
+ * read from raw rows like the edges. The totals are null when a whole day is stale and not in
+ * `rawDays` (its bitmaps are no longer exact). `stale` lists the stale whole days, `staleEdges` the
+ * stale days of the partial edges (read raw, blocks and all, until refreshed).
  */
 async function bitmapUserTotals(
   ctx: Context,
@@ -117,14 +119,17 @@ async function bitmapUserTotals(
   days: DayRange,
   edges: Span[],
   rawDays: string[],
-): Promise<{ totals: UserTotals | null; stale: string[] }> {
+): Promise<{ totals: UserTotals | null; stale: string[]; staleEdges: string[] }> {
   const parts = await Promise.all(
     Array.from({ length: BITMAP_PARTS }, (_, part) => bitmapPartTotals(ctx, filter, days, edges, rawDays, { part, of: BITMAP_PARTS })),
   );
-  const stale = [...new Set(parts.flatMap((p) => p.stale))].sort();
-  if (stale.some((day) => !rawDays.includes(day))) return { totals: null, stale };
+  const touched = [...new Set(parts.flatMap((p) => p.stale))].sort();
+  const stale = touched.filter((day) => day >= days.from && day < days.to);
+  const staleEdges = touched.filter((day) => !stale.includes(day));
+  if (stale.some((day) => !rawDays.includes(day))) return { totals: null, stale, staleEdges };
   const sum = (key: keyof UserTotals) => parts.reduce((n, p) => n + Number(p.totals[key]), 0);
-  return { totals: { uniqueUsers: sum('uniqueUsers'), returningUsers: sum('returningUsers'), engagedUsers: sum('engagedUsers') }, stale };
+  const totals = { uniqueUsers: sum('uniqueUsers'), returningUsers: sum('returningUsers'), engagedUsers: sum('engagedUsers') };
+  return { totals, stale, staleEdges };
 }
 
 /** Whole days [from, to) without the days listed (read raw instead), as the ranges between those. */
@@ -147,7 +152,7 @@ const daySpan = (day: string): Span => ({ from: new Date(`${day}T00:00:00Z`), to
 const NO_CELLS = `SELECT NULL::timestamp AS start, NULL::text AS segment, NULL::int4 AS chunk, NULL::bit(${CHUNK_BITS}) AS users,
          NULL::bit(${CHUNK_BITS}) AS repeat, NULL::bit(${CHUNK_BITS}) AS engaged WHERE false`;
 
-/** bitmapUserTotals over the chunks with chunk % of = part, and the edge users in them. */
+/** bitmapUserTotals over the chunks with chunk % of = part, and the edge users in them; `stale` lists every stale day the range touches. */
 async function bitmapPartTotals(
   ctx: Context,
   filter: Filter,
@@ -158,7 +163,8 @@ async function bitmapPartTotals(
 ): Promise<{ totals: UserTotals; stale: string[] }> {
   const params = new SqlParams();
   const account = params.add(ctx.caller.accountId);
-  const [from, to] = [params.add(days.from, 'date'), params.add(days.to, 'date')];
+  // Every day the range touches, the partial edge days too, for the list of stale days.
+  const touched = { from: params.add(isoDay(filter.from), 'date'), to: params.add(addDays(isoDay(new Date(filter.to.getTime() - 1)), 1), 'date') };
   // A filter's segments are listed once (a CTE) for the three reads of cells.
   const filtered = narrowsByList(filter);
   const { segments, segmentList } = filtered
@@ -166,7 +172,7 @@ async function bitmapPartTotals(
         segments: 'ANY((SELECT list FROM segments)::text[])',
         segmentList: `segments AS MATERIALIZED (
            SELECT ARRAY(SELECT DISTINCT ${bitmapSegment(narrowedDimensions(filter), 'r')} FROM "DailyInteractionRollup" r
-                         WHERE ${dimensionConditions(params, ctx.caller.accountId, filter, 'r')} AND r.day >= ${from} AND r.day < ${to}) AS list
+                         WHERE ${dimensionConditions(params, ctx.caller.accountId, filter, 'r')} AND r.day >= ${params.add(days.from, 'date')} AND r.day < ${params.add(days.to, 'date')}) AS list
          ), `,
       }
     : { segments: `'${EVERY_SEGMENT}'`, segmentList: '' };
@@ -194,7 +200,8 @@ async function bitmapPartTotals(
         });
   // Unfiltered, the whole blocks of the partial days are cells too (BlockUserBitmap), read only
   // while their day is not stale and has blocks, and otherwise raw: a stale edge day is not
-  // refreshed for them (an edge on today would be, at every read while data arrives), and a day
+  // refreshed for them inside the request (an edge on today would be, at every read while data
+  // arrives; one that is over is refreshed in the background, see userTotals), and a day
   // last refreshed before blocks existed has none (a refreshed day with interactions has at least
   // one; a day without any has nothing to read raw either). The guard is constant, so the
   // statement skips one of the two reads.
@@ -249,7 +256,7 @@ async function bitmapPartTotals(
          FROM edge_users e LEFT JOIN whole w ON w.chunk = e.id / ${CHUNK_BITS}
      )
      SELECT ARRAY(SELECT to_char(s.day, 'YYYY-MM-DD') FROM "StaleUserDay" s
-                   WHERE s."accountId" = ${account} AND s.day >= ${from} AND s.day < ${to} ORDER BY s.day) AS stale,
+                   WHERE s."accountId" = ${account} AND s.day >= ${touched.from} AND s.day < ${touched.to} ORDER BY s.day) AS stale,
             w.users + e.users AS "uniqueUsers", w.again + e.again AS "returningUsers", w.engaged + e.engaged AS "engagedUsers"
        FROM (SELECT coalesce(sum(bit_count(users)), 0) AS users, coalesce(sum(bit_count(again)), 0) AS again,
                     coalesce(sum(bit_count(engaged)), 0) AS engaged FROM whole) w,

@@ -143,11 +143,12 @@ describe('hand-worked: range D1 12:00 → D4 12:00 (whole days D2 and D3, raw ed
   });
 
   it('follows an upsert that moves an interaction off a whole day, then a new engaged user', async () => {
-    // Only the day the interaction leaves (D3) holds a changed bitmap; D1 is outside the whole days.
+    // The day the interaction leaves (D3, whole) is read raw; D1, where it lands, is a partial
+    // edge read raw anyway. Both are over, so both are rebuilt in the background after the read.
     await ingest(accountId, [interaction('a2', 'u1', D1 + 2 * HOUR)]);
     const moved = await countStatements(() => users(true, from, to));
     expect(moved.result).toEqual({ uniqueUsers: 8, returningUsers: 4, engagedUsers: 2 }); // u1 came once
-    expect(moved.texts.filter((text) => text.includes('INSERT INTO "DailyUserBitmap"'))).toHaveLength(1);
+    expect(moved.texts.filter((text) => text.includes('INSERT INTO "DailyUserBitmap"'))).toHaveLength(2);
     await ingest(accountId, [interaction('x1', 'u10', D3 + 5 * HOUR, true)]);
     const expected = { uniqueUsers: 9, returningUsers: 4, engagedUsers: 3 };
     expect(await users(true, from, to)).toEqual(expected);
@@ -307,15 +308,24 @@ describe('hand-worked: the whole quarters of partial days, from block bitmaps (a
     expect(short.texts[0]).not.toContain('BlockUserBitmap');
   });
 
-  it('reads a stale edge day raw, without refreshing it, until its next refresh', async () => {
+  it('reads a stale edge day raw, without refreshing it in the request, and refreshes it in the background once over', async () => {
     // A new user in block 1 of D3: the batch marks D3 stale; its blocks no longer hold everyone.
     await ingest(account, [interaction('p11', 'q8', D3 + 7 * HOUR, true)]);
     expect(await staleDays()).toEqual(['2026-09-03']);
     const expected = { uniqueUsers: 7, returningUsers: 2, engagedUsers: 2 };
     expect(await totals(false)).toEqual(expected);
-    expect(await totals(true)).toEqual(expected);
-    expect(await staleDays()).toEqual(['2026-09-03']); // D3 lies outside the whole days: read raw, not refreshed
-    await refreshAllUserBitmaps(db.pool, account);
+    const filter = checkFilter({ from: new Date(from), to: new Date(to) });
+    const asOf = (now: number) => ({ ...context(true), now: new Date(now), caller: { accountId: account, keyId: 'test', scopes: ['read'] as string[] } });
+    // Read on D3 itself ("today"): raw, and left stale.
+    const today = await countStatements(() => readTotals(asOf(D3 + 13 * HOUR), filter));
+    expect(today.result).toEqual(expected);
+    expect(today.statements).toBe(2);
+    for (const text of today.texts) expect(text).not.toContain('INSERT INTO');
+    await backgroundSettled(db.pool);
+    expect(await staleDays()).toEqual(['2026-09-03']);
+    // Read once D3 is over: the same, and D3 is rebuilt in the background, blocks and all.
+    expect(await readTotals(asOf(D4 + 30 * DAY), filter)).toEqual(expected);
+    await backgroundSettled(db.pool);
     expect(await staleDays()).toEqual([]);
     expect(await totals(true)).toEqual(expected);
   });
