@@ -14,8 +14,10 @@
 // S when its warm-up took over 1 s; the SQL reference S runs; with few runs p99 is the slowest),
 // the ratio raw p95 / rollup p95, the rows read from tables by one run (approximate: see
 // rowsReadSoFar in lib.mjs), and whether the rollup and raw paths returned identical JSON (any
-// difference is printed). Then a few untimed identity checks on ranges with odd edges, and the
-// peak RSS of this process (driver and both servers; PostgreSQL runs in processes of its own).
+// difference is printed). Then a few untimed identity checks on ranges with odd edges, the last
+// 30 days read right after a batch changed their last whole day (one request each, while that
+// day is rebuilt in the background and after), and the peak RSS of this process (driver and both
+// servers; PostgreSQL runs in processes of its own).
 //
 // Last, the ingest rate at that scale: M more interactions (100,000 by default, 0 for none; the
 // file of `npm run bench:ingest`) imported into the same database with `touchpoint import`, as a new
@@ -273,6 +275,31 @@ if (days >= 3) {
   }
 }
 
+// The last 30 days right after a batch changed the users of their last whole day: that day marked
+// stale, as such a batch marks it (its rebuild gives the same bitmaps, so the data stays as
+// seeded). Reads take the day raw and have it rebuilt in the background; timed one by one.
+const afterChange = [];
+if (days >= 3) {
+  const { backgroundSettled } = await import(dist('db/background.js'));
+  const filter = { from: at(END.getTime() - Math.min(30, days) * DAY), to: END.toISOString() };
+  const expected = await graphql('raw', DASHBOARD, { filter });
+  await db.pool.query(`INSERT INTO "StaleUserDay" ("accountId", day) VALUES ($1, $2::date) ON CONFLICT DO NOTHING`, [BENCH, at(END.getTime() - DAY).slice(0, 10)]);
+  const read = async (what) => {
+    const started = performance.now();
+    const result = await graphql('rollup', DASHBOARD, { filter });
+    const identical = isDeepStrictEqual(result, expected);
+    if (!identical) mismatches.push({ name: `dashboard ${what}`, differences: jsonDifferences(result, expected) });
+    afterChange.push({ what, ms: performance.now() - started, identical });
+  };
+  await read('first read, the day stale');
+  await read('second read, while it is rebuilt');
+  const rebuilding = performance.now();
+  await backgroundSettled(db.pool);
+  const rebuilt = performance.now() - rebuilding;
+  const { rows: [{ left }] } = await db.pool.query(`SELECT count(*)::int AS left FROM "StaleUserDay" WHERE "accountId" = $1`, [BENCH]);
+  await read(`read after the rebuild (waited ${(rebuilt / 1000).toFixed(1)} s for it; stale days left: ${left})`);
+}
+
 const ms = (n) => (n >= 100 ? Math.round(n).toLocaleString('en') : n.toFixed(1));
 const count = (n) => (n === null ? '—' : n.toLocaleString('en'));
 function table(header, rows) {
@@ -294,6 +321,10 @@ console.log(table(['query', 'rollup path', 'raw path', 'SQL reference', 'raw/rol
 if (checks.length) {
   console.log('\nuntimed identity checks, rollup path against raw path (ranges in days from the first day, UTC)');
   console.log(table(['check', 'identical'], checks.map((c) => [c.check, c.identical])));
+}
+if (afterChange.length) {
+  console.log('\nthe last 30 days right after a batch changed their last whole day (marked stale), rollup path, one request each');
+  console.log(table(['read', 'ms', 'identical to the raw path'], afterChange.map((r) => [r.what, ms(r.ms), r.identical ? 'yes' : 'no'])));
 }
 for (const q of results) console.log(`identical: ${q.identical ? 'yes' : 'no'} — ${q.name}`);
 for (const m of mismatches) {
