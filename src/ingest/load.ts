@@ -7,17 +7,14 @@ import { LOG_ROWS, MESSAGE_ROWS } from '../interactions/transcriptRows';
 import { STEP_ROWS } from '../interactions/stepRows';
 import { keyLookup, ofAccount } from './keyLookups';
 
-/** A stored interaction a batch rewrites: its internal ID, the UTC day (YYYY-MM-DD) it started on, and what its user bitmaps took from it. */
-export type LockedInteraction = RewrittenInteraction;
-
 /**
  * Locks the stored interactions a batch will write, in ID order, until the batch commits. Without
  * joins: a lock that waits for a concurrent rewrite must not re-check join conditions against the
  * new row (which would drop it when its end user changed). Returns the stored ones by external ID.
  * A key lookup (keyLookups.ts).
  */
-export async function lockInteractions(client: pg.PoolClient, accountId: number, externalIds: string[]): Promise<Map<string, LockedInteraction>> {
-  const locked = new Map<string, LockedInteraction>();
+export async function lockInteractions(client: pg.PoolClient, accountId: number, externalIds: string[]): Promise<Map<string, RewrittenInteraction>> {
+  const locked = new Map<string, RewrittenInteraction>();
   if (externalIds.length === 0) return locked;
   const { rows } = await keyLookup<{ externalId: string; id: string; day: string; inputs: string }>(
     client,

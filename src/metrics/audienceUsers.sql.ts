@@ -21,9 +21,8 @@ const BITMAP_ATTEMPTS = 3;
  * are over); with more, it refreshes them first. Refreshing a day rebuilds the day and its week:
  * at 10 M interactions a dashboard of the last 30 days took 7.4 s after a batch changed the users
  * of its last whole day, and one including today would have paid that at every read while data
- * arrives.
- * Two days of raw rows cost about what two partial edge days cost; many stale days are left by
- * bulk loads through GraphQL, once.
+ * arrives. Two days of raw rows cost about what two partial edge days cost; many stale days are
+ * left by bulk loads through GraphQL, once.
  */
 const STALE_DAYS_READ_RAW = 2;
 

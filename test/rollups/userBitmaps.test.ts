@@ -315,7 +315,7 @@ describe('hand-worked: the whole quarters of partial days, from block bitmaps (a
     const expected = { uniqueUsers: 7, returningUsers: 2, engagedUsers: 2 };
     expect(await totals(false)).toEqual(expected);
     const filter = checkFilter({ from: new Date(from), to: new Date(to) });
-    const asOf = (now: number) => ({ ...context(true), now: new Date(now), caller: { accountId: account, keyId: 'test', scopes: ['read'] as string[] } });
+    const asOf = (now: number): Context => ({ ...context(true), now: new Date(now), caller: { accountId: account, keyId: 'test', scopes: ['read'] } });
     // Read on D3 itself ("today"): raw, and left stale.
     const today = await countStatements(() => readTotals(asOf(D3 + 13 * HOUR), filter));
     expect(today.result).toEqual(expected);
