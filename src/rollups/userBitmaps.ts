@@ -189,9 +189,15 @@ export function edgeBlocks(edge: Span): { blocks: { day: string; from: number; t
 const projectedOrNull = (projection: (typeof PROJECTIONS)[number], alias: string) =>
   `CASE WHEN ${projection.dimensions.map((d) => `${alias}."${d}" IS NOT NULL`).join(' AND ')} THEN ${projectedSegment(projection, alias)} END`;
 
-/** The interactions `i` (with their day `d.day`) of the UTC days $2 of the account $1, for the build statements. */
+/**
+ * The interactions `i` (with their day `d.day`) of the UTC days $2 of the account $1, for the build
+ * statements. The account is kept from the planner's estimate (ofAccount): an account the
+ * statistics have not seen looks like one of a row, and each day was then found by reading all of
+ * the account's interactions through the primary key (a new account of 100 k interactions in the 10
+ * M benchmark database: 72 ms a day against 33 ms through the start index).
+ */
 const DAY_ROWS = `FROM unnest($2::date[]) AS d(day)
-  JOIN "Interaction" i ON i."accountId" = $1
+  JOIN "Interaction" i ON ${ofAccount('i."accountId"')}
    AND i."startedAt" >= d.day::timestamp AT TIME ZONE 'UTC' AND i."startedAt" < (d.day + 1)::timestamp AT TIME ZONE 'UTC'`;
 
 /**
@@ -201,7 +207,7 @@ const DAY_ROWS = `FROM unnest($2::date[]) AS d(day)
  * segment or in two (the same window as between days), which costs a few bitmap operations per
  * chunk instead of one per user.
  */
-const BUILD_BITMAPS = `
+export const BUILD_BITMAPS = `
   WITH cells AS (
     SELECT d.day, ${dimensionColumns('i')}, i."endUserId" AS id, count(*) AS interactions, bool_or(i.engaged) AS engaged
       ${DAY_ROWS}
@@ -250,7 +256,7 @@ const BUILD_RUNS = `
  * The block rows of the given days (all interactions only), from the raw rows: users per block
  * and chunk, those who came twice in the block, and the engaged ones.
  */
-const BUILD_BLOCKS = `
+export const BUILD_BLOCKS = `
   INSERT INTO "BlockUserBitmap" ("accountId", day, block, chunk, users, repeat, engaged)
   SELECT $1::int4, u.day, u.block, u.id / ${CHUNK_BITS}, ${bits()}, ${bits('u.interactions >= 2')}, ${bits('u.engaged')}
     FROM (SELECT d.day, (extract(hour FROM i."startedAt" AT TIME ZONE 'UTC')::int / ${BLOCK_HOURS})::int2 AS block,

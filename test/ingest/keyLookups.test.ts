@@ -3,10 +3,12 @@
  * that statistics taken while an account was small cannot make PostgreSQL read the account's whole
  * range of another index instead of looking the keys up. Checked on one connection (prepared
  * statements are per connection): which statements ingest prepared and how they were planned,
- * and the plan the lock gets for an account the statistics have not seen.
+ * and the plans the lock, the rollup statement and the user bitmaps' builds get for an account the
+ * statistics have not seen.
  */
 import type pg from 'pg';
 import { createAccount } from '../../src/accounts/accountStore';
+import { BUILD_BITMAPS, BUILD_BLOCKS } from '../../src/rollups/userBitmaps';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { inbound, ingestOk, interaction } from './helpers';
 
@@ -82,6 +84,29 @@ test('the rollup statement reads a batch back by key for an account the statisti
     }
   } finally {
     client.release();
+  }
+});
+
+test('the user bitmaps of a day of an account the statistics have not seen are built from that day\'s rows', async () => {
+  // With the account's value in the estimate, PostgreSQL took the small account for one of a row
+  // and read all of its interactions through the primary key for each day, filtering them by the
+  // day (a new account of 100 k interactions in the 10 M benchmark database: 72 ms a day against 33).
+  const day = (await db.pool.query<{ day: string }>(
+    `SELECT to_char(min("startedAt") AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day FROM "Interaction" WHERE "accountId" = $1`, [small],
+  )).rows[0]!.day;
+  for (const [name, statement] of [['days', BUILD_BITMAPS], ['blocks', BUILD_BLOCKS]] as const) {
+    const client = await db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query(`EXPLAIN ${statement}`, [small, [day]]);
+      const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+      const interactionScans = [...plan.matchAll(/Scan using "(\w+)" on "Interaction"/g)].map(([, index]) => index);
+      expect({ name, interactionScans }).toEqual({ name, interactionScans: ['Interaction_accountId_startedAt_idx'] });
+      expect(plan).toMatch(/Index Cond: \(\("accountId" = \(InitPlan 1\)\.col1\) AND \("startedAt" >= /);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
   }
 });
 
