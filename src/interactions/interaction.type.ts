@@ -69,15 +69,20 @@ export class Interaction {
   }
 }
 
-/** Columns that build an Interaction, for `SELECT ... FROM "Interaction" i JOIN "EndUser" u`. */
+/**
+ * Columns that build an Interaction, for `SELECT ... FROM "Interaction" i`. The end user's external
+ * ID is looked up by key for each row returned: as a join, an account the planner's statistics have
+ * not seen (a new account in a large database, until ANALYZE samples it) looked like one of a row,
+ * and PostgreSQL read all of the account's end users for every interaction and filtered them.
+ */
 export const INTERACTION_COLUMNS = `
   i.id AS "internalId", i."automationId" AS "automationInternalId", i."customerProfileId", i.escalated,
   i."externalId" AS id, i.type, i."startedAt", i."endedAt", i."durationSeconds", i."automationVersionId",
-  i."versionId", i.sender, i.channel, u."externalId" AS "endUserId", i.outcome, i.sentiment, i."sentimentScore",
+  i."versionId", i.sender, i.channel,
+  (SELECT u."externalId" FROM "EndUser" u WHERE u."accountId" = i."accountId" AND u.id = i."endUserId") AS "endUserId",
+  i.outcome, i.sentiment, i."sentimentScore",
   i."csatScore", i.engaged, i."inboundCount" AS "inboundMessages", i."outboundCount" AS "outboundMessages",
   i.summary AS "analysisSummary", i."escalatedAt"`;
-
-export const INTERACTION_FROM = `"Interaction" i JOIN "EndUser" u ON u."accountId" = i."accountId" AND u.id = i."endUserId"`;
 
 export function toInteraction(row: Record<string, unknown>): Interaction {
   return Object.assign(new Interaction(), row);

@@ -6,7 +6,7 @@ import { filterConditions, handlingCondition, type Filter } from '../metrics/fil
 import { facts } from '../rollups/facts';
 import { ISSUES, TOPICS, type RollupTable } from '../rollups/rollupTables';
 import type { Context } from '../server/context';
-import { INTERACTION_COLUMNS, INTERACTION_FROM, toInteraction, type Interaction } from './interaction.type';
+import { INTERACTION_COLUMNS, toInteraction, type Interaction } from './interaction.type';
 
 /** How a list of example interactions narrows the filtered interactions. */
 export interface Narrowing {
@@ -29,7 +29,24 @@ const CSAT_CONDITION: Record<CsatRating, string> = {
   [CsatRating.NEGATIVE]: 'i."csatScore" <= 2',
 };
 
-export function narrowingConditions(params: SqlParams, n: Narrowing): string[] {
+/**
+ * How a narrowing by topic or issue selects interactions that have one, in a way that does not
+ * depend on the planner's estimate of the account's size. Joined or as a plain EXISTS, an account
+ * the statistics have not seen (a new account in a large database, until ANALYZE samples it) looked
+ * like one of a row, and PostgreSQL read all of the account's topic or issue rows for every
+ * interaction: with 19 k interactions in the 10 M benchmark database, a drill-down's examples took
+ * 4.2 s a list (connections held until the pool ran out) and a count 3.4 s.
+ *
+ * - `probe`, for a page read newest first until it is full: each interaction's row looked up by its
+ *   key (an EXISTS kept from being made a join by OFFSET 0). 12.5 ms for that list; 1 to 2 ms for
+ *   the 10 M account, as before.
+ * - `collect`, for a count: the IDs of the range's rows with that topic or issue gathered once, and
+ *   the interactions looked up by them. For the 10 M account's 30 days, 0.75 to 1.2 s against 1.9
+ *   to 3.1 s as a join; a probe of every interaction took 3.5 s.
+ */
+export type ChildMatch = 'probe' | 'collect';
+
+export function narrowingConditions(params: SqlParams, accountId: number, filter: Filter, n: Narrowing, match: ChildMatch): string[] {
   const conditions: string[] = [];
   if (n.outcome) conditions.push(`i.outcome = ${params.add(n.outcome)}::"Outcome"`);
   if (n.handling) conditions.push(handlingCondition('i', n.handling));
@@ -38,12 +55,13 @@ export function narrowingConditions(params: SqlParams, n: Narrowing): string[] {
   else if (n.hasSentiment) conditions.push('i.sentiment IS NOT NULL');
   if (n.csat) conditions.push(CSAT_CONDITION[n.csat]);
   else if (n.hasCsat) conditions.push('i."csatScore" IS NOT NULL');
-  if (n.topic) {
-    conditions.push(`EXISTS (SELECT 1 FROM "InteractionTopic" t WHERE t."accountId" = i."accountId" AND t."interactionId" = i.id AND t.name = ${params.add(n.topic)})`);
-  }
-  if (n.issue) {
-    conditions.push(`EXISTS (SELECT 1 FROM "InteractionIssue" x WHERE x."accountId" = i."accountId" AND x."interactionId" = i.id AND x.issue = ${params.add(n.issue)})`);
-  }
+  const child = (table: string, column: string, value: string) =>
+    match === 'probe'
+      ? `EXISTS (SELECT 1 FROM "${table}" c WHERE c."accountId" = i."accountId" AND c."interactionId" = i.id AND c.${column} = ${params.add(value)} OFFSET 0)`
+      : `i.id = ANY(ARRAY(SELECT c."interactionId" FROM "${table}" c WHERE c."accountId" = ${params.add(accountId)} AND c.${column} = ${params.add(value)}
+                           AND c."startedAt" >= ${params.add(filter.from, 'timestamptz')} AND c."startedAt" < ${params.add(filter.to, 'timestamptz')}))`;
+  if (n.topic) conditions.push(child('InteractionTopic', 'name', n.topic));
+  if (n.issue) conditions.push(child('InteractionIssue', 'issue', n.issue));
   return conditions;
 }
 
@@ -72,13 +90,13 @@ export function decodeInteractionCursor(ctx: Context, after: string): Interactio
 
 export async function interactionPage(ctx: Context, filter: Filter, narrowing: Narrowing, first: number, after: InteractionKey | null): Promise<InteractionPage> {
   const params = new SqlParams();
-  const conditions = [filterConditions(params, ctx.caller.accountId, filter), ...narrowingConditions(params, narrowing)];
+  const conditions = [filterConditions(params, ctx.caller.accountId, filter), ...narrowingConditions(params, ctx.caller.accountId, filter, narrowing, 'probe')];
   if (after) {
     const s = params.add(after[0], 'timestamptz');
     conditions.push(`(i."startedAt" < ${s} OR (i."startedAt" = ${s} AND i."externalId" COLLATE "C" > ${params.add(after[1])}))`);
   }
   const { rows } = await ctx.db.pool.query(
-    `SELECT ${INTERACTION_COLUMNS} FROM ${INTERACTION_FROM}
+    `SELECT ${INTERACTION_COLUMNS} FROM "Interaction" i
       WHERE ${conditions.join(' AND ')}
       ORDER BY i."startedAt" DESC, i."externalId" COLLATE "C" ASC
       LIMIT ${params.add(first + 1, 'int')}`,
@@ -120,7 +138,7 @@ export async function interactionCount(ctx: Context, filter: Filter, narrowing: 
     );
     return rows[0].n;
   }
-  const conditions = [filterConditions(params, ctx.caller.accountId, filter), ...narrowingConditions(params, narrowing)];
+  const conditions = [filterConditions(params, ctx.caller.accountId, filter), ...narrowingConditions(params, ctx.caller.accountId, filter, narrowing, 'collect')];
   const { rows } = await ctx.db.pool.query(`SELECT count(*) AS n FROM "Interaction" i WHERE ${conditions.join(' AND ')}`, params.values);
   return rows[0].n;
 }
