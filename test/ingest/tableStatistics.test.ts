@@ -7,7 +7,7 @@ import pg from 'pg';
 import { createAccount } from '../../src/accounts/accountStore';
 import { keepStatisticsFresh, settleStatistics, statisticsRefreshed } from '../../src/ingest/tableStatistics';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { ingestOk, interaction, outbound } from './helpers';
+import { ingestOk, interaction, outbound, T } from './helpers';
 
 let db: TestDatabase;
 let accountId: number;
@@ -102,5 +102,52 @@ test('a load large enough to analyze the ingest tables also has the figure table
     expect(await analyzed()).toEqual(none.map((row) => ({ ...row, analyzed: true })));
   } finally {
     await pool.end();
+  }
+});
+
+test('when a load settles, only the figure tables autovacuum would analyze next are analyzed: never analyzed, or grown by more than a tenth', async () => {
+  const fresh = await createTestDatabase();
+  // Only this test's ANALYZEs, whenever autovacuum wakes up.
+  for (const table of ['DailyInteractionRollup', 'DailyTopicRollup']) await fresh.pool.query(`ALTER TABLE "${table}" SET (autovacuum_enabled = false)`);
+  const account = (await createAccount(fresh.prisma, 'stats-settle', 'Settle')).id;
+  const DAY = 86_400;
+  // One interaction a day with a topic, from day `from` on: one daily interaction rollup row and one topic rollup row a day.
+  const days = (from: number, count: number, prefix: string) => Array.from({ length: count }, (_, i) =>
+    interaction(`${prefix}${i}`, { startedAt: T((from + i) * DAY), analysis: { outcome: 'SUCCESSFUL', topics: [{ name: `Topic ${(from + i) % 2}`, resolved: true }] } }));
+  const lastAnalyzed = async () => Object.fromEntries((await fresh.pool.query<{ relname: string; at: Date | null }>(
+    `SELECT relname, last_analyze AS at FROM pg_stat_user_tables WHERE relname IN ('DailyInteractionRollup', 'DailyTopicRollup')`,
+  )).rows.map((row) => [row.relname, row.at?.getTime() ?? null]));
+  // A load's writes on a pool of their own, ended before its ANALYZEs: connections report their
+  // row counts when idle for a while or when they close, and a count reported after an ANALYZE is
+  // counted as a change since it.
+  const load = async (records: unknown[]) => {
+    for (const work of [(pool: pg.Pool) => ingestOk(pool, account, records), async (pool: pg.Pool) => {
+      await keepStatisticsFresh(pool, account, 20_000);
+      await statisticsRefreshed(pool);
+      await settleStatistics(pool);
+    }]) {
+      const pool = new pg.Pool({ connectionString: fresh.url, max: 2 });
+      try {
+        await work(pool);
+      } finally {
+        await pool.end();
+      }
+    }
+  };
+  try {
+    await load(days(0, 400, 'a'));
+    const first = await lastAnalyzed();
+    expect(first.DailyInteractionRollup).not.toBeNull();
+    expect(first.DailyTopicRollup).not.toBeNull();
+    // Ten more days: 10 of 410 rows in each table, under 50 + a tenth.
+    await load(days(400, 10, 'b'));
+    expect(await lastAnalyzed()).toEqual(first);
+    // A hundred more: a quarter more rows and pages.
+    await load(days(410, 100, 'c'));
+    const third = await lastAnalyzed();
+    expect(third.DailyInteractionRollup).toBeGreaterThan(first.DailyInteractionRollup!);
+    expect(third.DailyTopicRollup).toBeGreaterThan(first.DailyTopicRollup!);
+  } finally {
+    await fresh.drop();
   }
 });
