@@ -66,8 +66,7 @@ test.each([
     const { rows } = await t.db.pool.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ${read.text}`, read.values);
     const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
     // Joined, the child and end-user scans were searched by the account alone and their rows
-    // compared with each interaction's ID.
+    // compared with each interaction's ID (a join filter).
     expect(plan).not.toMatch(/Join Filter/);
-    expect(plan).not.toMatch(/Index Cond: \("accountId" = \d+\)\n/);
   }
 });
