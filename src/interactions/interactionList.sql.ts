@@ -3,10 +3,9 @@ import { CsatRating, type Handling, type InteractionType, type Outcome, type Sen
 import { badUserInput } from '../common/errors';
 import { SqlParams } from '../common/sql';
 import { filterConditions, handlingCondition, type Filter } from '../metrics/filter';
-import { facts } from '../rollups/facts';
-import { ISSUES, TOPICS, type RollupTable } from '../rollups/rollupTables';
 import type { Context } from '../server/context';
 import { INTERACTION_COLUMNS, toInteraction, type Interaction } from './interaction.type';
+import { countFromRollups, pageStart } from './narrowingRollups.sql';
 
 /** How a list of example interactions narrows the filtered interactions. */
 export interface Narrowing {
@@ -89,19 +88,7 @@ export function decodeInteractionCursor(ctx: Context, after: string): Interactio
 }
 
 export async function interactionPage(ctx: Context, filter: Filter, narrowing: Narrowing, first: number, after: InteractionKey | null): Promise<InteractionPage> {
-  const params = new SqlParams();
-  const conditions = [filterConditions(params, ctx.caller.accountId, filter), ...narrowingConditions(params, ctx.caller.accountId, filter, narrowing, 'probe')];
-  if (after) {
-    const s = params.add(after[0], 'timestamptz');
-    conditions.push(`(i."startedAt" < ${s} OR (i."startedAt" = ${s} AND i."externalId" COLLATE "C" > ${params.add(after[1])}))`);
-  }
-  const { rows } = await ctx.db.pool.query(
-    `SELECT ${INTERACTION_COLUMNS} FROM "Interaction" i
-      WHERE ${conditions.join(' AND ')}
-      ORDER BY i."startedAt" DESC, i."externalId" COLLATE "C" ASC
-      LIMIT ${params.add(first + 1, 'int')}`,
-    params.values,
-  );
+  const rows = await narrowedRows(ctx, filter, narrowing, first + 1, after);
   const nodes = rows.slice(0, first).map(toInteraction);
   return {
     nodes,
@@ -110,34 +97,48 @@ export async function interactionPage(ctx: Context, filter: Filter, narrowing: N
   };
 }
 
+/** How far back a narrowed page looks first: most narrowings fill a page within a day. */
+const FIRST_LOOK_MS = 86_400_000;
+
 /**
- * The rollup that can count a narrowing by itself: topic and issue rows are one per interaction
- * and their rollups are keyed by handling, outcome and the topic or issue (not by type: a
- * narrowing by type is counted on the interactions).
+ * Up to `wanted` rows of a page, newest first. A page is read newest first until it is full, so a
+ * narrowing that few interactions match read the whole range. A narrowed page therefore looks at
+ * the day before where it starts first, and when that does not fill it, reads again from where
+ * the rollups' counts per day say enough of them start (pageStart).
  */
-function summaryCount(n: Narrowing): { rollup: RollupTable; match: [key: string, value: string] } | null {
-  if (n.type || n.sentiment || n.hasSentiment || n.csat || n.hasCsat) return null;
-  if (n.topic && !n.issue) return { rollup: TOPICS, match: ['name', n.topic] };
-  if (n.issue && !n.topic) return { rollup: ISSUES, match: ['issue', n.issue] };
-  return null;
+async function narrowedRows(ctx: Context, filter: Filter, narrowing: Narrowing, wanted: number, after: InteractionKey | null): Promise<Record<string, any>[]> {
+  if (Object.values(narrowing).every((value) => !value)) return pageRows(ctx, filter, narrowing, wanted, after, null);
+  const before = after && new Date(after[0]) < filter.to ? new Date(after[0]) : filter.to;
+  const recent = new Date(before.getTime() - FIRST_LOOK_MS);
+  if (recent <= filter.from) return pageRows(ctx, filter, narrowing, wanted, after, null);
+  const rows = await pageRows(ctx, filter, narrowing, wanted, after, recent);
+  if (rows.length >= wanted) return rows;
+  return pageRows(ctx, filter, narrowing, wanted, after, await pageStart(ctx, filter, narrowing, wanted, before));
+}
+
+/** The page's rows started at or after `since` (all of the range's when null). */
+async function pageRows(ctx: Context, filter: Filter, narrowing: Narrowing, wanted: number, after: InteractionKey | null, since: Date | null): Promise<Record<string, any>[]> {
+  const params = new SqlParams();
+  const conditions = [filterConditions(params, ctx.caller.accountId, filter), ...narrowingConditions(params, ctx.caller.accountId, filter, narrowing, 'probe')];
+  if (after) {
+    const s = params.add(after[0], 'timestamptz');
+    conditions.push(`(i."startedAt" < ${s} OR (i."startedAt" = ${s} AND i."externalId" COLLATE "C" > ${params.add(after[1])}))`);
+  }
+  if (since) conditions.push(`i."startedAt" >= ${params.add(since, 'timestamptz')}`);
+  const { rows } = await ctx.db.pool.query(
+    `SELECT ${INTERACTION_COLUMNS} FROM "Interaction" i
+      WHERE ${conditions.join(' AND ')}
+      ORDER BY i."startedAt" DESC, i."externalId" COLLATE "C" ASC
+      LIMIT ${params.add(wanted, 'int')}`,
+    params.values,
+  );
+  return rows;
 }
 
 export async function interactionCount(ctx: Context, filter: Filter, narrowing: Narrowing): Promise<number> {
+  const counted = await countFromRollups(ctx, filter, narrowing);
+  if (counted !== null) return counted;
   const params = new SqlParams();
-  const summary = summaryCount(narrowing);
-  if (summary) {
-    // The topic or issue rollup's whole days and raw edges (rollups/facts.ts): no probe of every filtered interaction.
-    const { rollup, match } = summary;
-    const conditions = [`f."${match[0]}" = ${params.add(match[1])}`];
-    if (narrowing.outcome) conditions.push(`f.outcome = ${params.add(narrowing.outcome)}`);
-    if (narrowing.handling) conditions.push(handlingCondition('f', narrowing.handling));
-    const { rows } = await ctx.db.pool.query(
-      `SELECT coalesce(sum(f.interactions), 0)::int8 AS n FROM (${facts(params, ctx.caller.accountId, filter, rollup, ctx.useRollups)}) f
-        WHERE ${conditions.join(' AND ')}`,
-      params.values,
-    );
-    return rows[0].n;
-  }
   const conditions = [filterConditions(params, ctx.caller.accountId, filter), ...narrowingConditions(params, ctx.caller.accountId, filter, narrowing, 'collect')];
   const { rows } = await ctx.db.pool.query(`SELECT count(*) AS n FROM "Interaction" i WHERE ${conditions.join(' AND ')}`, params.values);
   return rows[0].n;
