@@ -40,15 +40,16 @@ const handled = (handling: Handling | null | undefined) => (handling ? [handling
  */
 function rollupCount(params: SqlParams, n: Narrowing): RollupCount | null {
   const child = n.topic ? ([TOPICS, 'name', n.topic] as const) : n.issue ? ([ISSUES, 'issue', n.issue] as const) : null;
-  const rated = [n.outcome || null, n.sentiment || n.hasSentiment || null, n.csat || n.hasCsat || null].filter((x) => x !== null);
+  const sentiment = n.sentiment || n.hasSentiment;
+  const csat = n.csat || n.hasCsat;
   if (child) {
-    if ((n.topic && n.issue) || n.type || rated.length > (n.outcome ? 1 : 0)) return null;
+    if ((n.topic && n.issue) || n.type || sentiment || csat) return null;
     const [rollup, key, value] = child;
     const conditions = [`f."${key}" = ${params.add(value)}`, ...handled(n.handling)];
     if (n.outcome) conditions.push(`f.outcome = ${params.add(n.outcome)}`);
     return { rollup, measure: 'f.interactions', conditions };
   }
-  if (rated.length > 1) return null;
+  if ([n.outcome, sentiment, csat].filter(Boolean).length > 1) return null;
   const conditions = handled(n.handling);
   if (n.type) conditions.push(`f.type = ${params.add(n.type)}::"InteractionType"`);
   const measure = n.outcome ? OUTCOME_MEASURE[n.outcome]
