@@ -103,21 +103,28 @@ const FIRST_LOOK_MS = 86_400_000;
 /**
  * Up to `wanted` rows of a page, newest first. A page is read newest first until it is full, so a
  * narrowing that few interactions match read the whole range. A narrowed page therefore looks at
- * the day before where it starts first, and when that does not fill it, reads again from where
- * the rollups' counts per day say enough of them start (pageStart).
+ * the day before where it starts first, and when that does not fill it, reads the rest from
+ * before that day, starting where the rollups' counts per day say enough of them lie (pageStart).
  */
 async function narrowedRows(ctx: Context, filter: Filter, narrowing: Narrowing, wanted: number, after: InteractionKey | null): Promise<Record<string, any>[]> {
-  if (Object.values(narrowing).every((value) => !value)) return pageRows(ctx, filter, narrowing, wanted, after, null);
+  if (Object.values(narrowing).every((value) => !value)) return pageRows(ctx, filter, narrowing, wanted, after, {});
   const before = after && new Date(after[0]) < filter.to ? new Date(after[0]) : filter.to;
   const recent = new Date(before.getTime() - FIRST_LOOK_MS);
-  if (recent <= filter.from) return pageRows(ctx, filter, narrowing, wanted, after, null);
-  const rows = await pageRows(ctx, filter, narrowing, wanted, after, recent);
-  if (rows.length >= wanted) return rows;
-  return pageRows(ctx, filter, narrowing, wanted, after, await pageStart(ctx, filter, narrowing, wanted, before));
+  if (recent <= filter.from) return pageRows(ctx, filter, narrowing, wanted, after, {});
+  const newest = await pageRows(ctx, filter, narrowing, wanted, after, { since: recent });
+  if (newest.length >= wanted) return newest;
+  const rest = wanted - newest.length;
+  const since = await pageStart(ctx, filter, narrowing, rest, recent);
+  if (since && since >= recent) return newest;
+  // Everything before `recent` is past the cursor too (it is at most `before`).
+  return [...newest, ...(await pageRows(ctx, filter, narrowing, rest, null, { since, until: recent }))];
 }
 
-/** The page's rows started at or after `since` (all of the range's when null). */
-async function pageRows(ctx: Context, filter: Filter, narrowing: Narrowing, wanted: number, after: InteractionKey | null, since: Date | null): Promise<Record<string, any>[]> {
+/** The page's rows started in [since, until) (either open when absent) of the range. */
+async function pageRows(
+  ctx: Context, filter: Filter, narrowing: Narrowing, wanted: number, after: InteractionKey | null,
+  { since, until }: { since?: Date | null; until?: Date },
+): Promise<Record<string, any>[]> {
   const params = new SqlParams();
   const conditions = [filterConditions(params, ctx.caller.accountId, filter), ...narrowingConditions(params, ctx.caller.accountId, filter, narrowing, 'probe')];
   if (after) {
@@ -125,6 +132,7 @@ async function pageRows(ctx: Context, filter: Filter, narrowing: Narrowing, want
     conditions.push(`(i."startedAt" < ${s} OR (i."startedAt" = ${s} AND i."externalId" COLLATE "C" > ${params.add(after[1])}))`);
   }
   if (since) conditions.push(`i."startedAt" >= ${params.add(since, 'timestamptz')}`);
+  if (until) conditions.push(`i."startedAt" < ${params.add(until, 'timestamptz')}`);
   const { rows } = await ctx.db.pool.query(
     `SELECT ${INTERACTION_COLUMNS} FROM "Interaction" i
       WHERE ${conditions.join(' AND ')}

@@ -61,6 +61,10 @@ function rollupCount(params: SqlParams, n: Narrowing): RollupCount | null {
   return { rollup: INTERACTIONS, measure, conditions };
 }
 
+/** The facts `f` of the filter's range (rollups/facts.ts) that a RollupCount sums, with their conditions. */
+const countedFacts = (params: SqlParams, ctx: Context, filter: Filter, count: RollupCount) =>
+  `(${facts(params, ctx.caller.accountId, filter, count.rollup, ctx.useRollups)}) f WHERE ${[...count.conditions, 'true'].join(' AND ')}`;
+
 /**
  * How many filtered interactions the narrowing selects, from the rollups (their whole days and
  * hours, and raw edges: rollups/facts.ts), or null when they cannot count it. Counted on the
@@ -71,8 +75,7 @@ export async function countFromRollups(ctx: Context, filter: Filter, narrowing: 
   const count = rollupCount(params, narrowing);
   if (!count) return null;
   const { rows } = await ctx.db.pool.query<{ n: number }>(
-    `SELECT coalesce(sum(${count.measure}), 0)::int8 AS n FROM (${facts(params, ctx.caller.accountId, filter, count.rollup, ctx.useRollups)}) f
-      WHERE ${[...count.conditions, 'true'].join(' AND ')}`,
+    `SELECT coalesce(sum(${count.measure}), 0)::int8 AS n FROM ${countedFacts(params, ctx, filter, count)}`,
     params.values,
   );
   return Number(rows[0]!.n);
@@ -94,8 +97,7 @@ export async function pageStart(ctx: Context, filter: Filter, narrowing: Narrowi
   if (!count) return null;
   const { rows } = await ctx.db.pool.query<{ day: string | null }>(
     `WITH days AS (
-       SELECT f.day, sum(${count.measure}) AS n FROM (${facts(params, ctx.caller.accountId, { ...filter, to: before }, count.rollup, ctx.useRollups)}) f
-        WHERE ${[...count.conditions, 'true'].join(' AND ')}
+       SELECT f.day, sum(${count.measure}) AS n FROM ${countedFacts(params, ctx, { ...filter, to: before }, count)}
         GROUP BY f.day HAVING sum(${count.measure}) > 0
      ), newest AS (SELECT day, sum(n) OVER (ORDER BY day DESC) AS through FROM days)
      SELECT to_char(coalesce((SELECT max(day) FROM newest WHERE through >= ${params.add(wanted, 'int')}), (SELECT min(day) FROM days)), 'YYYY-MM-DD') AS day`,
