@@ -75,6 +75,19 @@ test('a narrowing whose matches are days back: the newest first, page by page, w
   expect(second.examples.pageInfo.hasNextPage).toBe(false);
 });
 
+test('a page whose first look finds some of its rows and the counts the rest, days before', async () => {
+  const page = async (first: number, after: string | null) => (await query(
+    `interactions(first: ${first}, outcome: SUCCESSFUL, handling: ESCALATED${after ? `, after: "${after}"` : ''}) { edges { node { id } } pageInfo { hasNextPage endCursor } }`,
+  )).interactions;
+  const one = await page(1, null);
+  expect(ids(one)).toEqual(['r3']);
+  // After r3 (Oct 4 08:00) the day looked at first holds r2 (07:00); r1 lies two days before it.
+  const { result: rest, texts } = await countStatements(() => page(2, one.pageInfo.endCursor));
+  expect(ids(rest)).toEqual(['r2', 'r1']);
+  expect(rest.pageInfo.hasNextPage).toBe(false);
+  expect(texts.filter((text) => /OVER \(ORDER BY day DESC\)/.test(text))).toHaveLength(1);
+});
+
 test.each([
   ['interactions(first: 5, outcome: SUCCESSFUL, handling: ESCALATED, type: NON_CONVERSATIONAL)', ['r3', 'r2', 'r1']],
   // Two of outcome, sentiment and CSAT: no rollup counts them together, so the page reads the range.
