@@ -162,9 +162,9 @@ describe('hand-worked: filtered ranges read the bitmaps of their segments', () =
   let account: number;
   const from = D1 + 12 * HOUR;
   const to = D4 + 12 * HOUR;
-  const filtered = (useRollups: boolean, senders: string[], automationIds: string[] = []) =>
+  const filtered = (useRollups: boolean, senders: string[], automationIds: string[] = [], versionIds: string[] = []) =>
     userTotals({ ...context(useRollups), caller: { accountId: account, keyId: 'test', scopes: ['read'] } },
-      checkFilter({ from: new Date(from), to: new Date(to), senders, automationIds }));
+      checkFilter({ from: new Date(from), to: new Date(to), senders, automationIds, versionIds }));
 
   beforeAll(async () => {
     account = (await createAccount(db.prisma, 'Segments', 'segment-users')).id;
@@ -180,7 +180,7 @@ describe('hand-worked: filtered ranges read the bitmaps of their segments', () =
     ]);
   });
 
-  it('keeps bitmaps per segment, for the whole day, and per sender, automation, version, and automation and sender', async () => {
+  it('keeps bitmaps per segment, for the whole day, and per sender, automation, version, automation and sender, and version and sender', async () => {
     await filtered(true, []); // refreshes the days
     const { rows } = await db.pool.query(`SELECT id FROM "Automation" WHERE "accountId" = $1 AND "externalId" = 'X'`, [account]);
     const x = rows[0].id;
@@ -188,7 +188,7 @@ describe('hand-worked: filtered ranges read the bitmaps of their segments', () =
     // D2: v1a v2a v3a v3b from A, v1b from B, v5a from A with X.
     expect(segments.rows.map((row) => row.segment)).toEqual(
       ['*', `[${x}, "X-v1", "1", "A"]`, '[null, null, null, "A"]', '[null, null, null, "B"]',
-        `automation+sender:[${x}, "A"]`, `automation:[${x}]`, 'sender:["A"]', 'sender:["B"]', 'version:["1"]'].sort(),
+        `automation+sender:[${x}, "A"]`, `automation:[${x}]`, 'sender:["A"]', 'sender:["B"]', 'version:["1"]', 'version+sender:["1", "A"]'].sort(),
     );
   });
 
@@ -207,6 +207,19 @@ describe('hand-worked: filtered ranges read the bitmaps of their segments', () =
     const read = await countStatements(() => filtered(true, senders, automationIds));
     expect(read.result).toEqual(expected);
     expect(read.texts.some((text) => text.includes('FROM "DailyUserBitmap"'))).toBe(true);
+  });
+
+  it.each([
+    // senders, versions: expected (worked out from the records above; only v5 has a version, 1)
+    [['A'], ['1'], { uniqueUsers: 1, returningUsers: 1, engagedUsers: 1 }], //      v5a on D2 (engaged), v5b on D3: both from A
+    [['A', 'B'], ['1'], { uniqueUsers: 1, returningUsers: 1, engagedUsers: 1 }],
+    [['B'], ['1'], { uniqueUsers: 0, returningUsers: 0, engagedUsers: 0 }], //      version 1 only sends from A
+    [['A'], ['2'], { uniqueUsers: 0, returningUsers: 0, engagedUsers: 0 }],
+  ])('senders %j, versions %j: one cell per version and sender', async (senders, versionIds, expected) => {
+    expect(await filtered(false, senders, [], versionIds)).toEqual(expected);
+    const read = await countStatements(() => filtered(true, senders, [], versionIds));
+    expect(read.result).toEqual(expected);
+    expect(read.texts.some((text) => text.includes(`'version+sender:'`))).toBe(true);
   });
 });
 
