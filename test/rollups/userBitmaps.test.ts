@@ -180,7 +180,7 @@ describe('hand-worked: filtered ranges read the bitmaps of their segments', () =
     ]);
   });
 
-  it('keeps bitmaps per segment, for the whole day, and per sender, automation, version, automation and sender, and version and sender', async () => {
+  it('keeps bitmaps per segment, for the whole day, and per sender, automation, version, and each pair of those', async () => {
     await filtered(true, []); // refreshes the days
     const { rows } = await db.pool.query(`SELECT id FROM "Automation" WHERE "accountId" = $1 AND "externalId" = 'X'`, [account]);
     const x = rows[0].id;
@@ -188,7 +188,7 @@ describe('hand-worked: filtered ranges read the bitmaps of their segments', () =
     // D2: v1a v2a v3a v3b from A, v1b from B, v5a from A with X.
     expect(segments.rows.map((row) => row.segment)).toEqual(
       ['*', `[${x}, "X-v1", "1", "A"]`, '[null, null, null, "A"]', '[null, null, null, "B"]',
-        `automation+sender:[${x}, "A"]`, `automation:[${x}]`, 'sender:["A"]', 'sender:["B"]', 'version:["1"]', 'version+sender:["1", "A"]'].sort(),
+        `automation+sender:[${x}, "A"]`, `automation:[${x}]`, 'sender:["A"]', 'sender:["B"]', 'version:["1"]', 'version+sender:["1", "A"]', `automation+version:[${x}, "1"]`].sort(),
     );
   });
 
@@ -220,6 +220,18 @@ describe('hand-worked: filtered ranges read the bitmaps of their segments', () =
     const read = await countStatements(() => filtered(true, senders, [], versionIds));
     expect(read.result).toEqual(expected);
     expect(read.texts.some((text) => text.includes(`'version+sender:'`))).toBe(true);
+  });
+
+  it.each([
+    // automations, versions: expected (v5a with X version 1 on D2, engaged; v5b with Y version 1 on D3)
+    [['X'], ['1'], { uniqueUsers: 1, returningUsers: 0, engagedUsers: 1 }],
+    [['X', 'Y'], ['1'], { uniqueUsers: 1, returningUsers: 1, engagedUsers: 1 }], // v5 once with each: returning across cells
+    [['Y'], ['2'], { uniqueUsers: 0, returningUsers: 0, engagedUsers: 0 }],
+  ])('automations %j, versions %j: one cell per automation and version', async (automationIds, versionIds, expected) => {
+    expect(await filtered(false, [], automationIds, versionIds)).toEqual(expected);
+    const read = await countStatements(() => filtered(true, [], automationIds, versionIds));
+    expect(read.result).toEqual(expected);
+    expect(read.texts.some((text) => text.includes(`'automation+version:'`))).toBe(true);
   });
 });
 
