@@ -1,10 +1,11 @@
 import { decodeCursor, encodeCursor } from '../common/cursor';
-import { CsatRating, type Handling, type InteractionType, type Outcome, type Sentiment } from '../common/enums';
+import type { CsatRating, Handling, InteractionType, Outcome, Sentiment } from '../common/enums';
 import { badUserInput } from '../common/errors';
 import { SqlParams } from '../common/sql';
 import { filterConditions, handlingCondition, type Filter } from '../metrics/filter';
 import type { Context } from '../server/context';
 import { INTERACTION_COLUMNS, toInteraction, type Interaction } from './interaction.type';
+import { childRows, csatCondition } from './narrowingChildRows.sql';
 import { countFromRollups, pageStart } from './narrowingRollups.sql';
 
 /** How a list of example interactions narrows the filtered interactions. */
@@ -21,12 +22,6 @@ export interface Narrowing {
   topic?: string | null;
   issue?: string | null;
 }
-
-const CSAT_CONDITION: Record<CsatRating, string> = {
-  [CsatRating.POSITIVE]: 'i."csatScore" >= 4',
-  [CsatRating.NEUTRAL]: 'i."csatScore" = 3',
-  [CsatRating.NEGATIVE]: 'i."csatScore" <= 2',
-};
 
 /**
  * How a narrowing by topic or issue selects interactions that have one, in a way that does not
@@ -52,7 +47,7 @@ export function narrowingConditions(params: SqlParams, accountId: number, filter
   if (n.type) conditions.push(`i.type = ${params.add(n.type)}::"InteractionType"`);
   if (n.sentiment) conditions.push(`i.sentiment = ${params.add(n.sentiment)}::"Sentiment"`);
   else if (n.hasSentiment) conditions.push('i.sentiment IS NOT NULL');
-  if (n.csat) conditions.push(CSAT_CONDITION[n.csat]);
+  if (n.csat) conditions.push(csatCondition('i', n.csat));
   else if (n.hasCsat) conditions.push('i."csatScore" IS NOT NULL');
   const child = (table: string, column: string, value: string) =>
     match === 'probe'
@@ -143,10 +138,16 @@ async function pageRows(
   return rows;
 }
 
+/** How many filtered interactions the narrowing selects: from the rollups, else its topic rows (childRows), else the interactions. */
 export async function interactionCount(ctx: Context, filter: Filter, narrowing: Narrowing): Promise<number> {
   const counted = await countFromRollups(ctx, filter, narrowing);
   if (counted !== null) return counted;
   const params = new SqlParams();
+  const child = childRows(params, ctx.caller.accountId, filter, narrowing);
+  if (child) {
+    const { rows } = await ctx.db.pool.query<{ n: string }>(`SELECT count(*) AS n FROM "${child.table}" c WHERE ${child.conditions.join(' AND ')}`, params.values);
+    return Number(rows[0]!.n);
+  }
   const conditions = [filterConditions(params, ctx.caller.accountId, filter), ...narrowingConditions(params, ctx.caller.accountId, filter, narrowing, 'collect')];
   const { rows } = await ctx.db.pool.query(`SELECT count(*) AS n FROM "Interaction" i WHERE ${conditions.join(' AND ')}`, params.values);
   return rows[0].n;

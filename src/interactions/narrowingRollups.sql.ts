@@ -2,9 +2,10 @@ import { Outcome, Sentiment, CsatRating, type Handling } from '../common/enums';
 import { SqlParams } from '../common/sql';
 import { handlingCondition, type Filter } from '../metrics/filter';
 import { facts } from '../rollups/facts';
-import { INTERACTIONS, ISSUES, TOPICS, type RollupTable } from '../rollups/rollupTables';
+import { dayOf, INTERACTIONS, ISSUES, TOPICS, type RollupTable } from '../rollups/rollupTables';
 import type { Context } from '../server/context';
 import type { Narrowing } from './interactionList.sql';
+import { childRows } from './narrowingChildRows.sql';
 
 /** How the rollups count a narrowing's interactions: a measure summed over a rollup's facts `f` whose keys meet `conditions`. */
 interface RollupCount {
@@ -36,7 +37,8 @@ const handled = (handling: Handling | null | undefined) => (handling ? [handling
  * interaction, keyed by handling, outcome and the topic or issue; the interaction rollup is keyed
  * by handling and type and counts each outcome, sentiment and CSAT rating, but not their
  * combinations: two of those at once, a topic with an issue, or a topic or issue with a type,
- * sentiment or CSAT rating are counted on the interactions.
+ * sentiment or CSAT rating are counted on the topic rows where those carry everything
+ * (narrowingChildRows.sql.ts), else on the interactions.
  */
 function rollupCount(params: SqlParams, n: Narrowing): RollupCount | null {
   const child = n.topic ? ([TOPICS, 'name', n.topic] as const) : n.issue ? ([ISSUES, 'issue', n.issue] as const) : null;
@@ -81,25 +83,33 @@ export async function countFromRollups(ctx: Context, filter: Filter, narrowing: 
   return Number(rows[0]!.n);
 }
 
+/** The narrowing's interactions per UTC day of the filter's range (columns day, n; days with none left out), or null when neither the rollups nor topic rows count it. */
+function countsPerDay(params: SqlParams, ctx: Context, filter: Filter, narrowing: Narrowing): string | null {
+  const count = rollupCount(params, narrowing);
+  if (count) {
+    return `SELECT f.day, sum(${count.measure}) AS n FROM ${countedFacts(params, ctx, filter, count)}
+             GROUP BY f.day HAVING sum(${count.measure}) > 0`;
+  }
+  const rows = childRows(params, ctx.caller.accountId, filter, narrowing);
+  return rows && `SELECT ${dayOf('c')} AS day, count(*) AS n FROM "${rows.table}" c WHERE ${rows.conditions.join(' AND ')} GROUP BY 1`;
+}
+
 /**
  * Where a page of `wanted` narrowed interactions, newest first and started before `before`, can
  * start: the latest UTC day from which the range up to `before` holds that many (or, when it holds
  * fewer, the earliest day that holds any; `before` itself when none), from the rollups' counts per
- * day. A page walks the interactions newest first until it is full, so a narrowing that few match
- * read the whole range: the escalated successful interactions that are not conversations, none in
- * the 10 M benchmark account, took 8.1-17.6 s over 90 days. Null when the rollups cannot count the
- * narrowing.
+ * day, or the topic rows' (childRows). A page walks the interactions newest first until it
+ * is full, so a narrowing that few match read the whole range: the escalated successful
+ * interactions that are not conversations, none in the 10 M benchmark account, took 8.1-17.6 s
+ * over 90 days. Null when neither counts the narrowing.
  */
 export async function pageStart(ctx: Context, filter: Filter, narrowing: Narrowing, wanted: number, before: Date): Promise<Date | null> {
   if (before <= filter.from) return null;
   const params = new SqlParams();
-  const count = rollupCount(params, narrowing);
-  if (!count) return null;
+  const perDay = countsPerDay(params, ctx, { ...filter, to: before }, narrowing);
+  if (!perDay) return null;
   const { rows } = await ctx.db.pool.query<{ day: string | null }>(
-    `WITH days AS (
-       SELECT f.day, sum(${count.measure}) AS n FROM ${countedFacts(params, ctx, { ...filter, to: before }, count)}
-        GROUP BY f.day HAVING sum(${count.measure}) > 0
-     ), newest AS (SELECT day, sum(n) OVER (ORDER BY day DESC) AS through FROM days)
+    `WITH days AS (${perDay}), newest AS (SELECT day, sum(n) OVER (ORDER BY day DESC) AS through FROM days)
      SELECT to_char(coalesce((SELECT max(day) FROM newest WHERE through >= ${params.add(wanted, 'int')}), (SELECT min(day) FROM days)), 'YYYY-MM-DD') AS day`,
     params.values,
   );
