@@ -13,17 +13,9 @@
  *   p5  Oct 10 14:00 issue "Wrong price"                            after the range
  * The range is Oct 1 10:37 to Oct 10 13:05.
  */
-import { startServer, type RunningServer } from '../../src/server/app';
 import { countStatements } from '../helpers/statements';
-import { startTestServer, type TestServer } from '../helpers/server';
-import { ingestOk, interaction } from '../ingest/helpers';
-
-let t: TestServer;
-let raw: RunningServer;
-let key: string;
-
-const at = (day: number, hour: number) => new Date(Date.UTC(2026, 9, 1 + day, hour)).toISOString();
-const FILTER = { from: '2026-10-01T10:37:00Z', to: '2026-10-10T13:05:00Z' };
+import { interaction } from '../ingest/helpers';
+import { at, hourlyFixture, ids, type HourlyFixture } from './hourlyFixture';
 
 const PRICING: Record<string, [string, Record<string, unknown>]> = {
   [at(0, 9)]: ['p4', { csat: 1 }],
@@ -33,53 +25,33 @@ const PRICING: Record<string, [string, Record<string, unknown>]> = {
   [at(9, 14)]: ['p5', { issues: ['Wrong price'] }],
 };
 
+let fixture: HourlyFixture;
+const query = (selection: string, raw = false) => fixture.query(selection, raw);
+
 beforeAll(async () => {
-  t = await startTestServer();
-  const account = await t.createAccount('child-rows');
-  key = account.apiKey;
-  const records = [];
-  for (let day = 0; day < 10; day++) {
-    for (let hour = 0; hour < 24; hour++) {
-      const startedAt = at(day, hour);
-      const special = PRICING[startedAt];
-      if (!special) {
-        records.push(interaction(`c-${day}-${hour}`, {
-          startedAt,
-          analysis: { outcome: 'SUCCESSFUL', sentiment: 'POSITIVE', topics: [{ name: 'Order status', resolved: true }] },
-        }));
-        continue;
-      }
-      const [id, p] = special;
-      const topics = [{ name: 'Pricing', resolved: false }, ...(p.alsoOrderStatus ? [{ name: 'Order status', resolved: true }] : [])];
-      records.push(interaction(id, {
+  fixture = await hourlyFixture('child-rows', (startedAt, day, hour) => {
+    const special = PRICING[startedAt];
+    if (!special) {
+      return interaction(`c-${day}-${hour}`, {
         startedAt,
-        ...(p.type ? { type: p.type } : {}),
-        ...(p.escalated ? { escalation: { at: startedAt } } : {}),
-        ...(p.csat ? { csat: { score: p.csat, at: startedAt } } : {}),
-        analysis: { outcome: p.outcome ?? 'SUCCESSFUL', sentiment: p.sentiment ?? 'POSITIVE', topics, issues: p.issues ?? [] },
-      }));
+        analysis: { outcome: 'SUCCESSFUL', sentiment: 'POSITIVE', topics: [{ name: 'Order status', resolved: true }] },
+      });
     }
-  }
-  await ingestOk(t.db.pool, account.id, records);
-  raw = await startServer({ db: t.db, port: 0, host: '127.0.0.1', useRollups: false });
+    const [id, p] = special;
+    const topics = [{ name: 'Pricing', resolved: false }, ...(p.alsoOrderStatus ? [{ name: 'Order status', resolved: true }] : [])];
+    return interaction(id, {
+      startedAt,
+      ...(p.type ? { type: p.type } : {}),
+      ...(p.escalated ? { escalation: { at: startedAt } } : {}),
+      ...(p.csat ? { csat: { score: p.csat, at: startedAt } } : {}),
+      analysis: { outcome: p.outcome ?? 'SUCCESSFUL', sentiment: p.sentiment ?? 'POSITIVE', topics, issues: p.issues ?? [] },
+    });
+  });
 }, 60_000);
 afterAll(async () => {
-  await raw?.stop();
-  await t?.close();
+  await fixture?.close();
 });
 
-async function query(selection: string, url = t.url) {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify({ query: `query($filter: InsightsFilter!) { insights(filter: $filter) { ${selection} } }`, variables: { filter: FILTER } }),
-  });
-  const body = (await response.json()) as { data?: any; errors?: unknown[] };
-  expect(body.errors).toBeUndefined();
-  return body.data.insights;
-}
-
-const ids = (connection: any) => connection.edges.map((e: any) => e.node.id);
 const countedOnTopicRows = (text: string) => /^SELECT count\(\*\) AS n FROM "InteractionTopic" c/.test(text);
 const countedOnInteractions = (text: string) => /^SELECT count\(\*\) AS n FROM "Interaction" i/.test(text);
 const perDayOnTopicRows = (text: string) => /OVER \(ORDER BY day DESC\)/.test(text) && /FROM "InteractionTopic" c/.test(text);
@@ -102,7 +74,7 @@ test.each([
   expect(texts.filter(countedOnInteractions)).toHaveLength(0);
   // None lies in the last day before the range's end, which the page looks at first.
   expect(texts.filter(perDayOnTopicRows)).toHaveLength(1);
-  expect(await query(selection, raw.url)).toEqual(result);
+  expect(await query(selection, true)).toEqual(result);
 });
 
 test('a sentiment is only on the interaction: a topic with one is counted there', async () => {

@@ -10,56 +10,30 @@
  * successful: r1 (Oct 2 05:00), r2 (Oct 4 07:00) and r3 (Oct 4 08:00). The range starts and ends
  * mid-day (Oct 1 10:37 to Oct 10 13:05), so its edges are read from hourly rollups and raw rows.
  */
-import { startServer, type RunningServer } from '../../src/server/app';
 import { countStatements } from '../helpers/statements';
-import { startTestServer, type TestServer } from '../helpers/server';
-import { ingestOk, interaction } from '../ingest/helpers';
+import { interaction } from '../ingest/helpers';
+import { at, hourlyFixture, ids, type HourlyFixture } from './hourlyFixture';
 
-let t: TestServer;
-let raw: RunningServer;
-let key: string;
-
-const at = (day: number, hour: number) => new Date(Date.UTC(2026, 9, 1 + day, hour)).toISOString();
 const RARE: Record<string, string> = { [at(1, 5)]: 'r1', [at(3, 7)]: 'r2', [at(3, 8)]: 'r3' };
-const FILTER = { from: '2026-10-01T10:37:00Z', to: '2026-10-10T13:05:00Z' };
+
+let fixture: HourlyFixture;
+const query = (selection: string, raw = false) => fixture.query(selection, raw);
 
 beforeAll(async () => {
-  t = await startTestServer();
-  const account = await t.createAccount('sparse');
-  key = account.apiKey;
-  const records = [];
-  for (let day = 0; day < 10; day++) {
-    for (let hour = 0; hour < 24; hour++) {
-      const startedAt = at(day, hour);
-      const rare = RARE[startedAt];
-      records.push(interaction(rare ?? `c-${day}-${hour}`, {
-        startedAt,
-        ...(rare ? { type: 'NON_CONVERSATIONAL', escalation: { at: startedAt } } : {}),
-        analysis: { outcome: 'SUCCESSFUL', sentiment: rare === 'r1' ? 'NEGATIVE' : 'POSITIVE' },
-      }));
-    }
-  }
-  await ingestOk(t.db.pool, account.id, records);
-  raw = await startServer({ db: t.db, port: 0, host: '127.0.0.1', useRollups: false });
+  fixture = await hourlyFixture('sparse', (startedAt, day, hour) => {
+    const rare = RARE[startedAt];
+    return interaction(rare ?? `c-${day}-${hour}`, {
+      startedAt,
+      ...(rare ? { type: 'NON_CONVERSATIONAL', escalation: { at: startedAt } } : {}),
+      analysis: { outcome: 'SUCCESSFUL', sentiment: rare === 'r1' ? 'NEGATIVE' : 'POSITIVE' },
+    });
+  });
 }, 60_000);
 afterAll(async () => {
-  await raw?.stop();
-  await t?.close();
+  await fixture?.close();
 });
 
-async function query(selection: string, url = t.url) {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify({ query: `query($filter: InsightsFilter!) { insights(filter: $filter) { ${selection} } }`, variables: { filter: FILTER } }),
-  });
-  const body = (await response.json()) as { data?: any; errors?: unknown[] };
-  expect(body.errors).toBeUndefined();
-  return body.data.insights;
-}
-
 const PAGE = (args: string) => `examples(${args}) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } }`;
-const ids = (connection: any) => connection.edges.map((e: any) => e.node.id);
 
 test('a narrowing whose matches are days back: the newest first, page by page, with its count', async () => {
   const tab = async (after: string | null) => (await query(`successful(handling: ESCALATED) { count ${PAGE(`type: NON_CONVERSATIONAL, first: 2${after ? `, after: "${after}"` : ''}`)} }`)).successful;
@@ -98,7 +72,7 @@ test.each([
   ['interactions(first: 5, handling: ESCALATED, type: CONVERSATIONAL)', []],
 ])('%s: the same on the rollup and raw paths', async (field, expected) => {
   const selection = field.replace(')', ') { totalCount edges { node { id } } pageInfo { hasNextPage } }');
-  const [rollup, reference] = [await query(selection), await query(selection, raw.url)];
+  const [rollup, reference] = [await query(selection), await query(selection, true)];
   expect(rollup).toEqual(reference);
   expect(ids(rollup.interactions)).toEqual(expected);
   expect(rollup.interactions.totalCount).toBe(expected.length);
