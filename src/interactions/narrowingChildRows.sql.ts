@@ -18,10 +18,12 @@ export interface ChildRows {
  * carries its interaction's filter columns, handling, outcome, type and CSAT score and is one per
  * interaction, so such a narrowing is counted on them without reading the interactions. The
  * rollups count a topic with a handling and an outcome (narrowingRollups.sql.ts), not with a type,
- * a CSAT rating or an issue; counted on the interactions (each looked up by the IDs of the range's
- * topic rows) those took 2.5 s (a topic with negative CSAT), 3.1-7.7 s (a topic with an issue) and
- * 11-12 s (a topic of conversations only, with non-conversations) over the 10 M benchmark
- * account's 90 days; on the topic rows, 1.1-1.3 s. A sentiment is only on the interaction (topic
+ * a CSAT rating or an issue. Counted on the interactions (each looked up by the IDs of the range's
+ * topic rows), over the 10 M benchmark account's 90 days, a topic with negative CSAT took 2.9-4.1
+ * s and a topic of conversations only with non-conversations 12.3-13.7 s; on the topic rows,
+ * 1.0-1.4 and 1.4-1.6 s. A topic with an issue still probes the issue row of each topic row
+ * (3.9-5.6 s there): joined, an account the statistics have not seen gets a nested loop that reads
+ * all of its rows of that issue for each topic row. A sentiment is only on the interaction (topic
  * rows carry the score, not its label). Issue rows carry no more than the rollups count.
  */
 export function childRows(params: SqlParams, accountId: number, filter: Filter, n: Narrowing): ChildRows | null {
