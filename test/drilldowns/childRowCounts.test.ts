@@ -11,6 +11,7 @@
  *   p2  Oct 4 07:00  CSAT 5, issue "Wrong price"
  *   p3  Oct 4 08:00  CSAT 2, not a conversation, also about "Order status"
  *   p5  Oct 10 14:00 issue "Wrong price"                            after the range
+ *   p6  Oct 6 10:00  no CSAT until a late `csat` record (score 1) in a later batch
  * The range is Oct 1 10:37 to Oct 10 13:05.
  */
 import { countStatements } from '../helpers/statements';
@@ -23,6 +24,7 @@ const PRICING: Record<string, [string, Record<string, unknown>]> = {
   [at(3, 7)]: ['p2', { csat: 5, issues: ['Wrong price'] }],
   [at(3, 8)]: ['p3', { csat: 2, type: 'NON_CONVERSATIONAL', alsoOrderStatus: true }],
   [at(9, 14)]: ['p5', { issues: ['Wrong price'] }],
+  [at(5, 10)]: ['p6', {}],
 };
 
 let fixture: HourlyFixture;
@@ -46,7 +48,7 @@ beforeAll(async () => {
       ...(p.csat ? { csat: { score: p.csat, at: startedAt } } : {}),
       analysis: { outcome: p.outcome ?? 'SUCCESSFUL', sentiment: p.sentiment ?? 'POSITIVE', topics, issues: p.issues ?? [] },
     });
-  });
+  }, [{ record: 'csat', interactionId: 'p6', score: 1, at: at(5, 11) }]);
 }, 60_000);
 afterAll(async () => {
   await fixture?.close();
@@ -57,7 +59,8 @@ const countedOnInteractions = (text: string) => /^SELECT count\(\*\) AS n FROM "
 const perDayOnTopicRows = (text: string) => /OVER \(ORDER BY day DESC\)/.test(text) && /FROM "InteractionTopic" c/.test(text);
 
 test.each([
-  ['topic: "Pricing", csat: NEGATIVE', ['p3', 'p1']], //                     p4 is before the range
+  ['topic: "Pricing", csat: NEGATIVE', ['p6', 'p3', 'p1']], //               p6 by its late answer; p4 is before the range
+  ['topic: "Pricing", type: CONVERSATIONAL, csat: NEGATIVE', ['p6', 'p1']],
   ['topic: "Pricing", issue: "Wrong price"', ['p2', 'p1']], //                p5 is after it
   ['topic: "Pricing", type: NON_CONVERSATIONAL', ['p3']],
   ['topic: "Order status", type: NON_CONVERSATIONAL', ['p3']],
@@ -90,11 +93,14 @@ test('a topic with a CSAT rating, page by page', async () => {
   const page = async (after: string | null) => (await query(
     `interactions(first: 1, topic: "Pricing", csat: NEGATIVE${after ? `, after: "${after}"` : ''}) { totalCount edges { node { id csatScore } } pageInfo { hasNextPage endCursor } }`,
   )).interactions;
-  const first = await page(null);
-  expect(first.edges.map((e: any) => e.node)).toEqual([{ id: 'p3', csatScore: 2 }]);
-  expect(first.totalCount).toBe(2);
-  expect(first.pageInfo.hasNextPage).toBe(true);
-  const second = await page(first.pageInfo.endCursor);
-  expect(second.edges.map((e: any) => e.node)).toEqual([{ id: 'p1', csatScore: 1 }]);
-  expect(second.pageInfo.hasNextPage).toBe(false);
+  const nodes = [];
+  let after: string | null = null;
+  for (let n = 0; n < 3; n++) {
+    const connection = await page(after);
+    expect(connection.totalCount).toBe(3);
+    expect(connection.pageInfo.hasNextPage).toBe(n < 2);
+    nodes.push(...connection.edges.map((e: any) => e.node));
+    after = connection.pageInfo.endCursor;
+  }
+  expect(nodes).toEqual([{ id: 'p6', csatScore: 1 }, { id: 'p3', csatScore: 2 }, { id: 'p1', csatScore: 1 }]);
 });

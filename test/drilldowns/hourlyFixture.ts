@@ -18,8 +18,8 @@ export interface HourlyFixture {
   close(): Promise<void>;
 }
 
-/** Stores the record `recordAt` makes for each hour (day 0-9, hour 0-23) in a new account named `name`. */
-export async function hourlyFixture(name: string, recordAt: (startedAt: string, day: number, hour: number) => Json): Promise<HourlyFixture> {
+/** Stores the record `recordAt` makes for each hour (day 0-9, hour 0-23) in a new account named `name`, then the `later` records. */
+export async function hourlyFixture(name: string, recordAt: (startedAt: string, day: number, hour: number) => Json, later: Json[] = []): Promise<HourlyFixture> {
   const t: TestServer = await startTestServer();
   let raw: RunningServer | undefined;
   try {
@@ -27,6 +27,7 @@ export async function hourlyFixture(name: string, recordAt: (startedAt: string, 
     const records = [];
     for (let day = 0; day < 10; day++) for (let hour = 0; hour < 24; hour++) records.push(recordAt(at(day, hour), day, hour));
     await ingestOk(t.db.pool, account.id, records);
+    if (later.length > 0) await ingestOk(t.db.pool, account.id, later);
     raw = await startServer({ db: t.db, port: 0, host: '127.0.0.1', useRollups: false });
     const rawUrl = raw.url;
     return {
