@@ -5,8 +5,8 @@ import { SqlParams } from '../common/sql';
 import { filterConditions, handlingCondition, type Filter } from '../metrics/filter';
 import type { Context } from '../server/context';
 import { INTERACTION_COLUMNS, toInteraction, type Interaction } from './interaction.type';
-import { childRows, csatCondition } from './narrowingChildRows.sql';
-import { countFromRollups, pageStart } from './narrowingRollups.sql';
+import { csatCondition } from './narrowingChildRows.sql';
+import { countWithoutInteractions, pageStart } from './narrowingCounts.sql';
 
 /** How a list of example interactions narrows the filtered interactions. */
 export interface Narrowing {
@@ -99,7 +99,7 @@ const FIRST_LOOK_MS = 86_400_000;
  * Up to `wanted` rows of a page, newest first. A page is read newest first until it is full, so a
  * narrowing that few interactions match read the whole range. A narrowed page therefore looks at
  * the day before where it starts first, and when that does not fill it, reads the rest from
- * before that day, starting where the rollups' counts per day say enough of them lie (pageStart).
+ * before that day, starting where the rollups' or topic rows' counts per day say enough of them lie (pageStart).
  */
 async function narrowedRows(ctx: Context, filter: Filter, narrowing: Narrowing, wanted: number, after: InteractionKey | null): Promise<Record<string, any>[]> {
   if (Object.values(narrowing).every((value) => !value)) return pageRows(ctx, filter, narrowing, wanted, after, {});
@@ -138,16 +138,11 @@ async function pageRows(
   return rows;
 }
 
-/** How many filtered interactions the narrowing selects: from the rollups, else its topic rows (childRows), else the interactions. */
+/** How many filtered interactions the narrowing selects: from the rollups or a topic's rows (countWithoutInteractions), else on the interactions. */
 export async function interactionCount(ctx: Context, filter: Filter, narrowing: Narrowing): Promise<number> {
-  const counted = await countFromRollups(ctx, filter, narrowing);
+  const counted = await countWithoutInteractions(ctx, filter, narrowing);
   if (counted !== null) return counted;
   const params = new SqlParams();
-  const child = childRows(params, ctx.caller.accountId, filter, narrowing);
-  if (child) {
-    const { rows } = await ctx.db.pool.query<{ n: string }>(`SELECT count(*) AS n FROM "${child.table}" c WHERE ${child.conditions.join(' AND ')}`, params.values);
-    return Number(rows[0]!.n);
-  }
   const conditions = [filterConditions(params, ctx.caller.accountId, filter), ...narrowingConditions(params, ctx.caller.accountId, filter, narrowing, 'collect')];
   const { rows } = await ctx.db.pool.query(`SELECT count(*) AS n FROM "Interaction" i WHERE ${conditions.join(' AND ')}`, params.values);
   return rows[0].n;

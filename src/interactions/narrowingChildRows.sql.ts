@@ -17,7 +17,7 @@ export interface ChildRows {
  * A narrowing by topic that the topic rows decide alone, as those rows, or null. Each topic row
  * carries its interaction's filter columns, handling, outcome, type and CSAT score and is one per
  * interaction, so such a narrowing is counted on them without reading the interactions. The
- * rollups count a topic with a handling and an outcome (narrowingRollups.sql.ts), not with a type,
+ * rollups count a topic with a handling and an outcome (narrowingCounts.sql.ts), not with a type,
  * a CSAT rating or an issue. Counted on the interactions (each looked up by the IDs of the range's
  * topic rows), over the 10 M benchmark account's 90 days, a topic with negative CSAT took 2.9-4.1
  * s and a topic of conversations only with non-conversations 12.3-13.7 s; on the topic rows,

@@ -2,7 +2,7 @@
  * Pages of a narrowing that few interactions match. A page reads the interactions newest first
  * until it is full; a narrowed page looks at the day before where it starts first, and when that
  * does not fill it, starts where the rollups' counts per day say enough matches begin
- * (narrowingRollups.sql.ts). Over 90 days of the 10 M benchmark account, a narrowing that matched
+ * (narrowingCounts.sql.ts). Over 90 days of the 10 M benchmark account, a narrowing that matched
  * nothing read every interaction: 8 to 17 s a page.
  *
  * Ten days of one interaction an hour (2026-10-01 to 10-10), successful and conversational, each

@@ -67,38 +67,40 @@ function rollupCount(params: SqlParams, n: Narrowing): RollupCount | null {
 const countedFacts = (params: SqlParams, ctx: Context, filter: Filter, count: RollupCount) =>
   `(${facts(params, ctx.caller.accountId, filter, count.rollup, ctx.useRollups)}) f WHERE ${[...count.conditions, 'true'].join(' AND ')}`;
 
-/**
- * How many filtered interactions the narrowing selects, from the rollups (their whole days and
- * hours, and raw edges: rollups/facts.ts), or null when they cannot count it. Counted on the
- * interactions, the successful ones of the 10 M benchmark account's 90 days took 2.6-3.0 s.
- */
-export async function countFromRollups(ctx: Context, filter: Filter, narrowing: Narrowing): Promise<number | null> {
-  const params = new SqlParams();
-  const count = rollupCount(params, narrowing);
-  if (!count) return null;
-  const { rows } = await ctx.db.pool.query<{ n: number }>(
-    `SELECT coalesce(sum(${count.measure}), 0)::int8 AS n FROM ${countedFacts(params, ctx, filter, count)}`,
-    params.values,
-  );
-  return Number(rows[0]!.n);
+/** Rows that count a narrowing without reading the interactions: `total` aggregated over `rows` (a FROM ... WHERE), per UTC `day`. */
+interface CountedRows {
+  rows: string;
+  total: string;
+  day: string;
 }
 
-/** The narrowing's interactions per UTC day of the filter's range (columns day, n; days with none left out), or null when neither the rollups nor topic rows count it. */
-function countsPerDay(params: SqlParams, ctx: Context, filter: Filter, narrowing: Narrowing): string | null {
+/**
+ * What counts the narrowing's filtered interactions: the rollups (their whole days and hours, and
+ * raw edges: rollups/facts.ts), else a topic's own rows (narrowingChildRows.sql.ts); null when
+ * only the interactions can. Counted on the interactions, the successful ones of the 10 M
+ * benchmark account's 90 days took 2.6-3.0 s.
+ */
+function countedRows(params: SqlParams, ctx: Context, filter: Filter, narrowing: Narrowing): CountedRows | null {
   const count = rollupCount(params, narrowing);
-  if (count) {
-    return `SELECT f.day, sum(${count.measure}) AS n FROM ${countedFacts(params, ctx, filter, count)}
-             GROUP BY f.day HAVING sum(${count.measure}) > 0`;
-  }
-  const rows = childRows(params, ctx.caller.accountId, filter, narrowing);
-  return rows && `SELECT ${dayOf('c')} AS day, count(*) AS n FROM "${rows.table}" c WHERE ${rows.conditions.join(' AND ')} GROUP BY 1`;
+  if (count) return { rows: countedFacts(params, ctx, filter, count), total: `coalesce(sum(${count.measure}), 0)::int8`, day: 'f.day' };
+  const child = childRows(params, ctx.caller.accountId, filter, narrowing);
+  return child && { rows: `"${child.table}" c WHERE ${child.conditions.join(' AND ')}`, total: 'count(*)', day: dayOf('c') };
+}
+
+/** How many filtered interactions the narrowing selects, counted by countedRows, or null when only the interactions can count them. */
+export async function countWithoutInteractions(ctx: Context, filter: Filter, narrowing: Narrowing): Promise<number | null> {
+  const params = new SqlParams();
+  const counted = countedRows(params, ctx, filter, narrowing);
+  if (!counted) return null;
+  const { rows } = await ctx.db.pool.query<{ n: string }>(`SELECT ${counted.total} AS n FROM ${counted.rows}`, params.values);
+  return Number(rows[0]!.n);
 }
 
 /**
  * Where a page of `wanted` narrowed interactions, newest first and started before `before`, can
  * start: the latest UTC day from which the range up to `before` holds that many (or, when it holds
  * fewer, the earliest day that holds any; `before` itself when none), from the rollups' counts per
- * day, or the topic rows' (childRows). A page walks the interactions newest first until it
+ * day, or the topic rows' (countedRows). A page walks the interactions newest first until it
  * is full, so a narrowing that few match read the whole range: the escalated successful
  * interactions that are not conversations, none in the 10 M benchmark account, took 8.1-17.6 s
  * over 90 days. Null when neither counts the narrowing.
@@ -106,8 +108,9 @@ function countsPerDay(params: SqlParams, ctx: Context, filter: Filter, narrowing
 export async function pageStart(ctx: Context, filter: Filter, narrowing: Narrowing, wanted: number, before: Date): Promise<Date | null> {
   if (before <= filter.from) return null;
   const params = new SqlParams();
-  const perDay = countsPerDay(params, ctx, { ...filter, to: before }, narrowing);
-  if (!perDay) return null;
+  const counted = countedRows(params, ctx, { ...filter, to: before }, narrowing);
+  if (!counted) return null;
+  const perDay = `SELECT ${counted.day} AS day, ${counted.total} AS n FROM ${counted.rows} GROUP BY 1 HAVING ${counted.total} > 0`;
   const { rows } = await ctx.db.pool.query<{ day: string | null }>(
     `WITH days AS (${perDay}), newest AS (SELECT day, sum(n) OVER (ORDER BY day DESC) AS through FROM days)
      SELECT to_char(coalesce((SELECT max(day) FROM newest WHERE through >= ${params.add(wanted, 'int')}), (SELECT min(day) FROM days)), 'YYYY-MM-DD') AS day`,
