@@ -351,7 +351,8 @@ class InteractionScanner {
       switch (field) {
         case 'record':
           // Other kinds are late records: the reference path takes them.
-          if (!sameBytes(this.b, this.string(false), RECORD_KIND.span, RECORD_KIND.bytes)) throw GIVE_UP;
+          this.token(false);
+          if (!sameBytes(this.b, { s: this.tokenStart, e: this.tokenEnd, escaped: false }, RECORD_KIND.span, RECORD_KIND.bytes)) throw GIVE_UP;
           this.kind = true;
           break;
         case 'id': this.id = this.idSpan(); break;
@@ -402,12 +403,19 @@ class InteractionScanner {
     return true;
   }
 
+  /** The last string token read (token): its content b[tokenStart..tokenEnd), and whether it holds escapes. */
+  private tokenStart = 0;
+  private tokenEnd = 0;
+  private tokenEscaped = false;
+
   /**
-   * A string token, as `span`. Escapes are taken where `escapes` allows them, and only those whose
-   * JSON.stringify writes the same way back (\" \\ \b \f \n \r \t), so the token is that string's
-   * JSON as the reference path writes it.
+   * Reads a string token into tokenStart, tokenEnd and tokenEscaped, without making a span: most
+   * tokens are field names, enum values and timestamps, read once where they are (a span for each
+   * field name was a fifth of the scanner's allocations). Escapes are taken where `escapes`
+   * allows them, and only those whose JSON.stringify writes the same way back
+   * (\" \\ \b \f \n \r \t), so the token is that string's JSON as the reference path writes it.
    */
-  private string(escapes: boolean): Span {
+  private token(escapes: boolean): void {
     this.expect(QUOTE);
     const b = this.b;
     const end = this.end;
@@ -430,7 +438,15 @@ class InteractionScanner {
       p++;
     }
     this.p = p + 1;
-    return { s, e: p, escaped };
+    this.tokenStart = s;
+    this.tokenEnd = p;
+    this.tokenEscaped = escaped;
+  }
+
+  /** A string token kept as a span (IDs, names, texts). */
+  private string(escapes: boolean): Span {
+    this.token(escapes);
+    return { s: this.tokenStart, e: this.tokenEnd, escaped: this.tokenEscaped };
   }
 
   /** A non-empty string of at most `max` characters (bytes, here: a longer one is left to the reference path). */
@@ -458,15 +474,17 @@ class InteractionScanner {
   }
 
   private enumValue<T extends string>(names: Names<T>): T {
-    const span = this.string(false);
-    const index = names.indexOf(this.b, span.s, span.e);
+    this.token(false);
+    const index = names.indexOf(this.b, this.tokenStart, this.tokenEnd);
     if (index < 0) throw GIVE_UP;
     return names.list[index]!;
   }
 
   /** A timestamp (RFC 3339 with an offset, years 0001-9999). */
   private stamp(): Stamp {
-    const { s, e } = this.string(false);
+    this.token(false);
+    const s = this.tokenStart;
+    const e = this.tokenEnd;
     const ms = acceptedInstantAt(this.b, s, e);
     if (ms === null) throw GIVE_UP;
     return { ms, s, e, form: isoFormAt(this.b, s, e) };
@@ -548,8 +566,8 @@ class InteractionScanner {
 
   /** A field's name and its colon; an unknown or repeated field is left to the reference path. */
   private fieldName<T extends string>(fields: Names<T>): T {
-    const key = this.string(false);
-    const index = fields.indexOf(this.b, key.s, key.e);
+    this.token(false);
+    const index = fields.indexOf(this.b, this.tokenStart, this.tokenEnd);
     if (index < 0 || fields.seen & (1 << index)) throw GIVE_UP;
     fields.seen |= 1 << index;
     this.expect(COLON);
