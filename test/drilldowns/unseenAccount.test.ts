@@ -8,7 +8,7 @@
  */
 import { countStatements } from '../helpers/statements';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { ingestOk, interaction, T } from '../ingest/helpers';
+import { inbound, ingestOk, interaction, outbound, T } from '../ingest/helpers';
 
 let t: TestServer;
 let small: { id: number; apiKey: string };
@@ -68,5 +68,26 @@ test.each([
     // Joined, the child and end-user scans were searched by the account alone and their rows
     // compared with each interaction's ID (a join filter).
     expect(plan).not.toMatch(/Join Filter/);
+  }
+});
+
+test('its transcript and logs are read through the primary key (ingest leaves the transcripts\' statistics to autovacuum)', async () => {
+  await ingestOk(t.db.pool, small.id, [interaction('s-t', {
+    startedAt: T(100), messages: [outbound('m2', 105, { text: 'How can I help?' }), inbound('m1', 101, { text: 'Hi' })],
+    logs: [{ at: T(102), level: 'WARN', message: 'slow reply' }],
+  })]);
+  const query = '{ interaction(id: "s-t") { transcript { id text } logs { level message } } }';
+  const { result, texts, values } = await countStatements(() => t.request(query, {}, small.apiKey));
+  expect(result.errors).toBeUndefined();
+  expect(result.data!.interaction).toEqual({
+    transcript: [{ id: 'm1', text: 'Hi' }, { id: 'm2', text: 'How can I help?' }],
+    logs: [{ level: 'WARN', message: 'slow reply' }],
+  });
+  const reads = texts.map((text, i) => ({ text, values: values[i] })).filter(({ text }) => text.includes('FROM "InteractionTranscript"'));
+  expect(reads).toHaveLength(2);
+  for (const read of reads) {
+    const { rows } = await t.db.pool.query(`EXPLAIN (COSTS OFF) ${read.text}`, read.values);
+    const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+    expect(plan).toMatch(/Index Scan using "InteractionTranscript_pkey" on "InteractionTranscript" t\n\s+Index Cond: \(\("accountId" = \d+\) AND \("interactionId" = ANY/);
   }
 });

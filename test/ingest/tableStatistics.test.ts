@@ -33,9 +33,10 @@ const batch = (from: number) =>
 
 test('a new database is analyzed after its first batch; then small batches leave the statistics alone, and a load of 20,000 (later, nine times the analyzed size when that is more) refreshes them', async () => {
   expect(await estimates()).toEqual({ Interaction: -1, InteractionTranscript: -1, EndUser: -1 });
-  // The batch waits for a new database's first ANALYZE.
+  // The batch waits for a new database's first ANALYZE. Not of the transcripts, which are always
+  // read by their primary key (drilldowns/unseenAccount.test.ts).
   await ingestOk(db.pool, accountId, batch(0));
-  expect(await estimates()).toEqual({ Interaction: 20, InteractionTranscript: 20, EndUser: 20 });
+  expect(await estimates()).toEqual({ Interaction: 20, InteractionTranscript: -1, EndUser: 20 });
   // Only the key columns of the interaction's indexes (keys, external ID, start, automation and
   // start), not the INCLUDE columns the start indexes carry (sender, end user, ...).
   const { rows } = await db.pool.query(`SELECT array_agg(attname::text ORDER BY attname::text) AS columns FROM pg_stats WHERE tablename = 'Interaction'`);
@@ -45,13 +46,13 @@ test('a new database is analyzed after its first batch; then small batches leave
   await ingestOk(db.pool, accountId, batch(20));
   await keepStatisticsFresh(db.pool, accountId, 19_000);
   await statisticsRefreshed(db.pool);
-  expect(await estimates()).toEqual({ Interaction: 20, InteractionTranscript: 20, EndUser: 20 });
+  expect(await estimates()).toEqual({ Interaction: 20, InteractionTranscript: -1, EndUser: 20 });
   await keepStatisticsFresh(db.pool, accountId, 960);
   await statisticsRefreshed(db.pool);
-  expect(await estimates()).toEqual({ Interaction: 20, InteractionTranscript: 20, EndUser: 20 });
+  expect(await estimates()).toEqual({ Interaction: 20, InteractionTranscript: -1, EndUser: 20 });
   await keepStatisticsFresh(db.pool, accountId, 20);
   await statisticsRefreshed(db.pool);
-  expect(await estimates()).toEqual({ Interaction: 40, InteractionTranscript: 40, EndUser: 40 });
+  expect(await estimates()).toEqual({ Interaction: 40, InteractionTranscript: -1, EndUser: 40 });
 });
 
 /** The planner's estimate of an account's interactions. */
