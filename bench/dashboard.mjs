@@ -26,7 +26,7 @@
 import { parseArgs } from 'node:util';
 import { isDeepStrictEqual } from 'node:util';
 import pg from 'pg';
-import { deleteAccount, dist, jsonDifferences, openBenchDatabase, peakRssMb, percentile, requireBuilt, rowsScanned, runImport, writeIngestFile } from './lib.mjs';
+import { deleteAccount, dist, jsonDifferences, machineCheck, openBenchDatabase, peakRssMb, percentile, requireBuilt, rowsScanned, runImport, writeIngestFile } from './lib.mjs';
 
 requireBuilt();
 const { values } = parseArgs({
@@ -101,6 +101,7 @@ await db.prisma.rateCard.create({ data: { accountId: BENCH, currency: 'EUR', age
   channels: { create: [{ channel: 'SMS', outboundMessage: 0.05, inboundMessage: 0.01 }, { channel: 'WHATSAPP', outboundMessage: 0.02, inboundMessage: 0.005 }] },
   automations: { create: [{ automationType: 'CHATBOT', perInteraction: 0.1 }, { automationType: 'AI_AGENT', perInteraction: 0.3 }] } } });
 const key = await createApiKey(db.prisma, BENCH, 'bench', ['read', 'admin']);
+console.log(await machineCheck(db.pool));
 // Requests follow one another as fast as the rollups answer: no rate limit.
 const limits = readLimits({ ratePerMinute: 100_000_000, rateBurst: 10_000_000 });
 const servers = {
@@ -349,6 +350,7 @@ if (ingestInteractions > 0) {
   // of 1 M, so every import began beside an ANALYZE of each large table.
   await db.pool.query('VACUUM ANALYZE');
 }
+console.log(await machineCheck(db.pool));
 await stats.end();
 await servers.rollup.stop();
 await servers.raw.stop();

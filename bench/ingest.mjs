@@ -6,7 +6,7 @@
 // once, and prints interactions/s, messages/s and the peak RSS of the import command and of this
 // process.
 import { parseArgs } from 'node:util';
-import { dist, openBenchDatabase, peakRssMb, requireBuilt, runImport, writeIngestFile } from './lib.mjs';
+import { dist, machineCheck, openBenchDatabase, peakRssMb, requireBuilt, runImport, writeIngestFile } from './lib.mjs';
 
 requireBuilt();
 const { values } = parseArgs({
@@ -20,6 +20,7 @@ const { createAccount } = await import(dist('accounts/accountStore.js'));
 const { file, messages } = await writeIngestFile(interactions, maxTurns);
 const open = await openBenchDatabase('ingest', { fresh: true });
 const account = await createAccount(open.db.prisma, 'bench');
+console.log(await machineCheck(open.db.pool));
 const { summary, seconds, rssMb } = await runImport(file, account.externalId);
 console.log(`import:  ${summary.stored} stored, ${summary.rejected} rejected in ${seconds.toFixed(1)} s (touchpoint import, peak RSS ${Math.round(rssMb)} MB)`);
 console.log(`         ${Math.round(interactions / seconds)} interactions/s, ${Math.round(messages / seconds)} messages/s`);
@@ -77,6 +78,7 @@ async function sendAll(name, streams) {
 
 await sendAll('bench-graphql', mutationCalls(8, 1));
 await sendAll('bench-graphql-2', mutationCalls(9, 2));
+console.log(await machineCheck(open.db.pool));
 console.log(`peak RSS: ${peakRssMb()} MB (this process: generator and server)`);
 await server.stop();
 await open.close();
