@@ -119,7 +119,7 @@ export function peakRssMb() {
 /**
  * The same fixed work timed on each side, the fastest of three (milliseconds: lower is faster), printed
  * beside a benchmark's figures. This machine's speed drifts by a third to a half within hours
- * (README, "The targets"), and figures from different hours can only be compared through it.
+ * (README, "Where the targets stand"), and figures from different hours can only be compared through it.
  * Node: JSON text of 400,000 small records written and read back. PostgreSQL: the md5 of half
  * a million numbers.
  */
