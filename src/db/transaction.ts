@@ -33,15 +33,18 @@ function beginStatements(options: TransactionOptions): string {
   ].join('; ');
 }
 
-/** Runs `work` in one transaction on one pooled connection: committed, or rolled back on error. */
-export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+/**
+ * Runs `work` in one transaction on one pooled connection: committed, or rolled back on error.
+ * `work` is told which attempt it is (from 1), for work that runs differently once retried.
+ */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient, attempt: number) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   const attempts = options.attempts ?? 1;
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     try {
       // One round trip: a query without parameters may hold several statements.
       await client.query(beginStatements(options));
-      const result = await work(client);
+      const result = await work(client, attempt);
       await client.query('COMMIT');
       return result;
     } catch (error) {

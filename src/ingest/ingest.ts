@@ -31,6 +31,27 @@ export interface IngestResult {
 const MAX_ATTEMPTS = 10;
 
 /**
+ * The attempt from which a batch runs alone among its account's batches (takeIngestLock). Batches
+ * of one account run side by side, each holding the account's ingest lock shared. Two that store
+ * the same new interaction race: the later one's COPY waits for the earlier one's commit, fails and
+ * runs again (write.ts, raceWithConcurrentBatch), as after a deadlock. With eight writers over one
+ * set of IDs on a slow host, one batch lost that race ten times running, and its caller got the
+ * error (a CI run of test/reliability/concurrentIngest.test.ts, 6 Dec 2026). From this attempt a
+ * batch takes the lock exclusively: it waits for the batches in flight, holds new ones back, and
+ * can neither race nor deadlock with any of them.
+ */
+export const RUN_ALONE_FROM_ATTEMPT = 4;
+
+/** The advisory lock class of the ingest lock (two-key form: this class, then the account). */
+const INGEST_LOCK_CLASS = 0x7470_696e; // 'tpin'
+
+/** Takes the account's ingest lock for this transaction: shared, or exclusive from RUN_ALONE_FROM_ATTEMPT. */
+export async function takeIngestLock(client: pg.ClientBase, accountId: number, attempt: number): Promise<void> {
+  const lock = attempt >= RUN_ALONE_FROM_ATTEMPT ? 'pg_advisory_xact_lock' : 'pg_advisory_xact_lock_shared';
+  await client.query(`SELECT ${lock}($1::int4, $2::int4)`, [INGEST_LOCK_CLASS, accountId]);
+}
+
+/**
  * An interaction record that passed its checks, kept as its rows (encode.ts says why) and what the
  * batch needs besides: its IDs, automation and day. A late record of the same batch that patches
  * it reads the full record again from its source.
@@ -165,7 +186,14 @@ export async function storeBatch(pool: pg.Pool, accountId: number, { valid, reje
   const automations = namedAutomations(fresh.map((r) => r.automation));
   const automationIds = await createReferences(pool, accountId, automations);
   const refs: References = { endUserIds, automationIds };
-  const late = await inTransaction(pool, (client) => applyInOrder(client, accountId, valid, automations, refs), { attempts: MAX_ATTEMPTS, asyncCommit: bulk });
+  const late = await inTransaction(
+    pool,
+    async (client, attempt) => {
+      await takeIngestLock(client, accountId, attempt);
+      return applyInOrder(client, accountId, valid, automations, refs);
+    },
+    { attempts: MAX_ATTEMPTS, asyncCommit: bulk },
+  );
   rejected.push(...late);
   const statistics = keepStatisticsFresh(pool, accountId, fresh.length);
   if (!bulk) await statistics;
