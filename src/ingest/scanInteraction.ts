@@ -351,8 +351,7 @@ class InteractionScanner {
       switch (field) {
         case 'record':
           // Other kinds are late records: the reference path takes them.
-          this.token(false);
-          if (!sameBytes(this.b, { s: this.tokenStart, e: this.tokenEnd, escaped: false }, RECORD_KIND.span, RECORD_KIND.bytes)) throw GIVE_UP;
+          if (!sameBytes(this.b, this.string(false), RECORD_KIND.span, RECORD_KIND.bytes)) throw GIVE_UP;
           this.kind = true;
           break;
         case 'id': this.id = this.idSpan(); break;

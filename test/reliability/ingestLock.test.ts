@@ -35,19 +35,22 @@ async function commit(t: { client: pg.PoolClient }): Promise<void> {
   t.client.release();
 }
 
-/** Whether backend `pid` waits for an advisory lock (PostgreSQL's own view, no timing). */
-async function waiting(pid: number): Promise<boolean> {
-  const { rows } = await db.pool.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = $1 AND NOT granted`, [pid]);
-  return rows.length > 0;
+/** The backends waiting for an advisory lock (PostgreSQL's own view, no timing). */
+async function waitingBackends(): Promise<number[]> {
+  const { rows } = await db.pool.query<{ pid: number }>(`SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`);
+  return rows.map((row) => row.pid);
 }
 
-/** Polls until backend `pid` waits for an advisory lock; fails after 10 s. */
-async function untilWaiting(pid: number): Promise<void> {
+const waiting = async (pid: number) => (await waitingBackends()).includes(pid);
+
+/** Polls until a backend (`pid`, or any) waits for an advisory lock, and returns it; fails after 10 s. */
+async function untilWaiting(pid?: number): Promise<number> {
   for (let i = 0; i < 200; i++) {
-    if (await waiting(pid)) return;
+    const found = (await waitingBackends()).find((p) => pid === undefined || p === pid);
+    if (found !== undefined) return found;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`backend ${pid} never waited for the ingest lock`);
+  throw new Error(`${pid === undefined ? 'no backend' : `backend ${pid} never`} waited for the ingest lock`);
 }
 
 /** Tracks whether a promise has settled. */
@@ -94,13 +97,7 @@ test('ingest takes the lock: a batch waits while a batch of its account runs alo
   await takeIngestLock(alone.client, a, RUN_ALONE_FROM_ATTEMPT);
   const stored = tracked(ingestBatch(db.pool, a, [{ index: 0, value: interaction('held-1') }]));
   // The batch's transaction is the one backend waiting for an advisory lock.
-  let pid: number | undefined;
-  for (let i = 0; i < 200 && pid === undefined; i++) {
-    const { rows } = await db.pool.query<{ pid: number }>(`SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`);
-    pid = rows[0]?.pid;
-    if (pid === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  expect(pid).toBeDefined();
+  await untilWaiting();
   expect(stored.settled()).toBe(false);
   const before = await db.pool.query(`SELECT count(*)::int AS n FROM "Interaction" WHERE "accountId" = $1`, [a]);
   expect(before.rows[0].n).toBe(0);
