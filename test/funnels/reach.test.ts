@@ -7,6 +7,7 @@ import { funnelReach } from '../../src/funnels/funnel.sql';
 import { findView } from '../../src/funnels/funnelView.store';
 import { Random } from '../../src/demo/random';
 import { createMemo, type Context } from '../../src/server/context';
+import { PROPERTY_SEED } from '../helpers/propertySeed';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { A, B, BASE, C, CREATE, DELETE, FUNNEL, HOUR, INGEST, iso, je, journeyRecords, MINUTE, RANGE, UPDATE } from './fixture';
 
@@ -83,7 +84,7 @@ describe('hand-worked: view [A, B, C] of journey jr, created before most of its 
 
 describe('random data', () => {
   it('gives the raw computation\'s figures for random ranges while batches and view writes interleave', async () => {
-    const r = new Random(99);
+    const r = new Random(99 + PROPERTY_SEED);
     const names = [A, B, C, 'wait'];
     const record = (id: string) => {
       const startedAt = BASE + r.int(0, 4 * 24) * HOUR + r.int(0, 59) * MINUTE;

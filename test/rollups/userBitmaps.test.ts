@@ -15,6 +15,7 @@ import { rebuildRollups } from '../../src/rollups/rollupWrites';
 import { cellRanges, CHUNK_BITS, refreshAllUserBitmaps, refreshUserBitmaps, runPieces } from '../../src/rollups/userBitmaps';
 import { createMemo, type Context } from '../../src/server/context';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { PROPERTY_SEED } from '../helpers/propertySeed';
 import { countStatements } from '../helpers/statements';
 
 const HOUR = 3_600_000;
@@ -533,7 +534,7 @@ describe('the days around whole weeks, from run bitmaps (all interactions)', () 
 describe('concurrent refreshes of days of one week', () => {
   it('leave the week as its rebuild from the raw rows builds it', async () => {
     const account = (await createAccount(db.prisma, 'Concurrent weeks', 'concurrent-weeks')).id;
-    const r = new Random(777);
+    const r = new Random(777 + PROPERTY_SEED);
     const monday = Date.UTC(2026, 8, 14);
     const weekRows = async () =>
       (await db.pool.query(`SELECT segment, chunk, users::text, repeat::text, engaged::text FROM "WeeklyUserBitmap"
@@ -641,7 +642,7 @@ describe('stale whole days', () => {
 describe('refreshing every stale day at the end of a load', () => {
   it('refreshes them in two parts that share no week, to the bitmaps a rebuild from the raw rows builds', async () => {
     const account = (await createAccount(db.prisma, 'All stale days', 'all-stale')).id;
-    const r = new Random(99);
+    const r = new Random(99 + PROPERTY_SEED);
     const start = Date.UTC(2026, 8, 2); // a Wednesday: the 22 days touch four weeks
     await ingest(account, Array.from({ length: 120 }, (_, n) =>
       interaction(`as-${n}`, `au${r.int(1, 40)}`, start + r.int(0, 22 * DAY - 1), r.chance(0.3), { sender: r.pick(SENDERS) })));
@@ -679,7 +680,7 @@ describe('random data and ranges', () => {
   });
 
   it('matches the raw path after every batch, with upserts moving interactions between days', async () => {
-    const r = new Random(424242);
+    const r = new Random(424242 + PROPERTY_SEED);
     const start = D1 + 10 * DAY;
     const ids = Array.from({ length: 300 }, (_, n) => `r-${n}`);
     let compared = 0;
