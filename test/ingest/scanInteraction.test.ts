@@ -14,6 +14,7 @@ import { applyLateRecord } from '../../src/ingest/fold';
 import type { InteractionRecord, LateRecord } from '../../src/ingest/records';
 import { scanInteraction, scanPatched, type ScannerPatch } from '../../src/ingest/scanInteraction';
 import { validateRecord } from '../../src/ingest/validate';
+import { PROPERTY_SEED } from '../helpers/propertySeed';
 import { inbound, interaction, outbound, T, type Json } from './helpers';
 
 /** What the reference path makes of a line: the interaction's IDs, automation, start and rows; null when it rejects the line or it is not an interaction. */
@@ -269,9 +270,9 @@ function random(seed: number) {
 }
 
 it('never takes a line the reference path rejects, and encodes every one it takes the same, over 30,000 random mutations of valid lines', () => {
-  const next = random(42);
+  const next = random(42 + PROPERTY_SEED);
   const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)]!;
-  const lines = [...demoRecords({ interactions: 300, days: 3, seed: 5, end: new Date('2026-11-01T00:00:00Z') })]
+  const lines = [...demoRecords({ interactions: 300, days: 3, seed: 5 + PROPERTY_SEED, end: new Date('2026-11-01T00:00:00Z') })]
     .filter((r) => r.record === 'interaction').map((r) => Buffer.from(JSON.stringify(r)));
   const pieces = ['"', '\\', '\\"', '\\n', '\\u0041', ' ', '\t', ',', ':', '{', '}', '[', ']', 'null', 'true', '0', '-', '.', 'e', '9', 'Z', '+', 'é', '\u0000', 'T', ''].map((p) => Buffer.from(p));
   let taken = 0;
@@ -378,10 +379,10 @@ describe('applies CSAT answers and delivery reports of its batch as the referenc
   });
 
   it('random late records on the demo data', () => {
-    const next = random(7);
+    const next = random(7 + PROPERTY_SEED);
     const statuses = ['SENT', 'DELIVERED', 'SEEN', 'REJECTED', 'UNDELIVERABLE', 'EXPIRED', 'PENDING'];
     let compared = 0;
-    for (const record of demoRecords({ interactions: 400, days: 2, seed: 3, end: new Date('2026-11-01T00:00:00Z') })) {
+    for (const record of demoRecords({ interactions: 400, days: 2, seed: 3 + PROPERTY_SEED, end: new Date('2026-11-01T00:00:00Z') })) {
       if (record.record !== 'interaction') continue;
       const messageIds = ((record as { messages?: Array<{ id: string }> }).messages ?? []).map((m) => m.id);
       const start = Date.parse(String((record as { startedAt: string }).startedAt)) - Date.parse(T(0));
