@@ -7,14 +7,16 @@ export const GRAPHIQL_DIR = path.resolve(__dirname, '../../dist/graphiql');
 
 /**
  * The self-hosted GraphiQL: GET /graphql from a browser (Accept: text/html) gets the page, its
- * assets come from /graphiql/. Nothing is loaded from a CDN.
+ * assets come from /graphiql/. Nothing is loaded from a CDN. A browser's GET with `?query=` gets
+ * the page too, which opens that query (a link to a query, page.tsx); GraphQL clients' GET
+ * requests accept JSON and go on to Apollo.
  */
 export function graphiqlRoutes(dir = GRAPHIQL_DIR): Router {
   const router = express.Router();
   router.use('/graphiql', express.static(dir, { index: false, fallthrough: false }));
   router.get('/graphql', (req, res, next) => {
     const wantsHtml = req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html';
-    if (!wantsHtml || req.query.query !== undefined) return next();
+    if (!wantsHtml) return next();
     const page = path.join(dir, 'index.html');
     if (!fs.existsSync(page)) {
       res.status(503).type('text/plain').send('GraphiQL is not built. Run `npm run build`.');

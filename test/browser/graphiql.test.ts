@@ -51,10 +51,10 @@ afterAll(async () => {
   if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
 });
 
-async function openGraphiql(): Promise<Page> {
+async function openGraphiql(search = ''): Promise<Page> {
   const page = await context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
-  const response = await page.goto(`${t.url}/graphql`);
+  const response = await page.goto(`${t.url}/graphql${search}`);
   expect(response?.status()).toBe(200);
   expect(response?.headers()['content-type']).toMatch(/^text\/html/);
   // Monaco is loaded lazily; the editor is ready when its lines are rendered.
@@ -168,6 +168,35 @@ describe('GraphiQL page', () => {
     expect(sent).toBeDefined();
     expect((await sent!.allHeaders()).authorization).toBeUndefined();
     expect(await page.evaluate("localStorage.getItem('touchpoint:apiKey')")).toBeNull();
+    await page.close();
+  });
+
+  it('opens a linked query with its variables, and keeps the address a link to what the editors hold', async () => {
+    const account = await t.createAccount();
+    const set = await t.request(
+      'mutation($input: RateCardInput!){ setRateCard(input:$input){ currency } }',
+      { input: { currency: 'SEK', agentPerMinute: 1, channels: [], automations: [] } },
+      account.apiKey,
+    );
+    expect(set.errors).toBeUndefined();
+    const query = 'query Linked($card: Boolean!) { rateCard @include(if: $card) { currency } senders }';
+    const variables = '{ "card": true }';
+    // A browser's GET with ?query= gets the page (a GraphQL client's GET would be executed).
+    const page = await openGraphiql(`?${new URLSearchParams({ query, variables })}`);
+    await waitForText(page, '.graphiql-query-editor', (text) => text === query);
+    await waitForText(page, '.graphiql-editor-tool .graphiql-editor:not(.hidden)', (text) => text === variables);
+    await page.getByLabel('API key').fill(account.apiKey);
+    expect(JSON.parse(await runAndReadResult(page, 'SEK'))).toEqual({ data: { rateCard: { currency: 'SEK' }, senders: [] } });
+
+    // Edited, the address holds the new operation, and opening it again shows that one.
+    await setQuery(page, '{ senders }');
+    const deadline = Date.now() + 5_000;
+    while (new URL(page.url()).searchParams.get('query') !== '{ senders }' && Date.now() < deadline) await page.waitForTimeout(50);
+    expect(new URL(page.url()).searchParams.get('query')).toBe('{ senders }');
+    expect(new URL(page.url()).searchParams.get('variables')).toBe(variables);
+    const again = await openGraphiql(new URL(page.url()).search);
+    await waitForText(again, '.graphiql-query-editor', (text) => text === '{ senders }');
+    await again.close();
     await page.close();
   });
 

@@ -1,5 +1,6 @@
 import { readSettings } from '../../config/env';
 import { openDatabase } from '../../db/open';
+import { dashboardLink } from '../../demo/dashboardLink';
 import { ensureDemo } from '../../demo/firstStart';
 import { startServer } from '../../server/app';
 import { readLimits } from '../../server/limits/settings';
@@ -21,7 +22,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const server = await startServer({ db: open.db, port, host: values.host ?? settings.host, limits, useRollups: settings.useRollups });
   const where = open.embedded ? `embedded PostgreSQL in ${settings.dataDir}` : 'DATABASE_URL';
   log(`Touchpoint is listening on ${server.url}/graphql (GraphiQL in a browser), database: ${where}`);
-  if (demoKey) log(`Demo account API key (enter it in GraphiQL's "API key" field): ${demoKey}`);
+  if (demoKey) {
+    log(`Demo account API key (enter it in GraphiQL's "API key" field): ${demoKey}`);
+    log(`The demo's last 30 days as a dashboard, in GraphiQL (enter the key, then run): ${dashboardLink(server.url, new Date())}`);
+  }
 
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {

@@ -39,6 +39,23 @@ const DEFAULT_QUERY = `# Put your API key in the field above, then press the run
 }
 `;
 
+/**
+ * A link to a query: `/graphql?query=…&variables=…` opens GraphiQL with them in its editors (in a
+ * tab of their own unless one holds them already), and the address follows every edit, so the
+ * address bar is always a link to what is on screen.
+ */
+const LINKED = ['query', 'variables'] as const;
+const linked = new URLSearchParams(window.location.search);
+
+function keepInAddress(name: (typeof LINKED)[number], value: string): void {
+  const params = new URLSearchParams(window.location.search);
+  if (params.get(name) === (value || null)) return;
+  if (value) params.set(name, value);
+  else params.delete(name);
+  const search = params.toString();
+  window.history.replaceState(null, '', `${window.location.pathname}${search ? `?${search}` : ''}`);
+}
+
 function readStoredKey(): string {
   try {
     return localStorage.getItem(API_KEY_STORAGE) ?? '';
@@ -117,7 +134,14 @@ function App() {
         </form>
       </header>
       <main className="tp-graphiql">
-        <GraphiQL fetcher={fetcher} defaultQuery={DEFAULT_QUERY}>
+        <GraphiQL
+          fetcher={fetcher}
+          defaultQuery={DEFAULT_QUERY}
+          initialQuery={linked.get('query') ?? undefined}
+          initialVariables={linked.get('variables') ?? undefined}
+          onEditQuery={(query) => keepInAddress('query', query)}
+          onEditVariables={(variables) => keepInAddress('variables', variables)}
+        >
           <GraphiQL.Logo>Touchpoint</GraphiQL.Logo>
         </GraphiQL>
       </main>
