@@ -100,17 +100,23 @@ async function runAndReadResult(page: Page, expected: string): Promise<string> {
   return waitForText(page, '.graphiql-response', (text) => text.includes(expected));
 }
 
+/** A new account whose rate card is in `currency`: a figure only that account's key can read. */
+async function accountWithRateCard(currency: string) {
+  const account = await t.createAccount();
+  const set = await t.request(
+    'mutation($input: RateCardInput!){ setRateCard(input:$input){ currency } }',
+    { input: { currency, agentPerMinute: 1, channels: [], automations: [] } },
+    account.apiKey,
+  );
+  expect(set.errors).toBeUndefined();
+  return account;
+}
+
 const graphqlPosts = () => requests.filter((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/graphql');
 
 describe('GraphiQL page', () => {
   it('runs a query with the API key from its field and shows the real answer', async () => {
-    const account = await t.createAccount();
-    const set = await t.request(
-      'mutation($input: RateCardInput!){ setRateCard(input:$input){ currency } }',
-      { input: { currency: 'NOK', agentPerMinute: 1, channels: [], automations: [] } },
-      account.apiKey,
-    );
-    expect(set.errors).toBeUndefined();
+    const account = await accountWithRateCard('NOK');
 
     const page = await openGraphiql();
     expect(await page.title()).toBe('Touchpoint GraphiQL');
@@ -172,13 +178,7 @@ describe('GraphiQL page', () => {
   });
 
   it('opens a linked query with its variables, and keeps the address a link to what the editors hold', async () => {
-    const account = await t.createAccount();
-    const set = await t.request(
-      'mutation($input: RateCardInput!){ setRateCard(input:$input){ currency } }',
-      { input: { currency: 'SEK', agentPerMinute: 1, channels: [], automations: [] } },
-      account.apiKey,
-    );
-    expect(set.errors).toBeUndefined();
+    const account = await accountWithRateCard('SEK');
     const query = 'query Linked($card: Boolean!) { rateCard @include(if: $card) { currency } senders }';
     const variables = '{ "card": true }';
     // A browser's GET with ?query= gets the page (a GraphQL client's GET would be executed).
