@@ -46,13 +46,25 @@ const DEFAULT_QUERY = `# Put your API key in the field above, then press the run
  */
 const LINKED = ['query', 'variables'] as const;
 const linked = new URLSearchParams(window.location.search);
+const onScreen: Record<(typeof LINKED)[number], string> = { query: linked.get('query') ?? '', variables: linked.get('variables') ?? '' };
+
+/**
+ * Node's HTTP server refuses a request line and headers over 16 kB (431), so a longer address
+ * would not load again: past this, the address leaves the query and variables out (GraphiQL's
+ * tabs, kept in local storage, still hold them).
+ */
+const MAX_LINK = 8_000;
 
 function keepInAddress(name: (typeof LINKED)[number], value: string): void {
+  onScreen[name] = value;
   const params = new URLSearchParams(window.location.search);
-  if (params.get(name) === (value || null)) return;
-  if (value) params.set(name, value);
-  else params.delete(name);
+  const fits = LINKED.reduce((length, n) => length + encodeURIComponent(onScreen[n]).length, 0) <= MAX_LINK;
+  for (const n of LINKED) {
+    if (fits && onScreen[n]) params.set(n, onScreen[n]);
+    else params.delete(n);
+  }
   const search = params.toString();
+  if (search === window.location.search.slice(1)) return;
   window.history.replaceState(null, '', `${window.location.pathname}${search ? `?${search}` : ''}`);
 }
 
