@@ -12,7 +12,7 @@ export const DASHBOARD_QUERY = `query Dashboard($filter: InsightsFilter!) {
 }`;
 
 /** The 30 UTC days up to and including today's, where the demo's interactions are. */
-export function last30Days(now: Date): { from: string; to: string } {
+function last30Days(now: Date): { from: string; to: string } {
   const tomorrow = (Math.floor(now.getTime() / DAY_MS) + 1) * DAY_MS;
   return { from: new Date(tomorrow - 30 * DAY_MS).toISOString(), to: new Date(tomorrow).toISOString() };
 }

@@ -42,7 +42,8 @@ const DEFAULT_QUERY = `# Put your API key in the field above, then press the run
 /**
  * A link to a query: `/graphql?query=…&variables=…` opens GraphiQL with them in its editors (in a
  * tab of their own unless one holds them already), and the address follows every edit, so the
- * address bar is always a link to what is on screen.
+ * address bar is a link to what is on screen. GraphiQL reports edits, not what it opened with: a
+ * plain /graphql keeps a plain address until the first edit.
  */
 const LINKED = ['query', 'variables'] as const;
 const linked = new URLSearchParams(window.location.search);
