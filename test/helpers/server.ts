@@ -4,6 +4,9 @@ import { createAccount } from '../../src/accounts/accountStore';
 import { startServer, type RunningServer } from '../../src/server/app';
 import { createTestDatabase, type TestDatabase } from './db';
 
+/** The form of the request ID every answer carries (extensions.requestId, the x-request-id header): a random UUID. */
+export const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 export interface GraphQLResponse<T> {
   status: number;
   data?: T | null;

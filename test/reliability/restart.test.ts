@@ -19,6 +19,7 @@ import { ingestBatch } from '../../src/ingest/ingest';
 import { startServer, type RunningServer } from '../../src/server/app';
 import { readLimits } from '../../src/server/limits/settings';
 import { freePort } from '../../src/common/freePort';
+import { REQUEST_ID } from '../helpers/server';
 
 jest.setTimeout(60_000);
 
@@ -125,7 +126,7 @@ function expectUnavailable(answer: Answer, port: number) {
   // The request ID is a random UUID, whose digits can spell the port (a CI run: port 35239 in
   // ...-352392390462); it is checked for its form and left out of the search for leaks.
   const requestId = String(error.extensions?.requestId);
-  expect(requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  expect(requestId).toMatch(REQUEST_ID);
   const text = answer.text.replace(requestId, '');
   for (const leak of ['ECONNREFUSED', String(port), '127.0.0.1', 'prisma', 'at ', '/src/', 'node_modules', 'timeout exceeded']) {
     expect(text).not.toContain(leak);

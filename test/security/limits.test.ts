@@ -10,12 +10,12 @@ import { startServer, type RunningServer } from '../../src/server/app';
 import type { Logger } from '../../src/server/errors';
 import { readLimits } from '../../src/server/limits/settings';
 import { createEmptyDatabase, createTestDatabase, dropDatabase, type TestDatabase } from '../helpers/db';
+import { REQUEST_ID } from '../helpers/server';
 import { codes, dataOf, expectNothingInternal, gql, post, received, type Reply } from './http';
 
 const FILTER = { from: '2026-10-01T00:00:00Z', to: '2026-11-01T00:00:00Z' };
 const TOPICS = ['Billing', 'Delivery', 'Returns', 'Login', 'Other'];
 const INGEST = 'mutation($r: [JSONObject!]!) { ingest(records: $r) { stored rejected { index reason } } }';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const interaction = (id: string, n: number, extra: Record<string, unknown> = {}) => ({
   record: 'interaction', id, type: 'CONVERSATIONAL',
@@ -36,7 +36,7 @@ async function seed(pool: Database["pool"], accountId: number, records: Record<s
 /** Every error of the reply (and the response header) carries the same request ID. */
 function expectRequestId(reply: Reply): string {
   const id = reply.headers.get('x-request-id');
-  expect(id).toMatch(UUID);
+  expect(id).toMatch(REQUEST_ID);
   const bodies = Array.isArray(reply.body) ? reply.body : [reply.body];
   for (const body of bodies) {
     for (const error of body.errors ?? []) expect(error.extensions?.requestId).toBe(id);
