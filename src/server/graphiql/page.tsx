@@ -51,7 +51,7 @@ const onScreen: Record<(typeof LINKED)[number], string> = { query: linked.get('q
 
 /**
  * Node's HTTP server refuses a request line and headers over 16 kB (431), so a longer address
- * would not load again: past this, the address leaves the query and variables out (GraphiQL's
+ * would not load again: an address longer than this leaves the query and variables out (GraphiQL's
  * tabs, kept in local storage, still hold them).
  */
 const MAX_LINK = 8_000;
@@ -59,11 +59,11 @@ const MAX_LINK = 8_000;
 function keepInAddress(name: (typeof LINKED)[number], value: string): void {
   onScreen[name] = value;
   const params = new URLSearchParams(window.location.search);
-  const fits = LINKED.reduce((length, n) => length + encodeURIComponent(onScreen[n]).length, 0) <= MAX_LINK;
   for (const n of LINKED) {
-    if (fits && onScreen[n]) params.set(n, onScreen[n]);
+    if (onScreen[n]) params.set(n, onScreen[n]);
     else params.delete(n);
   }
+  if (params.toString().length > MAX_LINK) LINKED.forEach((n) => params.delete(n));
   const search = params.toString();
   if (search === window.location.search.slice(1)) return;
   window.history.replaceState(null, '', `${window.location.pathname}${search ? `?${search}` : ''}`);
