@@ -1,4 +1,5 @@
-import { SqlParams } from '../common/sql';
+import { batchedQuery } from '../common/batchedQuery';
+import type { SqlParams } from '../common/sql';
 import { splitRange } from '../rollups/facts';
 import { DAY_MS, isoDay } from '../rollups/rollupTables';
 import type { DayRange, Span } from '../rollups/spans';
@@ -85,16 +86,15 @@ function splitAtMidnight(from: Date, to: Date): Span[] {
 }
 
 async function rawUserTotals(ctx: Context, filter: Filter): Promise<UserTotals> {
-  const params = new SqlParams();
-  const where = filterConditions(params, ctx.caller.accountId, filter);
-  const { rows } = await ctx.db.pool.query<UserTotals>(
-    `SELECT count(*) AS "uniqueUsers",
+  const rows = await batchedQuery<UserTotals>(
+    ctx,
+    'rawUserTotals',
+    (params) => `SELECT count(*) AS "uniqueUsers",
             count(*) FILTER (WHERE u.interactions >= 2) AS "returningUsers",
             count(*) FILTER (WHERE u.engaged) AS "engagedUsers"
        FROM (SELECT i."endUserId", count(*) AS interactions, bool_or(i.engaged) AS engaged
-               FROM "Interaction" i WHERE ${where}
+               FROM "Interaction" i WHERE ${filterConditions(params, ctx.caller.accountId, filter)}
               GROUP BY i."endUserId") u`,
-    params.values,
   );
   return rows[0]!;
 }
@@ -120,7 +120,7 @@ async function bitmapUserTotals(
   rawDays: string[],
 ): Promise<{ totals: UserTotals | null; stale: string[]; staleEdges: string[] }> {
   const parts = await Promise.all(
-    Array.from({ length: BITMAP_PARTS }, (_, part) => bitmapPartTotals(ctx, filter, days, edges, rawDays, { part, of: BITMAP_PARTS })),
+    Array.from({ length: BITMAP_PARTS }, (_, part) => bitmapPartTotals(ctx, { filter, days, edges, rawDays, part, of: BITMAP_PARTS })),
   );
   const touched = [...new Set(parts.flatMap((p) => p.stale))].sort();
   const stale = touched.filter((day) => day >= days.from && day < days.to);
@@ -151,16 +151,27 @@ const daySpan = (day: string): Span => ({ from: new Date(`${day}T00:00:00Z`), to
 const NO_CELLS = `SELECT NULL::timestamp AS start, NULL::text AS segment, NULL::int4 AS chunk, NULL::bit(${CHUNK_BITS}) AS users,
          NULL::bit(${CHUNK_BITS}) AS repeat, NULL::bit(${CHUNK_BITS}) AS engaged WHERE false`;
 
-/** bitmapUserTotals over the chunks with chunk % of = part, and the edge users in them; `stale` lists every stale day the range touches. */
-async function bitmapPartTotals(
-  ctx: Context,
-  filter: Filter,
-  days: DayRange,
-  edges: Span[],
-  rawDays: string[],
-  { part, of }: { part: number; of: number },
-): Promise<{ totals: UserTotals; stale: string[] }> {
-  const params = new SqlParams();
+/** One part of bitmapUserTotals: the chunks with chunk % of = part, and the edge users in them. */
+interface BitmapPart {
+  filter: Filter;
+  days: DayRange;
+  edges: Span[];
+  rawDays: string[];
+  part: number;
+  of: number;
+}
+
+/** A part's totals; `stale` lists every stale day the range touches. */
+async function bitmapPartTotals(ctx: Context, request: BitmapPart): Promise<{ totals: UserTotals; stale: string[] }> {
+  // Each part is a statement of its own (so the parts run at once); the periods of a series share them.
+  const rows = await batchedQuery<UserTotals & { stale: string[] }>(ctx, `userTotals:part${request.part}of${request.of}`, (params) =>
+    bitmapPartSql(ctx, request, params),
+  );
+  const { stale, ...totals } = rows[0]!;
+  return { totals, stale };
+}
+
+function bitmapPartSql(ctx: Context, { filter, days, edges, rawDays, part, of }: BitmapPart, params: SqlParams): string {
   const account = params.add(ctx.caller.accountId);
   // Every day the range touches, the partial edge days too, for the list of stale days.
   const touched = { from: params.add(isoDay(filter.from), 'date'), to: params.add(addDays(isoDay(new Date(filter.to.getTime() - 1)), 1), 'date') };
@@ -238,8 +249,7 @@ async function bitmapPartTotals(
     const { before, weeks, after } = cellRanges(range);
     return [...dayCells(before), cells('WeeklyUserBitmap', 'week', weeks), ...dayCells(after)];
   });
-  const { rows } = await ctx.db.pool.query<UserTotals & { stale: string[] }>(
-    `WITH ${segmentList}cells AS (
+  return `WITH ${segmentList}cells AS (
        ${[...(wholeCells.length > 0 ? wholeCells : [NO_CELLS]), ...blockCells].join(`
        UNION ALL `)}
      ), cell_bits AS (
@@ -261,9 +271,5 @@ async function bitmapPartTotals(
                     coalesce(sum(bit_count(engaged)), 0) AS engaged FROM whole) w,
             (SELECT count(*) FILTER (WHERE NOT "inUsers") AS users,
                     count(*) FILTER (WHERE NOT "inReturning" AND (interactions >= 2 OR "inUsers")) AS again,
-                    count(*) FILTER (WHERE engaged AND NOT "inEngaged") AS engaged FROM edge) e`,
-    params.values,
-  );
-  const { stale, ...totals } = rows[0]!;
-  return { totals, stale };
+                    count(*) FILTER (WHERE engaged AND NOT "inEngaged") AS engaged FROM edge) e`;
 }

@@ -1,5 +1,5 @@
 import type { InteractionType } from '../common/enums';
-import { SqlParams } from '../common/sql';
+import { batchedQuery } from '../common/batchedQuery';
 import { facts } from '../rollups/facts';
 import { INTERACTIONS } from '../rollups/rollupTables';
 import type { Context } from '../server/context';
@@ -86,14 +86,14 @@ export function totalsOf(groups: InteractionGroup[]): InteractionTotals {
 }
 
 async function queryTotals(ctx: Context, filter: Filter): Promise<InteractionTotals> {
-  const params = new SqlParams();
   const measures = INTERACTIONS.measures.map((m) => `sum(f."${m.name}")::int8 AS "${m.name}"`);
-  const { rows } = await ctx.db.pool.query<InteractionGroup>(
-    `SELECT f.escalated, f.type, ${measures.join(', ')}
+  const rows = await batchedQuery<InteractionGroup>(
+    ctx,
+    'interactionTotals',
+    (params) => `SELECT f.escalated, f.type, ${measures.join(', ')}
        FROM (${facts(params, ctx.caller.accountId, filter, INTERACTIONS, ctx.useRollups)}) f
       GROUP BY f.escalated, f.type
      HAVING sum(f.interactions) > 0`,
-    params.values,
   );
   return totalsOf(rows);
 }
