@@ -1,70 +1,68 @@
-import { Arg, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { readRateCard } from '../rateCard/rateCard.store';
+import { Arg, Args, ArgsType, Authorized, type ClassType, Ctx, Field, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../server/context';
-import { userTotals } from './audienceUsers.sql';
-import { channelTotals } from './channelTotals.sql';
-import { checkFilter, InsightsFilter } from './filter';
-import { estimatedCost, healthScore } from './health';
-import { AudienceEngagement, ChannelHealth, Insights, InteractionHealth, InteractionPerformance } from './insights.types';
-import { interactionTotals } from './interactionTotals.sql';
-import { percent, ratio } from './ratios';
+import { checkFilter, type Filter, InsightsFilter, MAX_RANGE_DAYS } from './filter';
+import { AudienceEngagement, ChannelHealth, Insights, InsightsPeriod, InteractionHealth, InteractionPerformance } from './insights.types';
+import { mostPeriods, periodsOf, SeriesInterval } from './periods';
+import { audienceOf, channelsOf, healthOf, performanceOf } from './sections';
 
-/** Sections of `insights`. Each runs its SQL only when asked for; sections share it within a request. */
+@ArgsType()
+class SeriesArgs {
+  @Field(() => SeriesInterval) interval!: SeriesInterval;
+
+  @Field(() => String, { defaultValue: 'UTC', description: "An IANA time zone (such as 'Europe/Paris'): where days, weeks and months start." })
+  timeZone!: string;
+}
+
+/**
+ * The dashboard's sections on a type whose objects hold a filter: `insights` and each period of
+ * its series. A class per type, as type-graphql's resolver inheritance wants.
+ */
+function dashboardSections<T extends { filter: Filter }>(objectType: ClassType<T>) {
+  @Resolver(() => objectType)
+  abstract class DashboardSectionsResolver {
+    @FieldResolver(() => InteractionPerformance)
+    performance(@Root() root: T, @Ctx() ctx: Context): Promise<InteractionPerformance> {
+      return performanceOf(ctx, root.filter);
+    }
+
+    @FieldResolver(() => InteractionHealth)
+    health(@Root() root: T, @Ctx() ctx: Context): Promise<InteractionHealth> {
+      return healthOf(ctx, root.filter);
+    }
+
+    @FieldResolver(() => AudienceEngagement)
+    audience(@Root() root: T, @Ctx() ctx: Context): Promise<AudienceEngagement> {
+      return audienceOf(ctx, root.filter);
+    }
+
+    @FieldResolver(() => [ChannelHealth], { description: 'Outbound delivery per channel, by totalSent descending, then name.' })
+    channels(@Root() root: T, @Ctx() ctx: Context): Promise<ChannelHealth[]> {
+      return channelsOf(ctx, root.filter);
+    }
+  }
+  return DashboardSectionsResolver;
+}
+
+/** `insights` and its sections. Each runs its SQL only when asked for; sections share it within a request. */
 @Resolver(() => Insights)
-export class InsightsResolver {
+export class InsightsResolver extends dashboardSections(Insights) {
   @Authorized('read')
   @Query(() => Insights, { description: 'Metrics and drill-downs for one filter. Every section is computed only when asked for.' })
   insights(@Arg('filter', () => InsightsFilter) filter: InsightsFilter): Insights {
     return new Insights(checkFilter(filter));
   }
 
-  @FieldResolver(() => InteractionPerformance)
-  async performance(@Root() insights: Insights, @Ctx() ctx: Context): Promise<InteractionPerformance> {
-    const { total, contained, escalated } = await interactionTotals(ctx, insights.filter);
-    return { total, contained, escalated };
-  }
-
-  @FieldResolver(() => InteractionHealth)
-  async health(@Root() insights: Insights, @Ctx() ctx: Context): Promise<InteractionHealth> {
-    const [totals, card] = await Promise.all([
-      interactionTotals(ctx, insights.filter),
-      ctx.memo('rateCard', () => readRateCard(ctx.db.pool, ctx.caller.accountId)),
-    ]);
-    let costPerInteraction: number | null = null;
-    if (card) {
-      const channels = await channelTotals(ctx, insights.filter);
-      costPerInteraction = ratio(estimatedCost(card, totals, channels), totals.total.interactions);
-    }
-    return {
-      score: healthScore(totals),
-      averageDurationSeconds: totals.averageDurationSeconds,
-      estimatedCostPerInteraction: costPerInteraction,
-      currency: card?.currency ?? null,
-    };
-  }
-
-  @FieldResolver(() => AudienceEngagement)
-  async audience(@Root() insights: Insights, @Ctx() ctx: Context): Promise<AudienceEngagement> {
-    const [t, users] = await Promise.all([interactionTotals(ctx, insights.filter), userTotals(ctx, insights.filter)]);
-    return {
-      ...users,
-      notEngagedUsers: users.uniqueUsers - users.engagedUsers,
-      csatResponses: t.csatResponses,
-      csat: percent(t.csatPositive, t.csatResponses),
-      csatNegative: percent(t.csatNegative, t.csatResponses),
-      csatAverage: t.csatAverage,
-      sentimentPositive: percent(t.positive, t.withSentiment),
-      sentimentNegative: percent(t.negative, t.withSentiment),
-      averageInboundMessages: ratio(t.inboundMessages, t.total.interactions),
-      averageOutboundMessages: ratio(t.outboundMessages, t.total.interactions),
-    };
-  }
-
-  @FieldResolver(() => [ChannelHealth], { description: 'Outbound delivery per channel, by totalSent descending, then name.' })
-  async channels(@Root() insights: Insights, @Ctx() ctx: Context): Promise<ChannelHealth[]> {
-    const channels = await channelTotals(ctx, insights.filter);
-    return channels
-      .filter((c) => c.totalSent > 0)
-      .map(({ inbound: _inbound, ...c }) => ({ ...c, deliveryRate: percent(c.delivered, c.totalSent) }));
+  @FieldResolver(() => [InsightsPeriod], {
+    description:
+      "The range cut into periods (local hours, days, ISO weeks from Monday or calendar months in timeZone; the first and last clipped to the range), each with the dashboard's sections. Each section costs one statement for all periods.",
+    complexity: ({ args, childComplexity }) => 1 + childComplexity * mostPeriods(args.interval as SeriesInterval, MAX_RANGE_DAYS),
+  })
+  series(@Root() insights: Insights, @Args(() => SeriesArgs) { interval, timeZone }: SeriesArgs): InsightsPeriod[] {
+    const { filter } = insights;
+    return periodsOf(filter.from, filter.to, interval, timeZone).map((span) => new InsightsPeriod({ ...filter, ...span }));
   }
 }
+
+/** The sections of one period of a series: those of `insights`, for the period's part of the range. */
+@Resolver(() => InsightsPeriod)
+export class InsightsPeriodResolver extends dashboardSections(InsightsPeriod) {}

@@ -1,4 +1,5 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { DateTime } from '../common/scalars';
 import type { Filter } from './filter';
 
 @ObjectType({ description: 'Metrics and drill-downs for one filter. Every section is computed only when asked for.' })
@@ -63,4 +64,15 @@ export class ChannelHealth {
   @Field(() => Int, { description: 'EXPIRED, plus PENDING or SENT past sentAt + validityHours at the time of the query.' }) expired!: number;
   @Field(() => Int) undeliverable!: number;
   @Field(() => Int, { description: 'PENDING or SENT and not expired.' }) pending!: number;
+}
+
+@ObjectType({ description: "One period of a series: the dashboard's sections for the filter's interactions that started in [from, to)." })
+export class InsightsPeriod {
+  @Field(() => DateTime, { description: "The period's start, or the range's start for the first period." }) from: Date;
+  @Field(() => DateTime, { description: "The next period's start, or the range's end for the last period." }) to: Date;
+
+  constructor(readonly filter: Filter) {
+    this.from = filter.from;
+    this.to = filter.to;
+  }
 }

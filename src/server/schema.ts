@@ -17,7 +17,7 @@ import { FunnelViewResolver } from '../funnels/funnel.resolver';
 import { IngestResolver } from '../ingest/ingest.resolver';
 import { InteractionResolver } from '../interactions/interaction.resolver';
 import { InteractionConnectionResolver } from '../interactions/interactionConnection';
-import { InsightsResolver } from '../metrics/insights.resolver';
+import { InsightsPeriodResolver, InsightsResolver } from '../metrics/insights.resolver';
 import { RateCardResolver } from '../rateCard/rateCard.resolver';
 import { scopeAuthChecker } from './authChecker';
 
@@ -26,6 +26,7 @@ export const resolvers: NonEmptyArray<Function> = [
   AutomationResolver,
   IngestResolver,
   InsightsResolver,
+  InsightsPeriodResolver,
   InsightsDrilldownResolver,
   OutcomeDrilldownResolver,
   UnsuccessfulDrilldownResolver,

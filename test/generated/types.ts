@@ -215,6 +215,8 @@ export type Insights = {
   mixed: OutcomeDrilldown;
   performance: InteractionPerformance;
   sentiment: SentimentDrilldown;
+  /** The range cut into periods (local hours, days, ISO weeks from Monday or calendar months in timeZone; the first and last clipped to the range), each with the dashboard's sections. Each section costs one statement for all periods. */
+  series: Array<InsightsPeriod>;
   successful: OutcomeDrilldown;
   /** Null when no filtered interaction has this topic. */
   topic?: Maybe<TopicDetails>;
@@ -241,6 +243,13 @@ export type InsightsInteractionsArgs = {
 /** Metrics and drill-downs for one filter. Every section is computed only when asked for. */
 export type InsightsMixedArgs = {
   handling?: InputMaybe<Handling>;
+};
+
+
+/** Metrics and drill-downs for one filter. Every section is computed only when asked for. */
+export type InsightsSeriesArgs = {
+  interval: SeriesInterval;
+  timeZone?: Scalars['String']['input'];
 };
 
 
@@ -277,6 +286,20 @@ export type InsightsFilter = {
   senders?: InputMaybe<Array<Scalars['String']['input']>>;
   to: Scalars['DateTime']['input'];
   versionIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+/** One period of a series: the dashboard's sections for the filter's interactions that started in [from, to). */
+export type InsightsPeriod = {
+  __typename?: 'InsightsPeriod';
+  audience: AudienceEngagement;
+  /** Outbound delivery per channel, by totalSent descending, then name. */
+  channels: Array<ChannelHealth>;
+  /** The period's start, or the range's start for the first period. */
+  from: Scalars['DateTime']['output'];
+  health: InteractionHealth;
+  performance: InteractionPerformance;
+  /** The next period's start, or the range's end for the last period. */
+  to: Scalars['DateTime']['output'];
 };
 
 /** One conversation or automated flow run, with everything stored about it. */
@@ -608,6 +631,13 @@ export type SentimentDrilldownExamplesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   sentiment?: InputMaybe<Sentiment>;
 };
+
+/** The length of the periods of a series. */
+export type SeriesInterval =
+  | 'DAY'
+  | 'HOUR'
+  | 'MONTH'
+  | 'WEEK';
 
 export type TopicConnection = {
   __typename?: 'TopicConnection';
