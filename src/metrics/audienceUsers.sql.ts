@@ -147,6 +147,14 @@ function rangesAround(days: DayRange, skipped: string[]): DayRange[] {
 /** A whole UTC day (YYYY-MM-DD) as a span of instants. */
 const daySpan = (day: string): Span => ({ from: new Date(`${day}T00:00:00Z`), to: new Date(`${addDays(day, 1)}T00:00:00Z`) });
 
+/** The one cell per chunk that holds whole days `days` alone, when there is one: a single day, or an ISO week. */
+function singleCell(days: DayRange): { table: string; column: string; key: string } | null {
+  if (addDays(days.from, 1) === days.to) return { table: 'DailyUserBitmap', column: 'day', key: days.from };
+  const { before, weeks, after } = cellRanges(days);
+  const oneWeek = before.from === before.to && after.from === after.to && addDays(weeks.from, 7) === weeks.to;
+  return oneWeek ? { table: 'WeeklyUserBitmap', column: 'week', key: weeks.from } : null;
+}
+
 /** No cells (a range whose whole days are all read raw). */
 const NO_CELLS = `SELECT NULL::timestamp AS start, NULL::text AS segment, NULL::int4 AS chunk, NULL::bit(${CHUNK_BITS}) AS users,
          NULL::bit(${CHUNK_BITS}) AS repeat, NULL::bit(${CHUNK_BITS}) AS engaged WHERE false`;
@@ -176,7 +184,20 @@ function bitmapPartSql(ctx: Context, { filter, days, edges, rawDays, part, of }:
   // Every day the range touches, the partial edge days too, for the list of stale days.
   const touched = { from: params.add(isoDay(filter.from), 'date'), to: params.add(addDays(isoDay(new Date(filter.to.getTime() - 1)), 1), 'date') };
   // A filter's segments are listed once (a CTE) for the three reads of cells.
+  const staleDays = `ARRAY(SELECT to_char(s.day, 'YYYY-MM-DD') FROM "StaleUserDay" s
+                   WHERE s."accountId" = ${account} AND s.day >= ${touched.from} AND s.day < ${touched.to} ORDER BY s.day)`;
   const filtered = narrowsByList(filter);
+  // One whole day or ISO week of all interactions is one cell per chunk, whose bits are the
+  // figures (`repeat`: twice within the cell): no window to order cells, no edges. A daily series'
+  // periods are such days; their part statement took 5.2 ms a day at 10 M with the window.
+  const cell = !filtered && edges.length === 0 && rawDays.length === 0 ? singleCell(days) : null;
+  if (cell) {
+    return `SELECT ${staleDays} AS stale, coalesce(sum(bit_count(c.users)), 0) AS "uniqueUsers",
+                   coalesce(sum(bit_count(c.repeat)), 0) AS "returningUsers", coalesce(sum(bit_count(c.engaged)), 0) AS "engagedUsers"
+              FROM "${cell.table}" c
+             WHERE c."accountId" = ${account} AND c.segment = '${EVERY_SEGMENT}' AND c.${cell.column} = ${params.add(cell.key, 'date')}
+               AND c.chunk % ${of} = ${part}`;
+  }
   const { segments, segmentList } = filtered
     ? {
         segments: 'ANY((SELECT list FROM segments)::text[])',
@@ -264,8 +285,7 @@ function bitmapPartSql(ctx: Context, { filter, days, edges, rawDays, part, of }:
        SELECT e.interactions, e.engaged, ${bit('users', 'e.id')} AS "inUsers", ${bit('engaged', 'e.id')} AS "inEngaged", ${bit('again', 'e.id')} AS "inReturning"
          FROM edge_users e LEFT JOIN whole w ON w.chunk = e.id / ${CHUNK_BITS}
      )
-     SELECT ARRAY(SELECT to_char(s.day, 'YYYY-MM-DD') FROM "StaleUserDay" s
-                   WHERE s."accountId" = ${account} AND s.day >= ${touched.from} AND s.day < ${touched.to} ORDER BY s.day) AS stale,
+     SELECT ${staleDays} AS stale,
             w.users + e.users AS "uniqueUsers", w.again + e.again AS "returningUsers", w.engaged + e.engaged AS "engagedUsers"
        FROM (SELECT coalesce(sum(bit_count(users)), 0) AS users, coalesce(sum(bit_count(again)), 0) AS again,
                     coalesce(sum(bit_count(engaged)), 0) AS engaged FROM whole) w,

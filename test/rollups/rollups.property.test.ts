@@ -22,6 +22,7 @@ import { userTotals } from '../../src/metrics/audienceUsers.sql';
 import { inTransaction } from '../../src/db/transaction';
 import { ROLLUPS } from '../../src/rollups/rollupTables';
 import { rebuildRollups } from '../../src/rollups/rollupWrites';
+import { refreshUserBitmaps } from '../../src/rollups/userBitmaps';
 import { createMemo, type Context } from '../../src/server/context';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { PROPERTY_SEED } from '../helpers/propertySeed';
@@ -257,6 +258,28 @@ it('gives the same figures on the rollup path as on the raw path for 150 random 
   }
   expect(nonEmpty).toBeGreaterThan(100);
 }, 240_000);
+
+it('gives the same users for every single whole day and whole ISO week (one bitmap cell per chunk) on both paths', async () => {
+  const users = (useRollups: boolean, from: number, to: number) => userTotals(context(useRollups), checkFilter({ from: new Date(from), to: new Date(to) }));
+  // Bitmaps of every day first: a stale day is read raw, not from its cell.
+  await refreshUserBitmaps(db.pool, accountId);
+  const { rows } = await db.pool.query('SELECT count(*) AS stale FROM "StaleUserDay" WHERE "accountId" = $1', [accountId]);
+  expect(rows[0].stale).toBe(0);
+  let withReturning = 0;
+  for (let day = -1; day <= 7; day++) {
+    const from = START + day * DAY;
+    const raw = await users(false, from, from + DAY);
+    expect({ day, users: await users(true, from, from + DAY) }).toEqual({ day, users: raw });
+    if (raw.returningUsers > 0) withReturning++;
+  }
+  expect(withReturning).toBeGreaterThan(2);
+  // START is Thursday 1 Oct 2026: the weeks from Monday 28 Sep and 5 Oct hold the data.
+  for (const monday of [START - 3 * DAY, START + 4 * DAY]) {
+    const raw = await users(false, monday, monday + 7 * DAY);
+    expect(raw.uniqueUsers).toBeGreaterThan(0);
+    expect({ monday, users: await users(true, monday, monday + 7 * DAY) }).toEqual({ monday, users: raw });
+  }
+});
 
 it('keeps the maintained rollups equal to rollups rebuilt from the raw rows', async () => {
   const maintained = await rollupRows();
