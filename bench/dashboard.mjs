@@ -165,6 +165,13 @@ const DASHBOARD = `query($filter: InsightsFilter!) { insights(filter: $filter) {
   health { score averageDurationSeconds estimatedCostPerInteraction currency }
   audience { uniqueUsers returningUsers engagedUsers notEngagedUsers csatResponses csat csatNegative csatAverage sentimentPositive sentimentNegative averageInboundMessages averageOutboundMessages }
   channels { channel totalSent delivered deliveryRate rejected expired undeliverable pending } } }`;
+// The same sections per period (insights.series): a dashboard's trend chart.
+const SERIES = `query($filter: InsightsFilter!, $interval: SeriesInterval!, $timeZone: String) { insights(filter: $filter) {
+  series(interval: $interval, timeZone: $timeZone) { from to
+  performance { total { interactions successful mixed unsuccessful unclassified } contained { interactions successful } escalated { interactions successful } }
+  health { score averageDurationSeconds estimatedCostPerInteraction currency }
+  audience { uniqueUsers returningUsers engagedUsers notEngagedUsers csatResponses csat csatNegative csatAverage sentimentPositive sentimentNegative averageInboundMessages averageOutboundMessages }
+  channels { channel totalSent delivered deliveryRate rejected expired undeliverable pending } } } }`;
 const OUTCOMES = `query($filter: InsightsFilter!) { insights(filter: $filter) {
   successful { count types topics { topic interactions } }
   mixed { count types topics { topic interactions } }
@@ -210,6 +217,8 @@ const late = days > 31 ? { from: at(END.getTime() - 31 * DAY + MIDDAY), to: at(E
 // partial edge days, both holding data, are read raw (run and block bitmaps are unfiltered only).
 const NEW_YORK_MIDNIGHT = 4 * 3_600_000;
 const lateSenders = late ? { from: at(END.getTime() - 31 * DAY + NEW_YORK_MIDNIGHT), to: at(END.getTime() - DAY + NEW_YORK_MIDNIGHT), senders: senders.senders } : null;
+// The last 30 days from midnight to midnight in New York (04:00 UTC until November), for a series of its local days.
+const newYork30 = { from: at(END.getTime() - Math.min(30, days) * DAY + NEW_YORK_MIDNIGHT), to: at(END.getTime() + NEW_YORK_MIDNIGHT) };
 // The last 24 hours as a dashboard asks for them at 10:37 on the data's last day: no whole day.
 const day = { from: at(END.getTime() - 2 * DAY + MIDDAY), to: at(END.getTime() - DAY + MIDDAY) };
 
@@ -228,6 +237,8 @@ const queries = [
       ]
     : []),
   { name: 'dashboard, 24 hours 10:37→10:37 UTC', query: DASHBOARD, variables: { filter: day }, sql: () => rawSql(day) },
+  { name: 'series: the last 30 days by UTC day', query: SERIES, variables: { filter: last30, interval: 'DAY' } },
+  { name: 'series: the last 30 days by day in New York', query: SERIES, variables: { filter: newYork30, interval: 'DAY', timeZone: 'America/New_York' } },
   { name: `outcome drill-down summaries + CSAT + sentiment, whole ${period}`, query: OUTCOMES, variables: { filter: whole } },
   { name: `unsuccessful drill-down: issues, lowest topics, 10 examples each, whole ${period}`, query: DRILLDOWN, variables: { filter: whole } },
   { name: `topic details with 10 examples, whole ${period}`, query: TOPIC, variables: { filter: whole } },
