@@ -1,7 +1,11 @@
-import { Arg, Args, ArgsType, Authorized, type ClassType, Ctx, Field, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Authorized, type ClassType, Ctx, Field, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { automationLoader } from '../automations/automation.store';
+import { Automation } from '../automations/automation.type';
+import { checkFirst } from '../common/pagination';
 import type { Context } from '../server/context';
 import { checkFilter, type Filter, InsightsFilter, MAX_RANGE_DAYS } from './filter';
-import { AudienceEngagement, ChannelHealth, Insights, InsightsPeriod, InteractionHealth, InteractionPerformance } from './insights.types';
+import { GROUP_LIST, groupKeys, InsightsDimension } from './breakdown.sql';
+import { AudienceEngagement, ChannelHealth, Insights, InsightsGroup, InsightsPeriod, InteractionHealth, InteractionPerformance } from './insights.types';
 import { mostPeriods, periodsOf, SeriesInterval } from './periods';
 import { audienceOf, channelsOf, healthOf, performanceOf } from './sections';
 
@@ -60,6 +64,30 @@ export class InsightsResolver extends dashboardSections(Insights) {
   series(@Root() insights: Insights, @Args(() => SeriesArgs) { interval, timeZone }: SeriesArgs): InsightsPeriod[] {
     const { filter } = insights;
     return periodsOf(filter.from, filter.to, interval, timeZone).map((span) => new InsightsPeriod({ ...filter, ...span }));
+  }
+
+  @FieldResolver(() => [InsightsGroup], {
+    description:
+      "The first (10 by default, at most 100) automations, version numbers or senders with the most filtered interactions (then by key), each with the dashboard's sections for the filter narrowed to it. Interactions without that dimension (inbox-only ones have no automation) form no group. Each section costs one statement for all groups.",
+  })
+  async breakdown(
+    @Root() insights: Insights,
+    @Ctx() ctx: Context,
+    @Arg('by', () => InsightsDimension) by: InsightsDimension,
+    @Arg('first', () => Int, { defaultValue: 10 }) first: number,
+  ): Promise<InsightsGroup[]> {
+    const { filter } = insights;
+    const keys = await groupKeys(ctx, filter, by, checkFirst(first, 10));
+    return keys.map(({ key, automationId, interactions }) => new InsightsGroup({ ...filter, [GROUP_LIST[by]]: [key] }, key, interactions, automationId));
+  }
+}
+
+/** The sections of one group of a breakdown, and its automation. */
+@Resolver(() => InsightsGroup)
+export class InsightsGroupResolver extends dashboardSections(InsightsGroup) {
+  @FieldResolver(() => Automation, { nullable: true, description: 'The automation, in AUTOMATION groups; null in the others.' })
+  async automation(@Root() group: InsightsGroup, @Ctx() ctx: Context): Promise<Automation | null> {
+    return group.automationId === null ? null : automationLoader(ctx).load(group.automationId);
   }
 }
 

@@ -76,3 +76,20 @@ export class InsightsPeriod {
     this.to = filter.to;
   }
 }
+
+@ObjectType({ description: "One group of a breakdown: the dashboard's sections for the filter narrowed to the group's automation, version or sender." })
+export class InsightsGroup {
+  @Field({ description: "The automation's ID, the version number or the sender." }) key: string;
+  @Field(() => Int, { description: "The group's interactions (its performance.total.interactions), by which groups are ordered." }) interactions: number;
+
+  constructor(
+    readonly filter: Filter,
+    key: string,
+    interactions: number,
+    /** The automation's internal ID, for AUTOMATION groups. */
+    readonly automationId: number | null,
+  ) {
+    this.key = key;
+    this.interactions = interactions;
+  }
+}

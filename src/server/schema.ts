@@ -17,7 +17,7 @@ import { FunnelViewResolver } from '../funnels/funnel.resolver';
 import { IngestResolver } from '../ingest/ingest.resolver';
 import { InteractionResolver } from '../interactions/interaction.resolver';
 import { InteractionConnectionResolver } from '../interactions/interactionConnection';
-import { InsightsPeriodResolver, InsightsResolver } from '../metrics/insights.resolver';
+import { InsightsGroupResolver, InsightsPeriodResolver, InsightsResolver } from '../metrics/insights.resolver';
 import { RateCardResolver } from '../rateCard/rateCard.resolver';
 import { scopeAuthChecker } from './authChecker';
 
@@ -27,6 +27,7 @@ export const resolvers: NonEmptyArray<Function> = [
   IngestResolver,
   InsightsResolver,
   InsightsPeriodResolver,
+  InsightsGroupResolver,
   InsightsDrilldownResolver,
   OutcomeDrilldownResolver,
   UnsuccessfulDrilldownResolver,

@@ -206,6 +206,8 @@ export type IngestResult = {
 export type Insights = {
   __typename?: 'Insights';
   audience: AudienceEngagement;
+  /** The first (10 by default, at most 100) automations, version numbers or senders with the most filtered interactions (then by key), each with the dashboard's sections for the filter narrowed to it. Interactions without that dimension (inbox-only ones have no automation) form no group. Each section costs one statement for all groups. */
+  breakdown: Array<InsightsGroup>;
   /** Outbound delivery per channel, by totalSent descending, then name. */
   channels: Array<ChannelHealth>;
   csat: CsatDrilldown;
@@ -223,6 +225,13 @@ export type Insights = {
   /** Topics of the filtered interactions with their details. */
   topics: TopicConnection;
   unsuccessful: UnsuccessfulDrilldown;
+};
+
+
+/** Metrics and drill-downs for one filter. Every section is computed only when asked for. */
+export type InsightsBreakdownArgs = {
+  by: InsightsDimension;
+  first?: Scalars['Int']['input'];
 };
 
 
@@ -278,6 +287,12 @@ export type InsightsUnsuccessfulArgs = {
   handling?: InputMaybe<Handling>;
 };
 
+/** What a breakdown groups by: the automation (its ID), the version number (across automations) or the sender. */
+export type InsightsDimension =
+  | 'AUTOMATION'
+  | 'SENDER'
+  | 'VERSION';
+
 /** Which interactions a figure covers: startedAt in [from, to), narrowed by the lists (an omitted or empty list does not filter; lists are ANDed). */
 export type InsightsFilter = {
   automationIds?: InputMaybe<Array<Scalars['ID']['input']>>;
@@ -286,6 +301,22 @@ export type InsightsFilter = {
   senders?: InputMaybe<Array<Scalars['String']['input']>>;
   to: Scalars['DateTime']['input'];
   versionIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+/** One group of a breakdown: the dashboard's sections for the filter narrowed to the group's automation, version or sender. */
+export type InsightsGroup = {
+  __typename?: 'InsightsGroup';
+  audience: AudienceEngagement;
+  /** The automation, in AUTOMATION groups; null in the others. */
+  automation?: Maybe<Automation>;
+  /** Outbound delivery per channel, by totalSent descending, then name. */
+  channels: Array<ChannelHealth>;
+  health: InteractionHealth;
+  /** The group's interactions (its performance.total.interactions), by which groups are ordered. */
+  interactions: Scalars['Int']['output'];
+  /** The automation's ID, the version number or the sender. */
+  key: Scalars['String']['output'];
+  performance: InteractionPerformance;
 };
 
 /** One period of a series: the dashboard's sections for the filter's interactions that started in [from, to). */
