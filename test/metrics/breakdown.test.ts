@@ -1,3 +1,4 @@
+import { DashboardBreakdownDocument, type DashboardBreakdownQueryVariables } from '../generated/graphql';
 import { backgroundSettled } from '../../src/db/background';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { countStatements } from '../helpers/statements';
@@ -41,14 +42,14 @@ const SECTIONS = `performance { total { interactions successful mixed unsuccessf
   audience { uniqueUsers returningUsers }
   health { averageDurationSeconds }
   channels { channel totalSent delivered rejected }`;
-const BREAKDOWN = `query($filter: InsightsFilter!, $by: InsightsDimension!, $first: Int) {
-  insights(filter: $filter) { breakdown(by: $by, first: $first) { key interactions ${SECTIONS} } } }`;
+// The generated typed document of schema/operations/dashboardBreakdown.graphql (npm run codegen), whose groups ask for SECTIONS.
+const BREAKDOWN = DashboardBreakdownDocument;
 
 let t: TestServer;
 let apiKey: string;
 
 async function breakdown(by: string, filter: Record<string, unknown> = RANGE, first?: number): Promise<any[]> {
-  const res = await t.request(BREAKDOWN, { filter, by, first }, apiKey);
+  const res = await t.request(BREAKDOWN, { filter, by, first } as DashboardBreakdownQueryVariables, apiKey);
   expect(res.errors).toBeUndefined();
   return (res.data as any).insights.breakdown;
 }
@@ -107,7 +108,7 @@ describe('breakdown', () => {
     expect((await breakdown('VERSION', { ...RANGE, senders: ['S1'] })).map((g) => [g.key, g.interactions])).toEqual([['1', 1], ['2', 1]]);
     expect((await breakdown('AUTOMATION', { ...RANGE, senders: ['S1'] })).map((g) => [g.key, g.interactions])).toEqual([['cb', 2]]);
     expect((await breakdown('SENDER', RANGE, 1)).map((g) => g.key)).toEqual(['S2']);
-    const tooMany = await t.request(BREAKDOWN, { filter: RANGE, by: 'SENDER', first: 101 }, apiKey);
+    const tooMany = await t.request(BREAKDOWN, { filter: RANGE, by: 'SENDER', first: 101 } as DashboardBreakdownQueryVariables, apiKey);
     expect(tooMany.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(tooMany.errors?.[0]?.message).toMatch(/first must be between 0 and 100/);
   });
@@ -115,8 +116,8 @@ describe('breakdown', () => {
   it('costs the statements of one dashboard and one more, whatever the number of groups; each group is insights narrowed to it', async () => {
     await breakdown('VERSION');
     await backgroundSettled(t.db.pool);
-    const one = await countStatements(() => t.request(BREAKDOWN, { filter: RANGE, by: 'VERSION', first: 1 }, apiKey));
-    const two = await countStatements(() => t.request(BREAKDOWN, { filter: RANGE, by: 'VERSION' }, apiKey));
+    const one = await countStatements(() => t.request(BREAKDOWN, { filter: RANGE, by: 'VERSION', first: 1 } as DashboardBreakdownQueryVariables, apiKey));
+    const two = await countStatements(() => t.request(BREAKDOWN, { filter: RANGE, by: 'VERSION' } as DashboardBreakdownQueryVariables, apiKey));
     // authentication, the groups, totals, users (two halves), channels, the rate card (none)
     expect(one.statements).toBe(7);
     expect(two.statements).toBe(7);
