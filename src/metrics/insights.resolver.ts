@@ -18,8 +18,9 @@ class SeriesArgs {
 }
 
 /**
- * The dashboard's sections on a type whose objects hold a filter: `insights` and each period of
- * its series. A class per type, as type-graphql's resolver inheritance wants.
+ * The dashboard's sections on a type whose objects hold a filter: `insights`, each period of its
+ * series and each group of its breakdown. A class per type, as type-graphql's resolver
+ * inheritance wants.
  */
 function dashboardSections<T extends { filter: Filter }>(objectType: ClassType<T>) {
   @Resolver(() => objectType)
