@@ -183,7 +183,6 @@ function bitmapPartSql(ctx: Context, { filter, days, edges, rawDays, part, of }:
   const account = params.add(ctx.caller.accountId);
   // Every day the range touches, the partial edge days too, for the list of stale days.
   const touched = { from: params.add(isoDay(filter.from), 'date'), to: params.add(addDays(isoDay(new Date(filter.to.getTime() - 1)), 1), 'date') };
-  // A filter's segments are listed once (a CTE) for the three reads of cells.
   const staleDays = `ARRAY(SELECT to_char(s.day, 'YYYY-MM-DD') FROM "StaleUserDay" s
                    WHERE s."accountId" = ${account} AND s.day >= ${touched.from} AND s.day < ${touched.to} ORDER BY s.day)`;
   const filtered = narrowsByList(filter);
@@ -198,6 +197,7 @@ function bitmapPartSql(ctx: Context, { filter, days, edges, rawDays, part, of }:
              WHERE c."accountId" = ${account} AND c.segment = '${EVERY_SEGMENT}' AND c.${cell.column} = ${params.add(cell.key, 'date')}
                AND c.chunk % ${of} = ${part}`;
   }
+  // A filter's segments are listed once (a CTE) for the three reads of cells.
   const { segments, segmentList } = filtered
     ? {
         segments: 'ANY((SELECT list FROM segments)::text[])',

@@ -3,7 +3,7 @@ import { automationLoader } from '../automations/automation.store';
 import { Automation } from '../automations/automation.type';
 import { checkFirst } from '../common/pagination';
 import type { Context } from '../server/context';
-import { checkFilter, type Filter, InsightsFilter, MAX_RANGE_DAYS } from './filter';
+import { checkFilter, type Filter, InsightsFilter } from './filter';
 import { GROUP_LIST, groupKeys, InsightsDimension } from './breakdown.sql';
 import { AudienceEngagement, ChannelHealth, Insights, InsightsGroup, InsightsPeriod, InteractionHealth, InteractionPerformance } from './insights.types';
 import { mostPeriods, periodsOf, SeriesInterval } from './periods';
@@ -60,7 +60,7 @@ export class InsightsResolver extends dashboardSections(Insights) {
   @FieldResolver(() => [InsightsPeriod], {
     description:
       "The range cut into periods (local hours, days, ISO weeks from Monday or calendar months in timeZone; the first and last clipped to the range), each with the dashboard's sections. Each section costs one statement for all periods.",
-    complexity: ({ args, childComplexity }) => 1 + childComplexity * mostPeriods(args.interval as SeriesInterval, MAX_RANGE_DAYS),
+    complexity: ({ args, childComplexity }) => 1 + childComplexity * mostPeriods(args.interval as SeriesInterval),
   })
   series(@Root() insights: Insights, @Args(() => SeriesArgs) { interval, timeZone }: SeriesArgs): InsightsPeriod[] {
     const { filter } = insights;

@@ -68,12 +68,16 @@ export class ChannelHealth {
 
 @ObjectType({ description: "One period of a series: the dashboard's sections for the filter's interactions that started in [from, to)." })
 export class InsightsPeriod {
-  @Field(() => DateTime, { description: "The period's start, or the range's start for the first period." }) from: Date;
-  @Field(() => DateTime, { description: "The next period's start, or the range's end for the last period." }) to: Date;
+  constructor(readonly filter: Filter) {}
 
-  constructor(readonly filter: Filter) {
-    this.from = filter.from;
-    this.to = filter.to;
+  @Field(() => DateTime, { description: "The period's start, or the range's start for the first period." })
+  get from(): Date {
+    return this.filter.from;
+  }
+
+  @Field(() => DateTime, { description: "The next period's start, or the range's end for the last period." })
+  get to(): Date {
+    return this.filter.to;
   }
 }
 

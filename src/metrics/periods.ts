@@ -1,6 +1,7 @@
 import { registerEnumType } from 'type-graphql';
 import { badUserInput } from '../common/errors';
 import type { Span } from '../rollups/spans';
+import { MAX_RANGE_DAYS } from './filter';
 
 export enum SeriesInterval {
   HOUR = 'HOUR',
@@ -16,16 +17,16 @@ export const MAX_PERIODS = 200;
 
 const HOUR_MS = 3_600_000;
 
-/** The most periods `interval` can cut a range into (MAX_PERIODS at most): the series' cost estimate. */
-export function mostPeriods(interval: SeriesInterval, maxRangeDays: number): number {
+/** The most periods `interval` can cut the longest range into (MAX_PERIODS at most): the series' cost estimate. */
+export function mostPeriods(interval: SeriesInterval): number {
   const days = { HOUR: 1 / 24, DAY: 1, WEEK: 7, MONTH: 28 }[interval];
-  return Math.min(MAX_PERIODS, Math.ceil(maxRangeDays / days) + 1);
+  return Math.min(MAX_PERIODS, Math.ceil(MAX_RANGE_DAYS / days) + 1);
 }
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
 /** Throws a BAD_USER_INPUT naming `timeZone` unless it is an IANA time zone this runtime knows. */
-export function checkTimeZone(timeZone: string): void {
+function checkTimeZone(timeZone: string): void {
   try {
     localFormat(timeZone);
   } catch {
