@@ -21,8 +21,18 @@ export interface TransactionOptions {
   genericPlans?: boolean;
 }
 
-/** Named statements run after it get a generic plan, made without their parameters' values. */
-export const GENERIC_PLANS = 'SET LOCAL plan_cache_mode = force_generic_plan';
+/**
+ * Named statements run after it get a generic plan, made without their parameters' values, and
+ * one that searches an index: a key lookup's plan is kept for the connection, and PostgreSQL 15
+ * and 16 cost a list of keys as one search each, so a plan made while the table was small (2,000
+ * interactions, analyzed after a new database's first batch) read the table whole, comparing
+ * each row with every key; 1.2 s a lock of 4,000 keys at 20,000 rows (PostgreSQL 15.18), until
+ * the next ANALYZE. Key lookups are by a unique index, which is always the right plan.
+ */
+export const GENERIC_PLANS = 'SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL enable_seqscan = off';
+
+/** Undoes GENERIC_PLANS for the rest of a transaction. */
+export const DEFAULT_PLANS = 'SET LOCAL plan_cache_mode TO DEFAULT; SET LOCAL enable_seqscan TO DEFAULT';
 
 /** The statements that open a transaction with these options, sent as one query. */
 function beginStatements(options: TransactionOptions): string {

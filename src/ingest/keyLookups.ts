@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { GENERIC_PLANS, inTransaction } from '../db/transaction';
+import { DEFAULT_PLANS, GENERIC_PLANS, inTransaction } from '../db/transaction';
 
 /**
  * A batch looks rows up by external ID within its account: its interactions (to lock them), its end
@@ -22,27 +22,14 @@ import { GENERIC_PLANS, inTransaction } from '../db/transaction';
  */
 
 /**
- * `column = $1` (the account: the first parameter of every batch statement that reads by key), with
- * the account's value kept from the planner's row estimate:
- * a scalar subquery is an InitPlan, whose value the planner does not know, so it counts the account
- * as an average one, and the statement's other values (the keys) still steer the plan; the column
- * is still an index condition. With the value known, a new account the statistics have not seen
- * looks tiny: with 200 k interactions of another account in the table, GraphQL calls of 1,000
- * records into a new account read its rows back for the rollups through the automation index,
- * filtering out every earlier interaction of the account (11,704 rows at the tenth call, in each
- * of four tables: 42 ms a statement, against 24 ms by key), until ingest's ANALYZE at 20,000.
- */
-export const ofAccount = (column: string) => `${column} = (SELECT $1::int4)`;
-
-/**
  * Runs a key lookup (above) as a named statement with a generic plan, inside the caller's
  * transaction, which goes on planning its other named statements for their values (the plan
- * setting is restored after it).
+ * settings are restored after it).
  */
 export async function keyLookup<R extends pg.QueryResultRow>(client: pg.ClientBase, name: string, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
   await client.query(GENERIC_PLANS);
   const result = await lookUp<R>(client, name, text, values);
-  await client.query('SET LOCAL plan_cache_mode TO DEFAULT');
+  await client.query(DEFAULT_PLANS);
   return result;
 }
 

@@ -5,7 +5,8 @@ import type { AnalysisRecord } from './records';
 import type { InteractionState } from './fold';
 import { LOG_ROWS, MESSAGE_ROWS } from '../interactions/transcriptRows';
 import { STEP_ROWS } from '../interactions/stepRows';
-import { keyLookup, ofAccount } from './keyLookups';
+import { ofAccount } from '../common/sql';
+import { keyLookup } from './keyLookups';
 
 /**
  * Locks the stored interactions a batch will write, in ID order, until the batch commits. Without

@@ -1,8 +1,9 @@
 import type pg from 'pg';
 import { bulkInsert, type Column } from '../common/bulkInsert';
 import { CopyRows } from '../common/copyRows';
+import { ofAccount } from '../common/sql';
 import { inTransaction } from '../db/transaction';
-import { keyLookupAlone, ofAccount } from './keyLookups';
+import { keyLookupAlone } from './keyLookups';
 import {
   CHANNEL_COLUMNS, INTERACTION_COLUMNS, ISSUE_COLUMNS, TOPIC_COLUMNS, TRANSCRIPT_COLUMNS, type EncodedInteraction,
 } from './encode';

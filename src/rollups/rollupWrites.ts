@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { rebuildAccountReach } from '../funnels/funnelReach';
-import { ofAccount } from '../ingest/keyLookups';
+import { ofAccount } from '../common/sql';
 import { rebuildUserBitmaps } from './userBitmaps';
 import { DIMENSIONS, keyNames, projection, ROLLUPS, segmentOf, type RollupTable } from './rollupTables';
 

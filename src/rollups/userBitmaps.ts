@@ -1,7 +1,7 @@
 import type pg from 'pg';
+import { ofAccount } from '../common/sql';
 import { startInBackground } from '../db/background';
 import { inTransaction } from '../db/transaction';
-import { ofAccount } from '../ingest/keyLookups';
 import { wholeUnits, type DayRange, type Span } from './spans';
 import { DAY_MS, dayOf, dimensionColumns, isoDay, segmentOf } from './rollupTables';
 

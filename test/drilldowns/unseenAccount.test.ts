@@ -6,7 +6,7 @@
  * filtered (a drill-down's examples took 4.2 s at 19 k interactions in the 10 M benchmark
  * database). Each is now looked up by key (interactionList.sql.ts).
  */
-import { countStatements } from '../helpers/statements';
+import { countStatements, INIT_PLAN_VALUE } from '../helpers/statements';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { inbound, ingestOk, interaction, outbound, T } from '../ingest/helpers';
 
@@ -88,6 +88,7 @@ test('its transcript and logs are read through the primary key (ingest leaves th
   for (const read of reads) {
     const { rows } = await t.db.pool.query(`EXPLAIN (COSTS OFF) ${read.text}`, read.values);
     const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
-    expect(plan).toMatch(/Index Scan using "InteractionTranscript_pkey" on "InteractionTranscript" t\n\s+Index Cond: \(\("accountId" = \d+\) AND \("interactionId" = ANY/);
+    // The account is an InitPlan's value (src/common/sql.ts, ofAccount).
+    expect(plan).toMatch(new RegExp(String.raw`Index Scan using "InteractionTranscript_pkey" on "InteractionTranscript" t\n\s+Index Cond: \(\("accountId" = ${INIT_PLAN_VALUE}\) AND \("interactionId" = ANY`));
   }
 });

