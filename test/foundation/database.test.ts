@@ -2,20 +2,21 @@ import pg from 'pg';
 import { INITDB_FLAGS, POSTGRES_FLAGS } from '../../src/db/embedded';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 
-/** The service's sessions price parallel workers out of small statements (see PARALLEL_SETUP_COST). */
+/** The service's sessions price parallel workers out of small statements and never JIT-compile (see SESSION_SETTINGS). */
 let db: TestDatabase;
 beforeAll(async () => {
   db = await createTestDatabase();
 });
 afterAll(async () => db.drop());
 
-it('sets parallel_setup_cost to 10000 on its own connections only', async () => {
-  const { rows } = await db.pool.query('SHOW parallel_setup_cost');
-  expect(rows).toEqual([{ parallel_setup_cost: '10000' }]);
+it('sets parallel_setup_cost to 10000 and jit off on its own connections only', async () => {
+  const settings = "SELECT current_setting('parallel_setup_cost') AS parallel, current_setting('jit') AS jit";
+  expect((await db.pool.query(settings)).rows).toEqual([{ parallel: '10000', jit: 'off' }]);
   const other = new pg.Client({ connectionString: db.url });
   await other.connect();
   try {
-    expect((await other.query('SHOW parallel_setup_cost')).rows).toEqual([{ parallel_setup_cost: '1000' }]);
+    // The server's defaults (the tests' instance, like a server of DATABASE_URL, keeps jit on).
+    expect((await other.query(settings)).rows).toEqual([{ parallel: '1000', jit: 'on' }]);
   } finally {
     await other.end();
   }
