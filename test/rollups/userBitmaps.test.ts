@@ -12,7 +12,7 @@ import { backgroundSettled } from '../../src/db/background';
 import { checkFilter } from '../../src/metrics/filter';
 import { inTransaction } from '../../src/db/transaction';
 import { rebuildRollups } from '../../src/rollups/rollupWrites';
-import { cellRanges, CHUNK_BITS, refreshAllUserBitmaps, refreshUserBitmaps, runPieces } from '../../src/rollups/userBitmaps';
+import { cellRanges, CHUNK_BITS, refreshAllUserBitmaps, refreshInBackground, refreshUserBitmaps, runPieces } from '../../src/rollups/userBitmaps';
 import { createMemo, type Context } from '../../src/server/context';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { PROPERTY_SEED } from '../helpers/propertySeed';
@@ -636,6 +636,21 @@ describe('stale whole days', () => {
     await ingest(account, [interaction('s5', 'w6', D2 + 6 * HOUR, true)]);
     expect(await staleDays()).toEqual(['2026-09-02']);
     expect(await read(D4 + 30 * DAY)).toEqual({ ...expected, engagedUsers: 3 });
+  });
+
+  it('refreshes every day asked for while the account\'s refresh waits or runs', async () => {
+    await backgroundSettled(db.pool);
+    // w7 on every whole day marks the three of them.
+    await ingest(account, [interaction('s10', 'w7', D1 + 10 * HOUR), interaction('s11', 'w7', D2 + 10 * HOUR), interaction('s12', 'w7', D3 + 10 * HOUR)]);
+    expect(await staleDays()).toEqual(['2026-09-01', '2026-09-02', '2026-09-03']);
+    // As the periods of a daily series ask, one day each in the same tick: the first queues the
+    // account's job, the others find it queued (they were dropped, and their days stayed stale).
+    for (const day of ['2026-09-01', '2026-09-02', '2026-09-03']) refreshInBackground(db.pool, account, [day], '2026-10-01');
+    await backgroundSettled(db.pool);
+    expect(await staleDays()).toEqual([]);
+    // unique w1..w7; returning w1, w5, w7; engaged w2, w4, w6
+    expect(await read(D4 + 30 * DAY)).toEqual({ uniqueUsers: 7, returningUsers: 3, engagedUsers: 3 });
+    expect(await read(D4 + 30 * DAY, false)).toEqual({ uniqueUsers: 7, returningUsers: 3, engagedUsers: 3 });
   });
 });
 
