@@ -339,36 +339,21 @@ export function refreshUserBitmaps(pool: pg.Pool, accountId: number, range?: Day
   return inTransaction(pool, (client) => refreshStaleDays(client, accountId, range), { attempts: 3 });
 }
 
-/** Days waiting for an account's background refresh, per pool: its job takes them until none is left. */
-const waitingDays = new WeakMap<pg.Pool, Map<number, Set<string>>>();
-
 /**
  * Refreshes, without keeping the caller waiting, the stale days a read took from the raw rows
  * (audienceUsers.sql.ts) that are over: those before `today` (the request's, UTC), each in a
  * transaction of its own, after the background work already queued (db/background.ts: one job at
- * a time, one per account waiting). The account's job takes the days asked for while it waits or
- * runs too: the periods of a daily series ask for one day each, and all but the first were
- * dropped while the first was queued. Today stays stale while data arrives and is
+ * a time). A job per day, so that a day already waiting is not queued twice while every other day
+ * is: the periods of a daily series ask for one day each, and with a job per account all but the
+ * first were dropped while it waited. Today stays stale while data arrives and is
  * read raw: refreshing it would rebuild it and its week (about 5 s of a core at 10 M
  * interactions) every time a batch lands, for a mark the next batch sets again.
  */
 export function refreshInBackground(pool: pg.Pool, accountId: number, days: string[], today: string): void {
-  const over = days.filter((day) => day < today);
-  if (over.length === 0) return;
-  let accounts = waitingDays.get(pool);
-  if (!accounts) waitingDays.set(pool, (accounts = new Map()));
-  const waiting = accounts.get(accountId) ?? new Set<string>();
-  accounts.set(accountId, waiting);
-  for (const day of over) waiting.add(day);
-  startInBackground(pool, `user-bitmaps.${accountId}`, async () => {
-    for (let day = first(waiting); day !== undefined; day = first(waiting)) {
-      waiting.delete(day);
-      await refreshUserBitmaps(pool, accountId, { from: day, to: addDays(day, 1) });
-    }
-  });
+  for (const day of days.filter((d) => d < today)) {
+    startInBackground(pool, `user-bitmaps.${accountId}.${day}`, () => refreshUserBitmaps(pool, accountId, { from: day, to: addDays(day, 1) }));
+  }
 }
-
-const first = (days: Set<string>): string | undefined => days.values().next().value;
 
 /**
  * Refreshes every stale day of an account (the end of an import or seed, which marked many), in two
