@@ -1,4 +1,4 @@
-// npm run bench [-- --interactions N --days D --runs R --raw-runs S --max-turns T --no-sql --ingest M]
+// npm run bench [-- --interactions N --days D --runs R --raw-runs S --max-turns T --no-sql --ingest M --only TEXT]
 //
 // Seeds N demo interactions over D days (default 30) ending 2026-11-01 into an embedded database
 // under .bench/dashboard-N (dashboard-N-Dd when D is not 30, and -Tt when T is not 5); once,
@@ -23,6 +23,9 @@
 // file of `npm run bench:ingest`) imported into the same database with `touchpoint import`, as a new
 // account, the rollups maintained as always; printed with the importer's peak RSS. That account
 // is deleted afterwards and the tables vacuumed, so the next run starts from the same database.
+//
+// `--only TEXT` runs the queries whose name holds TEXT, without the identity checks and the read
+// after a change: to time one query again while working on it.
 import { parseArgs } from 'node:util';
 import { isDeepStrictEqual } from 'node:util';
 import pg from 'pg';
@@ -39,6 +42,8 @@ const { values } = parseArgs({
     // The plain-SQL reference takes minutes per run at 10 M; this leaves it out.
     'no-sql': { type: 'boolean', default: false },
     ingest: { type: 'string', default: '100000' },
+    // Only the queries whose name holds this text, without the untimed checks and the read after a change.
+    only: { type: 'string' },
   },
 });
 const interactions = Number(values.interactions);
@@ -251,7 +256,8 @@ await stats.connect();
 
 const results = [];
 const mismatches = [];
-for (const q of queries) {
+const only = values.only;
+for (const q of only === undefined ? queries : queries.filter((q) => q.name.includes(only))) {
   const rollup = await measure(() => graphql('rollup', q.query, q.variables), runs);
   const raw = await measure(() => graphql('raw', q.query, q.variables), runs, rawRuns);
   const sql = q.sql && !values['no-sql'] ? await measure(q.sql, rawRuns) : null;
@@ -270,7 +276,7 @@ for (const q of queries) {
 const odd = (fromDay, fromMinute, toDay, toMinute, extra = {}) =>
   ({ from: at(START.getTime() + fromDay * DAY + fromMinute * 60_000), to: at(START.getTime() + toDay * DAY + toMinute * 60_000), ...extra });
 const checks = [];
-if (days >= 3) {
+if (days >= 3 && only === undefined) {
   const edges = [
     ['1 10:37 → last day −1 13:05', odd(1, 637, days - 1, 785)],
     ['1 10:37 → last day −1 13:05, 1 automation + 1 sender', odd(1, 637, days - 1, 785, { automationIds: ['cb-support'], senders: ['ShopWA'] })],
@@ -291,7 +297,7 @@ if (days >= 3) {
 // stale, as such a batch marks it (its rebuild gives the same bitmaps, so the data stays as
 // seeded). Reads take the day raw and have it rebuilt in the background; timed one by one.
 const afterChange = [];
-if (days >= 3) {
+if (days >= 3 && only === undefined) {
   const { backgroundSettled } = await import(dist('db/background.js'));
   const filter = { from: at(END.getTime() - Math.min(30, days) * DAY), to: END.toISOString() };
   const expected = await graphql('raw', DASHBOARD, { filter });

@@ -3,10 +3,10 @@
 // issues 3 and 9; the demo's 5 gives about 4.4), imports it
 // into a fresh embedded database with the `touchpoint import` command (a child process, as users
 // run it), then sends demo records through the GraphQL mutation from one caller and from two at
-// once, and prints interactions/s, messages/s and the peak RSS of the import command and of this
-// process.
+// once, and prints interactions/s, messages/s, the peak RSS of the import command and of this
+// process, and the CPU seconds each step took on each side (Node, PostgreSQL).
 import { parseArgs } from 'node:util';
-import { dist, machineCheck, openBenchDatabase, peakRssMb, requireBuilt, runImport, writeIngestFile } from './lib.mjs';
+import { dist, machineCheck, openBenchDatabase, peakRssMb, postgresCpuSeconds, requireBuilt, runImport, writeIngestFile } from './lib.mjs';
 
 requireBuilt();
 const { values } = parseArgs({
@@ -21,8 +21,13 @@ const { file, messages } = await writeIngestFile(interactions, maxTurns);
 const open = await openBenchDatabase('ingest', { fresh: true });
 const account = await createAccount(open.db.prisma, 'bench');
 console.log(await machineCheck(open.db.pool));
-const { summary, seconds, rssMb } = await runImport(file, account.externalId);
+const postgresBefore = await postgresCpuSeconds(open.db.pool);
+const { summary, seconds, rssMb, cpuSeconds } = await runImport(file, account.externalId);
+// The command's connections have ended; their processes are counted once the server has reaped them.
+await new Promise((resolve) => setTimeout(resolve, 500));
+const postgresCpu = (await postgresCpuSeconds(open.db.pool)) - postgresBefore;
 console.log(`import:  ${summary.stored} stored, ${summary.rejected} rejected in ${seconds.toFixed(1)} s (touchpoint import, peak RSS ${Math.round(rssMb)} MB)`);
+console.log(`         CPU: the command ${cpuSeconds.toFixed(1)} s, PostgreSQL ${postgresCpu.toFixed(1)} s`);
 console.log(`         ${Math.round(interactions / seconds)} interactions/s, ${Math.round(messages / seconds)} messages/s`);
 
 // The GraphQL path: demo records as mutation calls of 1,000 records over HTTP, from one caller
@@ -61,6 +66,7 @@ async function sendAll(name, streams) {
     calls.map((records) => JSON.stringify({ query: 'mutation($r:[JSONObject!]!){ingest(records:$r){stored rejected{index reason}}}', variables: { r: records } })),
   );
   const started = Date.now();
+  const [processBefore, postgresBefore] = [process.cpuUsage(), await postgresCpuSeconds(open.db.pool)];
   await Promise.all(bodies.map(async (calls) => {
     for (const request of calls) {
       const res = await fetch(`${server.url}/graphql`, {
@@ -73,7 +79,10 @@ async function sendAll(name, streams) {
     }
   }));
   const seconds = (Date.now() - started) / 1000;
-  console.log(`graphql: ${gqlInteractions} interactions from ${callers === 1 ? 'one caller' : `${callers} callers at once`} in ${seconds.toFixed(1)} s = ${Math.round(gqlInteractions / seconds)} interactions/s`);
+  const { user, system } = process.cpuUsage(processBefore);
+  const postgresCpu = (await postgresCpuSeconds(open.db.pool)) - postgresBefore;
+  console.log(`graphql: ${gqlInteractions} interactions from ${callers === 1 ? 'one caller' : `${callers} callers at once`} in ${seconds.toFixed(1)} s = ${Math.round(gqlInteractions / seconds)} interactions/s` +
+    ` (CPU: this process, server and callers, ${((user + system) / 1e6).toFixed(1)} s; PostgreSQL ${postgresCpu.toFixed(1)} s)`);
 }
 
 await sendAll('bench-graphql', mutationCalls(8, 1));

@@ -87,13 +87,14 @@ export async function writeIngestFile(interactions, maxTurns) {
  * Imports `file` into the account with the `touchpoint import` command (a child process, as users
  * run it), which connects to the benchmark's embedded database (openBenchDatabase sets
  * TOUCHPOINT_DATA_DIR) or to DATABASE_URL. A probe preloaded into each of its Node processes (the
- * launcher and the heap-capped importer it starts) records that process's peak RSS. Returns the
- * command's summary, the seconds it took and the importer's peak RSS in MB.
+ * launcher and the heap-capped importer it starts) records that process's peak RSS and CPU time.
+ * Returns the command's summary, the seconds it took, the importer's peak RSS in MB and the CPU
+ * seconds of the command's processes (the importer's, on all its threads, and the launcher's).
  */
 export async function runImport(file, accountExternalId) {
   const probe = path.join(root, '.bench', 'rss-probe.cjs');
   const rssFile = path.join(root, '.bench', 'import-rss.txt');
-  fs.writeFileSync(probe, `process.on('exit', () => require('fs').appendFileSync(${JSON.stringify(rssFile)}, process.resourceUsage().maxRSS + '\\n'));`);
+  fs.writeFileSync(probe, `process.on('exit', () => { const u = process.resourceUsage(); require('fs').appendFileSync(${JSON.stringify(rssFile)}, u.maxRSS + ' ' + (u.userCPUTime + u.systemCPUTime) + '\\n'); });`);
   fs.rmSync(rssFile, { force: true });
   const started = Date.now();
   const output = await new Promise((resolve, reject) => {
@@ -108,8 +109,38 @@ export async function runImport(file, accountExternalId) {
   });
   const seconds = (Date.now() - started) / 1000;
   const summary = JSON.parse(output.trim().split('\n').at(-1));
-  const rssMb = Math.max(...fs.readFileSync(rssFile, 'utf8').trim().split('\n').map(Number)) / 1024;
-  return { summary, seconds, rssMb };
+  const probed = fs.readFileSync(rssFile, 'utf8').trim().split('\n').map((line) => line.split(' ').map(Number));
+  const rssMb = Math.max(...probed.map(([rss]) => rss)) / 1024;
+  const cpuSeconds = probed.reduce((sum, [, cpu]) => sum + cpu, 0) / 1e6;
+  return { summary, seconds, rssMb, cpuSeconds };
+}
+
+/**
+ * CPU seconds the PostgreSQL server on `pool` has used so far, on Linux: its postmaster's and its
+ * live processes' own, and those of its processes that have ended (counted in the postmaster's
+ * children's times once it has reaped them). Read before and after a step, it gives PostgreSQL's
+ * share of that step's work; the server must be on this machine.
+ */
+export async function postgresCpuSeconds(pool) {
+  const { rows: [{ pid }] } = await pool.query('SELECT pg_backend_pid() AS pid');
+  const stat = (p) => {
+    const text = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+    // Fields after the command's closing parenthesis: state is field 3, ppid 4, utime 14 ... cstime 17.
+    return text.slice(text.lastIndexOf(')') + 2).split(' ');
+  };
+  const postmaster = Number(stat(pid)[1]);
+  const own = stat(postmaster);
+  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = stat(entry);
+      if (Number(fields[1]) === postmaster) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  return ticks / 100;
 }
 
 export function peakRssMb() {
