@@ -2,6 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { BufferPool, type BatchMemory } from './bufferPool';
 
 /**
  * Rows for COPY in PostgreSQL's binary format: each field its length and its value in the type's
@@ -215,36 +216,19 @@ export class BinaryWriter {
     this.close(at);
   }
 
-  /** The bytes written so far, copied out (into a slab: takenBytes); the writer starts over. */
-  take(): Buffer {
-    const bytes = takenBytes(this.n);
+  /** The bytes written so far, copied out into `memory` (their batch's: BatchMemory); the writer starts over. */
+  take(memory: BatchMemory): Buffer {
+    const bytes = memory.take(this.n);
     this.buf.copy(bytes, 0, 0, this.n);
     this.n = 0;
     return bytes;
   }
 }
 
-/**
- * What take() hands out is cut from slabs of a megabyte, as Buffer.allocUnsafe cuts small buffers
- * from its pool of 8 kB: a new pool every five interactions or so, each an ArrayBuffer for the
- * collector to track and free, about forty thousand per 200,000 interactions imported. A slab
- * lives as long as the last record cut from it, which is until its batch is written.
- */
-const SLAB_BYTES = 1 << 20;
-let slab = Buffer.allocUnsafeSlow(0);
-let slabUsed = 0;
-
-function takenBytes(length: number): Buffer {
-  if (slabUsed + length > slab.length) {
-    slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, length));
-    slabUsed = 0;
-  }
-  const bytes = slab.subarray(slabUsed, slabUsed + length);
-  slabUsed += length;
-  return bytes;
-}
-
 const CHUNK_BYTES = 1 << 16;
+/** A batch's COPYs hold about 5 MB of rows, in chunks until written; two batches are written at once. */
+const CHUNKS = new BufferPool(CHUNK_BYTES, 256);
+const NO_CHUNK = Buffer.alloc(0);
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 /** The file header (signature, flags, no extension) and trailer of binary COPY. */
 const HEADER = Buffer.concat([SIGNATURE, Buffer.alloc(8)]);
@@ -257,8 +241,10 @@ const TRAILER = Buffer.from([0xff, 0xff]);
  * after their byte length.
  */
 export class CopyRows {
+  /** The rows so far: whole chunks (from CHUNKS, or longer for a long transcript), and how much of each is used. */
   private readonly chunks: Buffer[] = [];
-  private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  private readonly lengths: number[] = [];
+  private chunk: Buffer = NO_CHUNK;
   private used = 0;
 
   /**
@@ -305,13 +291,20 @@ export class CopyRows {
     if (this.chunks.length === 0) return;
     const names = ['accountId', ...this.columns].map((name) => `"${name}"`).join(', ');
     const sink = client.query(copyFrom(`COPY "${table}" (${names}) FROM STDIN WITH (FORMAT binary)`));
-    await pipeline(Readable.from([HEADER, ...this.chunks, TRAILER]), sink);
+    await pipeline(Readable.from([HEADER, ...this.chunks.map((chunk, i) => chunk.subarray(0, this.lengths[i])), TRAILER]), sink);
+    // PostgreSQL has read every chunk once the COPY has ended: they go back to the pool. (After a
+    // failure they are left to the collector: the transaction runs again with rows of its own.)
+    for (const chunk of this.chunks.splice(0)) CHUNKS.put(chunk);
+    this.lengths.length = 0;
   }
 
   /** Ends the current chunk; the next one holds at least `bytes` (a long transcript can exceed a chunk), none when 0. */
   private flush(bytes: number): void {
-    if (this.used > 0) this.chunks.push(this.chunk.subarray(0, this.used));
-    this.chunk = bytes > 0 ? Buffer.allocUnsafe(Math.max(CHUNK_BYTES, bytes)) : Buffer.alloc(0);
+    if (this.used > 0) {
+      this.chunks.push(this.chunk);
+      this.lengths.push(this.used);
+    }
+    this.chunk = bytes === 0 ? NO_CHUNK : bytes <= CHUNK_BYTES ? CHUNKS.get() : Buffer.allocUnsafe(bytes);
     this.used = 0;
   }
 }

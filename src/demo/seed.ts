@@ -1,7 +1,7 @@
 import { setImmediate } from 'node:timers/promises';
 import type pg from 'pg';
 import { batchPipeline, BULK_BATCH_RECORDS, finishBulkLoad } from '../ingest/batchPipeline';
-import { addChecked, RECORDS_PER_TURN, type IngestResult, type ValidatedBatch } from '../ingest/ingest';
+import { addChecked, emptyBatch, RECORDS_PER_TURN, type IngestResult } from '../ingest/ingest';
 import { demoRecords, type DemoOptions } from './generator';
 
 /** Writes the demo dataset through the ingest module, in batches, then builds its days' user bitmaps; returns the totals. */
@@ -17,7 +17,7 @@ export async function seedDemoData(
     total.rejected.push(...result.rejected);
     onProgress?.(total.stored);
   });
-  let batch: ValidatedBatch = { valid: [], rejected: [] };
+  let batch = emptyBatch();
   let size = 0;
   let index = 0;
   for (const record of demoRecords(options)) {
@@ -26,7 +26,7 @@ export async function seedDemoData(
     addChecked(batch, index++, record);
     if (++size >= BULK_BATCH_RECORDS) {
       await pipeline.push(batch);
-      batch = { valid: [], rejected: [] };
+      batch = emptyBatch();
       size = 0;
     }
   }

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { flushCommits } from '../db/transaction';
 import { refreshAllUserBitmaps } from '../rollups/userBitmaps';
-import { storeBatch, type IngestResult, type ValidatedBatch } from './ingest';
+import { emptyBatch, storeBatch, type IngestResult, type ValidatedBatch } from './ingest';
 import { settleStatistics } from './tableStatistics';
 import { namedAutomations } from './write';
 
@@ -106,7 +106,7 @@ function splitOffLateRecords(batch: ValidatedBatch, earlier: Footprint): { now: 
       (earlier.interactions.has(record.interactionId) ? later : now).push(entry);
     }
   }
-  const split = { now: { valid: now, rejected: batch.rejected }, later };
+  const split = { now: { valid: now, rejected: batch.rejected, memory: batch.memory }, later };
   const footprint = footprintOf(split.now);
   return overlaps(footprint, earlier) ? null : { ...split, footprint };
 }
@@ -135,7 +135,7 @@ export function batchPipeline(
   let carried: ValidatedBatch['valid'] = [];
 
   async function start(validated: ValidatedBatch): Promise<void> {
-    let batch: ValidatedBatch = carried.length > 0 ? { valid: [...carried, ...validated.valid], rejected: validated.rejected } : validated;
+    let batch: ValidatedBatch = carried.length > 0 ? { ...validated, valid: [...carried, ...validated.valid] } : validated;
     carried = [];
     // At most two transactions: the batch before the previous one is done (throws if any failed).
     // Only `previous` may still be in flight, so that is the one batch this one can depend on.
@@ -148,9 +148,11 @@ export function batchPipeline(
     }
     if (batch.valid.length === 0 && batch.rejected.length === 0) return;
     const stored = storeBatch(pool, accountId, batch, BULK);
-    // Handled here so that a failure while the caller reads on is not an unhandled rejection;
-    // the next push or drain still throws it.
-    stored.catch(() => undefined);
+    // Every interaction of the batch pushed is in the one written (late records alone are carried),
+    // so its encoded rows are read no more once that one is committed. A failure is handled here
+    // so that it is not an unhandled rejection while the caller reads on; the next push or drain
+    // still throws it.
+    stored.then(() => validated.memory.release(), () => undefined);
     storing = [...storing.slice(-1), stored];
     writtenBefore = written;
     written = Promise.all([written, stored]).then(([, result]) => onWritten(result, batch));
@@ -167,7 +169,7 @@ export function batchPipeline(
       if (carried.length === 0) return;
       // Late records still carried are written last: nothing is in flight any more.
       previous = null;
-      await start({ valid: [], rejected: [] });
+      await start(emptyBatch());
       await Promise.allSettled(storing);
       await written;
     },

@@ -1,3 +1,4 @@
+import type { BatchMemory } from '../common/bufferPool';
 import { BinaryWriter, TEXT_OID } from '../common/copyRows';
 import { storedLogs, storedMessages } from '../interactions/transcriptRows';
 import { deriveInteraction } from './derive';
@@ -52,7 +53,7 @@ const ms = (instant: Date | null | undefined) => (instant ? instant.getTime() : 
 const writer = new BinaryWriter();
 
 /** The rows of an interaction in its final state (derived columns computed here: derive.ts), in the column types of its tables. */
-export function encodeInteraction(s: InteractionRecord): EncodedInteraction {
+export function encodeInteraction(s: InteractionRecord, memory: BatchMemory): EncodedInteraction {
   const d = deriveInteraction(s);
   const a = s.analysis;
   const w = writer;
@@ -117,5 +118,5 @@ export function encodeInteraction(s: InteractionRecord): EncodedInteraction {
     w.bool(d.escalated); w.text(d.outcome);
     w.close(row);
   });
-  return { lines: w.take(), channels: d.channels.length, topics: topics.length };
+  return { lines: w.take(memory), channels: d.channels.length, topics: topics.length };
 }

@@ -1,3 +1,4 @@
+import type { BatchMemory } from '../common/bufferPool';
 import { FieldError } from './fieldReader';
 import { applyLateRecord, type InteractionState } from './fold';
 import type { CheckedInteraction, CheckedRecord, RecordSource } from './ingest';
@@ -31,7 +32,11 @@ export interface FoldedBatch {
  * reading of its line again (`source.patched`, scanPatched); an analysis, or a record checked by the
  * reference path, patches the full record read anew (`source.full`), the gathered ones applied first.
  */
-export function foldBatch(valid: ReadonlyArray<{ index: number; record: CheckedRecord }>, stored: ReadonlyMap<string, InteractionState>): FoldedBatch {
+export function foldBatch(
+  valid: ReadonlyArray<{ index: number; record: CheckedRecord }>,
+  stored: ReadonlyMap<string, InteractionState>,
+  memory: BatchMemory,
+): FoldedBatch {
   const states = new Map<string, CheckedInteraction | InteractionState>();
   const rejected: Rejection[] = [];
   const reject = (index: number, error: unknown) => {
@@ -56,7 +61,7 @@ export function foldBatch(valid: ReadonlyArray<{ index: number; record: CheckedR
     const state = states.get(id);
     if (!patches || !rereadable(state)) return;
     gathered.delete(id);
-    const { encoded, problems } = state.source.patched!(patches.map((p) => p.record));
+    const { encoded, problems } = state.source.patched!(patches.map((p) => p.record), memory);
     problems.forEach((problem, i) => problem && reject(patches[i]!.index, problem));
     // Its patches are in its rows now: read anew, it would be without them.
     states.set(id, { ...state, encoded, source: PATCHED });

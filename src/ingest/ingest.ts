@@ -1,5 +1,6 @@
 import { setImmediate } from 'node:timers/promises';
 import type pg from 'pg';
+import { BatchMemory } from '../common/bufferPool';
 import { inTransaction } from '../db/transaction';
 import { isoDay } from '../rollups/rollupTables';
 import { applyToRollups, storedContributions } from '../rollups/rollupWrites';
@@ -70,8 +71,8 @@ export interface CheckedInteraction extends WritableInteraction {
 export interface RecordSource {
   /** The record anew (checked again from its source): a fresh object each call, for late records to patch. */
   full(): InteractionRecord;
-  /** For lines the import's fast path took: the rows read again with CSAT answers and delivery reports applied (scanPatched). */
-  patched?(patches: readonly ScannerPatch[]): PatchedInteraction;
+  /** For lines the import's fast path took: the rows read again with CSAT answers and delivery reports applied (scanPatched), cut from `memory`. */
+  patched?(patches: readonly ScannerPatch[], memory: BatchMemory): PatchedInteraction;
 }
 
 /** A record read again from what `read` returns (the parsed value, or its text parsed anew). */
@@ -95,18 +96,25 @@ class LineSource implements RecordSource {
     return validateRecord(JSON.parse(this.line.toString('utf8', this.start, this.end))) as InteractionRecord;
   }
 
-  patched(patches: readonly ScannerPatch[]): PatchedInteraction {
-    return scanPatched(this.line, this.start, this.end, patches);
+  patched(patches: readonly ScannerPatch[], memory: BatchMemory): PatchedInteraction {
+    return scanPatched(this.line, this.start, this.end, patches, memory);
   }
 }
 
 export type CheckedRecord = CheckedInteraction | LateRecord;
 
-/** A batch checked record by record: the records to apply in order, and the ones already rejected. */
+/**
+ * A batch checked record by record: the records to apply in order, the ones already rejected, and
+ * the memory its interactions' encoded rows are in (given back once the batch is written).
+ */
 export interface ValidatedBatch {
   valid: Array<{ index: number; record: CheckedRecord }>;
   rejected: Rejection[];
+  memory: BatchMemory;
 }
+
+/** A batch with no records yet, and memory of its own. */
+export const emptyBatch = (): ValidatedBatch => ({ valid: [], rejected: [], memory: new BatchMemory() });
 
 /**
  * Records parsed (ndjson.ts), generated (demo/seed.ts) or validated between two turns of the
@@ -136,7 +144,7 @@ export function addChecked(batch: ValidatedBatch, index: number, value: unknown,
       return;
     }
     const { id, endUserId, automation, startedAt } = record;
-    batch.valid.push({ index, record: { record: 'interaction', id, endUserId, automation, startedAt, encoded: encodeInteraction(record), source: new ParsedSource(source) } });
+    batch.valid.push({ index, record: { record: 'interaction', id, endUserId, automation, startedAt, encoded: encodeInteraction(record, batch.memory), source: new ParsedSource(source) } });
   } catch (error) {
     if (!(error instanceof FieldError)) throw error;
     batch.rejected.push({ index, path: error.path, reason: error.message });
@@ -145,7 +153,7 @@ export function addChecked(batch: ValidatedBatch, index: number, value: unknown,
 
 /**
  * Adds an interaction the import's fast path read straight from bytes start..end of `line`
- * (scanInteraction.ts) to the batch being built.
+ * (scanInteraction.ts, its rows cut from the batch's memory) to the batch being built.
  */
 export function addScanned(batch: ValidatedBatch, index: number, scanned: ScannedInteraction, line: Buffer, start: number, end: number): void {
   const { id, endUserId, automation, startedAt, encoded } = scanned;
@@ -154,7 +162,7 @@ export function addScanned(batch: ValidatedBatch, index: number, scanned: Scanne
 
 /** Checks every record of a batch on its own (no database): the first half of ingestBatch. */
 export async function validateBatch(batch: PositionedRecord[]): Promise<ValidatedBatch> {
-  const validated: ValidatedBatch = { valid: [], rejected: [] };
+  const validated = emptyBatch();
   for (let i = 0; i < batch.length; i++) {
     if (i > 0 && i % RECORDS_PER_TURN === 0) await setImmediate();
     addChecked(validated, batch[i]!.index, batch[i]!.value);
@@ -168,7 +176,10 @@ export async function validateBatch(batch: PositionedRecord[]): Promise<Validate
  * record is stored, every invalid one is rejected with its position and changes nothing.
  */
 export async function ingestBatch(pool: pg.Pool, accountId: number, batch: PositionedRecord[]): Promise<IngestResult> {
-  return storeBatch(pool, accountId, await validateBatch(batch));
+  const validated = await validateBatch(batch);
+  const result = await storeBatch(pool, accountId, validated);
+  validated.memory.release();
+  return result;
 }
 
 /**
@@ -222,14 +233,32 @@ async function applyInOrder(
   const existing = await lockInteractions(client, accountId, [...sentBefore, ...fromDatabase]);
   const stored = await loadInteractionStates(client, accountId, [...fromDatabase].sort());
 
-  const { states, rejected } = foldBatch(valid, stored);
+  // Rows encoded anew here (patched interactions) are copied into the COPYs by writeInteractions.
+  const memory = new BatchMemory();
+  try {
+    return await foldAndWrite(client, accountId, valid, existing, stored, refs, memory);
+  } finally {
+    memory.release();
+  }
+}
+
+async function foldAndWrite(
+  client: pg.PoolClient,
+  accountId: number,
+  valid: Array<{ index: number; record: CheckedRecord }>,
+  existing: Awaited<ReturnType<typeof lockInteractions>>,
+  stored: Awaited<ReturnType<typeof loadInteractionStates>>,
+  refs: References,
+  memory: BatchMemory,
+): Promise<Rejection[]> {
+  const { states, rejected } = foldBatch(valid, stored, memory);
   // The rollups follow the raw rows in this transaction: out with the old state, in with the new,
   // written last (applyToRollups says why). User bitmaps are only marked stale, on the days
   // new interactions land on and, where a rewrite changed what the bitmaps take, the days
   // rewritten ones leave and land on.
   const replaced = [...states.keys()].flatMap((id) => existing.get(id) ?? []);
   const contributions = await storedContributions(client, accountId, replaced.map((r) => r.id));
-  const writable = [...states.values()].map((s) => ('encoded' in s ? s : { ...s, encoded: encodeInteraction(s) }));
+  const writable = [...states.values()].map((s) => ('encoded' in s ? s : { ...s, encoded: encodeInteraction(s, memory) }));
   const internalIds = await writeInteractions(client, accountId, writable, refs, existing);
   await updateFunnelReach(client, accountId, internalIds);
   // A day's stale mark is shared like its rollup rows (a new one makes other batches wait for this one to end).

@@ -3,7 +3,7 @@ import { setImmediate } from 'node:timers/promises';
 import type pg from 'pg';
 import { FieldError } from './fieldReader';
 import { batchPipeline, BULK_BATCH_RECORDS, finishBulkLoad } from './batchPipeline';
-import { addChecked, addScanned, RECORDS_PER_TURN, type IngestResult, type ValidatedBatch } from './ingest';
+import { addChecked, addScanned, emptyBatch, RECORDS_PER_TURN, type IngestResult, type ValidatedBatch } from './ingest';
 import { scanInteraction } from './scanInteraction';
 
 export interface ImportProgress {
@@ -114,7 +114,7 @@ export async function importNdjson(pool: pg.Pool, accountId: number, file: strin
     options.onProgress?.({ ...progress });
   });
 
-  let batch: ValidatedBatch = { valid: [], rejected: [] };
+  let batch = emptyBatch();
   let batchLines = 0;
   let batchBytes = 0;
   try {
@@ -128,7 +128,7 @@ export async function importNdjson(pool: pg.Pool, accountId: number, file: strin
         if (end < 0) end = bytes.length;
         if (end > start && bytes[end - 1] === CARRIAGE_RETURN) end--;
         lineNumber++;
-        const scanned = scanInteraction(bytes, start, end);
+        const scanned = scanInteraction(bytes, start, end, batch.memory);
         if (scanned) {
           addScanned(batch, lineNumber, scanned, bytes, start, end);
         } else {
@@ -147,7 +147,7 @@ export async function importNdjson(pool: pg.Pool, accountId: number, file: strin
         batchBytes += end - start;
         if (batchLines >= batchSize || batchBytes >= MAX_BATCH_BYTES) {
           const full = batch;
-          batch = { valid: [], rejected: [] };
+          batch = emptyBatch();
           batchLines = 0;
           batchBytes = 0;
           await pipeline.push(full);

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { type AutomationType, MessageAuthor, MessageDirection, MessageStatus, Outcome, StepKind } from '../generated/prisma/enums';
+import type { BatchMemory } from '../common/bufferPool';
 import { BinaryWriter, TEXT_OID, TIMESTAMPTZ_OID } from '../common/copyRows';
 import type { EncodedInteraction } from './encode';
 import { type FieldError, MAX_LENGTH } from './fieldReader';
@@ -262,21 +263,21 @@ class InteractionScanner {
     this.steps = [];
   }
 
-  scan(line: Buffer, start: number, end: number): ScannedInteraction {
+  scan(line: Buffer, start: number, end: number, memory: BatchMemory): ScannedInteraction {
     const startedAt = this.read(line, start, end);
     return {
       id: this.decoded(this.id),
       endUserId: this.decoded(this.endUserId),
       automation: this.automation && this.automationRef(this.automation),
       startedAt: new Date(startedAt.ms),
-      encoded: this.encode(startedAt),
+      encoded: this.encode(startedAt, memory),
     };
   }
 
-  scanPatched(line: Buffer, start: number, end: number, patches: readonly ScannerPatch[]): PatchedInteraction {
+  scanPatched(line: Buffer, start: number, end: number, patches: readonly ScannerPatch[], memory: BatchMemory): PatchedInteraction {
     const startedAt = this.read(line, start, end);
     const problems = patches.map((patch) => this.apply(patch));
-    return { encoded: this.encode(startedAt), problems };
+    return { encoded: this.encode(startedAt, memory), problems };
   }
 
   /**
@@ -742,7 +743,7 @@ class InteractionScanner {
 
   // Writing the rows: encodeInteraction's rows, in its order and its binary COPY form.
 
-  private encode(startedAt: Stamp): EncodedInteraction {
+  private encode(startedAt: Stamp, memory: BatchMemory): EncodedInteraction {
     const out = this.out;
     out.source = this.b;
     const a = this.analysis;
@@ -909,7 +910,7 @@ class InteractionScanner {
       out.text(outcome);
       out.close(row);
     }
-    return { lines: out.take(), channels: channels.length, topics: topics.length };
+    return { lines: out.take(memory), channels: channels.length, topics: topics.length };
   }
 
   /** The interaction's filter columns, which its summary rows repeat (encode.ts FILTER_COLUMNS). */
@@ -975,9 +976,9 @@ function dialogEnds(steps: Step[]): [number | null, number | null] {
 const scanner = new InteractionScanner();
 
 /** The interaction record of line[start..end) with its rows, or null when the line is left to the reference path. */
-export function scanInteraction(line: Buffer, start: number, end: number): ScannedInteraction | null {
+export function scanInteraction(line: Buffer, start: number, end: number, memory: BatchMemory): ScannedInteraction | null {
   try {
-    return scanner.scan(line, start, end);
+    return scanner.scan(line, start, end, memory);
   } catch (error) {
     if (error === GIVE_UP) return null;
     throw error;
@@ -990,9 +991,9 @@ export function scanInteraction(line: Buffer, start: number, end: number): Scann
  * encoded by the reference path: about one interaction in nine of an import had a delivery report
  * or a CSAT answer in its own batch, and their reference path took a tenth of the importer's CPU.
  */
-export function scanPatched(line: Buffer, start: number, end: number, patches: readonly ScannerPatch[]): PatchedInteraction {
+export function scanPatched(line: Buffer, start: number, end: number, patches: readonly ScannerPatch[], memory: BatchMemory): PatchedInteraction {
   try {
-    return scanner.scanPatched(line, start, end, patches);
+    return scanner.scanPatched(line, start, end, patches, memory);
   } catch (error) {
     // The line was taken once; the same bytes read the same way.
     if (error === GIVE_UP) throw new Error('scanPatched: a line scanInteraction took was left on a second reading');

@@ -7,6 +7,7 @@
  * only the database knows.
  */
 import pg from 'pg';
+import { BatchMemory } from '../../src/common/bufferPool';
 import { BinaryWriter, CopyRows, TEXT_OID } from '../../src/common/copyRows';
 import { createEmptyDatabase, dropDatabase } from '../helpers/db';
 
@@ -67,7 +68,7 @@ it('stores every kind of value ingest writes exactly as written', async () => {
   encodedRow(w, { moods: null, label: null, small: null, count: null, score: 0.1, flag: false, at: '2026-10-03T09:00:50.123Z', ats: [], names: [] });
   // Integers whose top bit is set: the smallest int4, and an int8 whose low word is past 2^31.
   encodedRow(w, { moods: [], label: '', small: 32_767, count: -2_147_483_648, score: 1e300, flag: null, at: null, ats: ['1970-01-01T00:00:00.000Z'], names: [null] });
-  const lines = w.take();
+  const lines = w.take(new BatchMemory());
   const moodType = (await client.query(`SELECT 'mood'::regtype::oid::int4 AS oid`)).rows[0].oid as number;
   const rows = new CopyRows(7, COLUMNS, 3, moodType);
   let at = rows.add(lines, 0, 2 ** 40 + 5, null, 9);
@@ -111,7 +112,7 @@ it('keeps every value when its buffer grows in the middle of a row (10,000 rows 
     w.timestamptz(at0 + i * 1000);
     w.close(row);
   }
-  const lines = w.take();
+  const lines = w.take(new BatchMemory());
   const copy = new CopyRows(1, ['id', 'flag', 'small', 'count', 'big', 'score', 'at'], 1);
   for (let i = 0, at = 0; i < rows; i++) at = copy.add(lines, at, i);
   await copy.copyInto(client, 'wide');

@@ -7,6 +7,7 @@
  * What the reference path stores is checked by hand in derive.test.ts, merge.test.ts and
  * validation.test.ts; import.test.ts checks hand-worked values of lines taken by the fast path.
  */
+import { BatchMemory } from '../../src/common/bufferPool';
 import { demoRecords } from '../../src/demo/generator';
 import { encodeInteraction } from '../../src/ingest/encode';
 import { FieldError } from '../../src/ingest/fieldReader';
@@ -28,7 +29,7 @@ function reference(bytes: Buffer) {
   try {
     const record = validateRecord(value);
     if (record.record !== 'interaction') return null;
-    const { lines, ...counts } = encodeInteraction(record);
+    const { lines, ...counts } = encodeInteraction(record, new BatchMemory());
     return { id: record.id, endUserId: record.endUserId, automation: record.automation, startedAt: record.startedAt.getTime(), lines: lines.toString('latin1'), counts };
   } catch (error) {
     if (error instanceof FieldError) return null;
@@ -38,7 +39,7 @@ function reference(bytes: Buffer) {
 
 /** The fast path's result in the same shape. */
 function fast(bytes: Buffer) {
-  const scanned = scanInteraction(bytes, 0, bytes.length);
+  const scanned = scanInteraction(bytes, 0, bytes.length, new BatchMemory());
   if (!scanned) return null;
   const { lines, ...counts } = scanned.encoded;
   const automation = scanned.automation && { ...scanned.automation };
@@ -315,14 +316,14 @@ describe('applies CSAT answers and delivery reports of its batch as the referenc
         return `${error.path}: ${error.message}`;
       }
     });
-    const { lines, ...counts } = encodeInteraction(state);
+    const { lines, ...counts } = encodeInteraction(state, new BatchMemory());
     return { lines: lines.toString('latin1'), counts, problems };
   }
 
   function fastPatched(bytes: Buffer, patches: Patch[]) {
     const id = JSON.parse(bytes.toString('utf8')).id;
     const late = patches.map((patch) => validateRecord({ ...patch, interactionId: id, at: T(patch.at) }) as ScannerPatch);
-    const { encoded: { lines, ...counts }, problems } = scanPatched(bytes, 0, bytes.length, late);
+    const { encoded: { lines, ...counts }, problems } = scanPatched(bytes, 0, bytes.length, late, new BatchMemory());
     return { lines: lines.toString('latin1'), counts, problems: problems.map((p) => p && `${p.path}: ${p.message}`) };
   }
 
