@@ -7,7 +7,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { alive, BIN, cli, cliEnv, postmasters as postmastersOf, requireBuilt, ROOT, type Run } from '../helpers/cli';
 import { createEmptyDatabase, dropDatabase } from '../helpers/db';
-import { startEmbeddedDatabase } from '../../src/db/embedded';
+import { POSTGRES_MALLOC_TUNABLES, startEmbeddedDatabase } from '../../src/db/embedded';
 import { newAccountId } from '../../src/accounts/accountStore';
 
 requireBuilt();
@@ -241,7 +241,12 @@ describe('embedded PostgreSQL shared between the server and the CLI (DATABASE_UR
     expect(alive(postmasterPid!)).toBe(true);
     expect(postmasters()).toEqual([postmasterPid]);
 
-    // The instance runs with the embedded settings (src/db/embedded.ts), e.g. its planner's page costs.
+    // The instance runs with the embedded settings (src/db/embedded.ts), e.g. its planner's page
+    // costs, and its processes with the allocator's settings (glibc shortens the variable it read).
+    const environment = fs.readFileSync(`/proc/${postmasterPid}/environ`, 'utf8').split('\0');
+    const tunables = environment.find((variable) => variable.startsWith('GLIBC_TUNABLES='));
+    const ownTunables = process.env.GLIBC_TUNABLES; // a user's own are left as they are
+    expect(`GLIBC_TUNABLES=${ownTunables ?? POSTGRES_MALLOC_TUNABLES}`.startsWith(tunables ?? '-')).toBe(true);
     const joined = await startEmbeddedDatabase(dataDir);
     expect(joined.owned).toBe(false);
     const settings = new pg.Client({ connectionString: joined.url });
@@ -255,6 +260,13 @@ describe('embedded PostgreSQL shared between the server and the CLI (DATABASE_UR
            FROM pg_database WHERE datname = current_database()`,
       );
       expect(collation.rows).toEqual([{ provider: 'b', locale: 'C.UTF-8', encoding: 'UTF8', codePointOrder: true, upper: 'STRAßE É' }]);
+      // A backend keeps the memory of a large sort for its next statement (glibc gives it back by default).
+      const backend = (await settings.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+      const privateKb = () => Number(/RssAnon:\s+(\d+)/.exec(fs.readFileSync(`/proc/${backend}/status`, 'utf8'))![1]);
+      const before = privateKb();
+      await settings.query(`SET work_mem = '100MB'`);
+      await settings.query('SELECT count(*) FROM (SELECT md5(g::text) FROM generate_series(1, 300000) g ORDER BY 1) sorted');
+      if (ownTunables === undefined) expect(privateKb() - before).toBeGreaterThan(8_000);
     } finally {
       await settings.end();
     }
