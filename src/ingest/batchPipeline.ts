@@ -148,11 +148,10 @@ export function batchPipeline(
     }
     if (batch.valid.length === 0 && batch.rejected.length === 0) return;
     const stored = storeBatch(pool, accountId, batch, BULK);
-    // Every interaction of the batch pushed is in the one written (late records alone are carried),
-    // so its encoded rows are read no more once that one is committed. A failure is handled here
-    // so that it is not an unhandled rejection while the caller reads on; the next push or drain
-    // still throws it.
-    stored.then(() => validated.memory.release(), () => undefined);
+    // Handled here so that a failure while the caller reads on is not an unhandled rejection;
+    // the next push or drain still throws it. (The batch written shares the memory of the one
+    // pushed: every interaction of it is in the one written, only late records are carried.)
+    stored.catch(() => undefined);
     storing = [...storing.slice(-1), stored];
     writtenBefore = written;
     written = Promise.all([written, stored]).then(([, result]) => onWritten(result, batch));

@@ -176,10 +176,7 @@ export async function validateBatch(batch: PositionedRecord[]): Promise<Validate
  * record is stored, every invalid one is rejected with its position and changes nothing.
  */
 export async function ingestBatch(pool: pg.Pool, accountId: number, batch: PositionedRecord[]): Promise<IngestResult> {
-  const validated = await validateBatch(batch);
-  const result = await storeBatch(pool, accountId, validated);
-  validated.memory.release();
-  return result;
+  return storeBatch(pool, accountId, await validateBatch(batch));
 }
 
 /**
@@ -188,7 +185,7 @@ export async function ingestBatch(pool: pg.Pool, accountId: number, batch: Posit
  * statistics it may have started (keepStatisticsFresh): the load's next batches are already under
  * way, and finishBulkLoad flushes the commits and settles the statistics at its end.
  */
-export async function storeBatch(pool: pg.Pool, accountId: number, { valid, rejected: invalid }: ValidatedBatch, { bulk = false } = {}): Promise<IngestResult> {
+export async function storeBatch(pool: pg.Pool, accountId: number, { valid, rejected: invalid, memory }: ValidatedBatch, { bulk = false } = {}): Promise<IngestResult> {
   const rejected = [...invalid];
   if (valid.length === 0) return { stored: 0, rejected };
   const fresh = valid.map(({ record }) => record).filter((r): r is CheckedInteraction => r.record === 'interaction');
@@ -201,10 +198,13 @@ export async function storeBatch(pool: pg.Pool, accountId: number, { valid, reje
     pool,
     async (client, attempt) => {
       await takeIngestLock(client, accountId, attempt);
-      return applyInOrder(client, accountId, valid, automations, refs);
+      return applyInOrder(client, accountId, valid, automations, refs, memory);
     },
     { attempts: MAX_ATTEMPTS, asyncCommit: bulk },
   );
+  // Committed: no attempt reads the batch's encoded rows any more. (After a failure they are left
+  // to the collector.)
+  memory.release();
   rejected.push(...late);
   const statistics = keepStatisticsFresh(pool, accountId, fresh.length);
   if (!bulk) await statistics;
@@ -219,6 +219,7 @@ async function applyInOrder(
   valid: Array<{ index: number; record: CheckedRecord }>,
   automations: readonly AutomationRef[],
   refs: References,
+  memory: BatchMemory,
 ): Promise<Rejection[]> {
   // Late records whose interaction is not sent earlier in this batch need the stored one.
   const sentBefore = new Set<string>();
@@ -233,24 +234,8 @@ async function applyInOrder(
   const existing = await lockInteractions(client, accountId, [...sentBefore, ...fromDatabase]);
   const stored = await loadInteractionStates(client, accountId, [...fromDatabase].sort());
 
-  // Rows encoded anew here (patched interactions) are copied into the COPYs by writeInteractions.
-  const memory = new BatchMemory();
-  try {
-    return await foldAndWrite(client, accountId, valid, existing, stored, refs, memory);
-  } finally {
-    memory.release();
-  }
-}
-
-async function foldAndWrite(
-  client: pg.PoolClient,
-  accountId: number,
-  valid: Array<{ index: number; record: CheckedRecord }>,
-  existing: Awaited<ReturnType<typeof lockInteractions>>,
-  stored: Awaited<ReturnType<typeof loadInteractionStates>>,
-  refs: References,
-  memory: BatchMemory,
-): Promise<Rejection[]> {
+  // Rows encoded anew (patched interactions) are cut from the batch's memory too: a transaction
+  // that runs again cuts its own, and all are given back once the batch has committed.
   const { states, rejected } = foldBatch(valid, stored, memory);
   // The rollups follow the raw rows in this transaction: out with the old state, in with the new,
   // written last (applyToRollups says why). User bitmaps are only marked stale, on the days
