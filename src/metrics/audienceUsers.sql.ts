@@ -4,6 +4,7 @@ import { splitRange } from '../rollups/facts';
 import { DAY_MS, isoDay } from '../rollups/rollupTables';
 import type { DayRange, Span } from '../rollups/spans';
 import { addDays, bitmapSegment, BLOCK_HOURS, cellRanges, CHUNK_BITS, edgeBlocks, EVERY_SEGMENT, refreshInBackground, refreshUserBitmaps, returningBits, runPieces } from '../rollups/userBitmaps';
+import { buildSegmentRunsInBackground, missingRuns, type SegmentRun } from '../rollups/segmentRuns';
 import type { Context } from '../server/context';
 import { dimensionConditions, filterConditions, filterKey, narrowedDimensions, narrowsByList, type Filter } from './filter';
 
@@ -57,9 +58,10 @@ export function userTotals(ctx: Context, filter: Filter): Promise<UserTotals> {
       const range = { from: isoDay(days.from), to: isoDay(days.to) };
       let rawDays: string[] = [];
       for (let attempt = 1; attempt <= BITMAP_ATTEMPTS; attempt++) {
-        const { totals, stale, staleEdges } = await bitmapUserTotals(ctx, filter, range, edges, rawDays);
+        const { totals, stale, staleEdges, missingRuns } = await bitmapUserTotals(ctx, filter, range, edges, rawDays);
         if (totals) {
           refreshInBackground(ctx.db.pool, ctx.caller.accountId, [...rawDays, ...staleEdges], isoDay(ctx.now));
+          buildSegmentRunsInBackground(ctx.db.pool, ctx.caller.accountId, missingRuns);
           return totals;
         }
         if (stale.length <= STALE_DAYS_READ_RAW) rawDays = stale;
@@ -118,17 +120,19 @@ async function bitmapUserTotals(
   days: DayRange,
   edges: Span[],
   rawDays: string[],
-): Promise<{ totals: UserTotals | null; stale: string[]; staleEdges: string[] }> {
+): Promise<{ totals: UserTotals | null; stale: string[]; staleEdges: string[]; missingRuns: SegmentRun[] }> {
   const parts = await Promise.all(
     Array.from({ length: BITMAP_PARTS }, (_, part) => bitmapPartTotals(ctx, { filter, days, edges, rawDays, part, of: BITMAP_PARTS })),
   );
   const touched = [...new Set(parts.flatMap((p) => p.stale))].sort();
   const stale = touched.filter((day) => day >= days.from && day < days.to);
   const staleEdges = touched.filter((day) => !stale.includes(day));
-  if (stale.some((day) => !rawDays.includes(day))) return { totals: null, stale, staleEdges };
+  // Every part reports the same runs.
+  const runs = missingRuns(parts[0]!.missingRuns);
+  if (stale.some((day) => !rawDays.includes(day))) return { totals: null, stale, staleEdges, missingRuns: runs };
   const sum = (key: keyof UserTotals) => parts.reduce((n, p) => n + Number(p.totals[key]), 0);
   const totals = { uniqueUsers: sum('uniqueUsers'), returningUsers: sum('returningUsers'), engagedUsers: sum('engagedUsers') };
-  return { totals, stale, staleEdges };
+  return { totals, stale, staleEdges, missingRuns: runs };
 }
 
 /** Whole days [from, to) without the days listed (read raw instead), as the ranges between those. */
@@ -169,14 +173,14 @@ interface BitmapPart {
   of: number;
 }
 
-/** A part's totals; `stale` lists every stale day the range touches. */
-async function bitmapPartTotals(ctx: Context, request: BitmapPart): Promise<{ totals: UserTotals; stale: string[] }> {
+/** A part's totals; `stale` lists every stale day the range touches, `missingRuns` the segments' runs it read as days (missingRuns in segmentRuns.ts). */
+async function bitmapPartTotals(ctx: Context, request: BitmapPart): Promise<{ totals: UserTotals; stale: string[]; missingRuns: string[] }> {
   // Each part is a statement of its own (so the parts run at once); the periods of a series share them.
-  const rows = await batchedQuery<UserTotals & { stale: string[] }>(ctx, `userTotals:part${request.part}of${request.of}`, (params) =>
+  const rows = await batchedQuery<UserTotals & { stale: string[]; missingRuns: string[] }>(ctx, `userTotals:part${request.part}of${request.of}`, (params) =>
     bitmapPartSql(ctx, request, params),
   );
-  const { stale, ...totals } = rows[0]!;
-  return { totals, stale };
+  const { stale, missingRuns, ...totals } = rows[0]!;
+  return { totals, stale, missingRuns };
 }
 
 function bitmapPartSql(ctx: Context, { filter, days, edges, rawDays, part, of }: BitmapPart, params: SqlParams): string {
@@ -191,44 +195,56 @@ function bitmapPartSql(ctx: Context, { filter, days, edges, rawDays, part, of }:
   // periods are such days; their part statement took 5.2 ms a day at 10 M with the window.
   const cell = !filtered && edges.length === 0 && rawDays.length === 0 ? singleCell(days) : null;
   if (cell) {
-    return `SELECT ${staleDays} AS stale, coalesce(sum(bit_count(c.users)), 0) AS "uniqueUsers",
+    return `SELECT ${staleDays} AS stale, '{}'::text[] AS "missingRuns", coalesce(sum(bit_count(c.users)), 0) AS "uniqueUsers",
                    coalesce(sum(bit_count(c.repeat)), 0) AS "returningUsers", coalesce(sum(bit_count(c.engaged)), 0) AS "engagedUsers"
               FROM "${cell.table}" c
              WHERE c."accountId" = ${account} AND c.segment = '${EVERY_SEGMENT}' AND c.${cell.column} = ${params.add(cell.key, 'date')}
                AND c.chunk % ${of} = ${part}`;
   }
-  // A filter's segments are listed once (a CTE) for the three reads of cells.
-  const { segments, segmentList } = filtered
+  // A filter's segments are listed once (a CTE) for the reads of cells.
+  const { segments, segmentArray, segmentList } = filtered
     ? {
         segments: 'ANY((SELECT list FROM segments)::text[])',
+        segmentArray: '(SELECT list FROM segments)::text[]',
         segmentList: `segments AS MATERIALIZED (
            SELECT ARRAY(SELECT DISTINCT ${bitmapSegment(narrowedDimensions(filter), 'r')} FROM "DailyInteractionRollup" r
                          WHERE ${dimensionConditions(params, ctx.caller.accountId, filter, 'r')} AND r.day >= ${params.add(days.from, 'date')} AND r.day < ${params.add(days.to, 'date')}) AS list
          ), `,
       }
-    : { segments: `'${EVERY_SEGMENT}'`, segmentList: '' };
-  const cells = (table: string, column: string, range: DayRange, guard = '') =>
+    : { segments: `'${EVERY_SEGMENT}'`, segmentArray: `ARRAY['${EVERY_SEGMENT}']`, segmentList: '' };
+  const cells = (table: string, column: string, range: DayRange, guard = '', read = segments) =>
     `SELECT c.${column}::timestamp AS start, c.segment, c.chunk, c.users, c.repeat, c.engaged FROM "${table}" c
-      WHERE c."accountId" = ${account} AND c.segment = ${segments}
+      WHERE c."accountId" = ${account} AND c.segment = ${read}
         AND c.${column} >= ${params.add(range.from, 'date')} AND c.${column} < ${params.add(range.to, 'date')}
         AND c.chunk % ${of} = ${part}${guard}`;
-  // Unfiltered, the days before the weeks and after them are a run each where RunUserBitmap has
-  // it: built with its week, so a week refreshed before runs existed has none, and its days are
-  // read instead (as are runs of days without interactions, which hold nothing either). The guard
-  // is constant, so the statement skips one of the two reads.
+  // The days before the weeks and after them are a run each, for every segment that has it
+  // (RunUserBitmap: all interactions' built with their week, a segment's once a read needed it),
+  // and days for the others. Each run piece lists the segments that have it and those that do not
+  // once (a CTE; both lists are index conditions, so an empty one reads nothing), and the
+  // statement reports those of the latter that have days there (`missingRuns`), which userTotals
+  // has built in the background. A week refreshed before runs existed has none.
+  const runLists: string[] = [];
+  const missing: string[] = [];
   const dayCells = (range: DayRange) =>
-    filtered
-      ? [cells('DailyUserBitmap', 'day', range)]
-      : runPieces(range).flatMap(({ run, days: piece }) => {
-          if (!run) return [cells('DailyUserBitmap', 'day', piece)];
-          const [first, length] = [params.add(run.first, 'date'), params.add(run.days)];
-          const built = `EXISTS (SELECT 1 FROM "RunUserBitmap" r WHERE r."accountId" = ${account} AND r.first = ${first} AND r.days = ${length})`;
-          return [
-            `SELECT c.first::timestamp AS start, '${EVERY_SEGMENT}' AS segment, c.chunk, c.users, c.repeat, c.engaged FROM "RunUserBitmap" c
-              WHERE c."accountId" = ${account} AND c.first = ${first} AND c.days = ${length} AND c.chunk % ${of} = ${part} AND ${built}`,
-            cells('DailyUserBitmap', 'day', piece, ` AND NOT ${built}`),
-          ];
-        });
+    runPieces(range).flatMap(({ run, days: piece }) => {
+      if (!run) return [cells('DailyUserBitmap', 'day', piece)];
+      const [first, length, to] = [params.add(run.first, 'date'), params.add(run.days, 'int2'), params.add(piece.to, 'date')];
+      const name = `run${runLists.length}`;
+      runLists.push(`${name} AS MATERIALIZED (
+           SELECT coalesce(array_agg(s) FILTER (WHERE built), '{}') AS built, coalesce(array_agg(s) FILTER (WHERE NOT built), '{}') AS days
+             FROM (SELECT s, EXISTS (SELECT 1 FROM "RunUserBitmap" r
+                                      WHERE r."accountId" = ${account} AND r.segment = s AND r.first = ${first} AND r.days = ${length}) AS built
+                     FROM unnest(${segmentArray}) s) l
+         ), `);
+      const [built, unbuilt] = [`(SELECT built FROM ${name})::text[]`, `(SELECT days FROM ${name})::text[]`];
+      missing.push(`SELECT to_char(${first}, 'YYYY-MM-DD') || ' ' || ${length} || ' ' || s FROM unnest(${unbuilt}) s
+                     WHERE EXISTS (SELECT 1 FROM "DailyUserBitmap" d WHERE d."accountId" = ${account} AND d.segment = s AND d.day >= ${first} AND d.day < ${to})`);
+      return [
+        `SELECT c.first::timestamp AS start, c.segment, c.chunk, c.users, c.repeat, c.engaged FROM "RunUserBitmap" c
+          WHERE c."accountId" = ${account} AND c.segment = ANY(${built}) AND c.first = ${first} AND c.days = ${length} AND c.chunk % ${of} = ${part}`,
+        cells('DailyUserBitmap', 'day', piece, '', `ANY(${unbuilt})`),
+      ];
+    });
   // Unfiltered, the whole blocks of the partial days are cells too (BlockUserBitmap), read only
   // while their day is not stale and has blocks, and otherwise raw: a stale edge day is not
   // refreshed for them inside the request (an edge on today would be, at every read while data
@@ -270,7 +286,8 @@ function bitmapPartSql(ctx: Context, { filter, days, edges, rawDays, part, of }:
     const { before, weeks, after } = cellRanges(range);
     return [...dayCells(before), cells('WeeklyUserBitmap', 'week', weeks), ...dayCells(after)];
   });
-  return `WITH ${segmentList}cells AS (
+  const missingRuns = missing.length > 0 ? `ARRAY(${missing.join(' UNION ALL ')})` : `'{}'::text[]`;
+  return `WITH ${segmentList}${runLists.join('')}cells AS (
        ${[...(wholeCells.length > 0 ? wholeCells : [NO_CELLS]), ...blockCells].join(`
        UNION ALL `)}
      ), cell_bits AS (
@@ -285,7 +302,7 @@ function bitmapPartSql(ctx: Context, { filter, days, edges, rawDays, part, of }:
        SELECT e.interactions, e.engaged, ${bit('users', 'e.id')} AS "inUsers", ${bit('engaged', 'e.id')} AS "inEngaged", ${bit('again', 'e.id')} AS "inReturning"
          FROM edge_users e LEFT JOIN whole w ON w.chunk = e.id / ${CHUNK_BITS}
      )
-     SELECT ${staleDays} AS stale,
+     SELECT ${staleDays} AS stale, ${missingRuns} AS "missingRuns",
             w.users + e.users AS "uniqueUsers", w.again + e.again AS "returningUsers", w.engaged + e.engaged AS "engagedUsers"
        FROM (SELECT coalesce(sum(bit_count(users)), 0) AS users, coalesce(sum(bit_count(again)), 0) AS again,
                     coalesce(sum(bit_count(engaged)), 0) AS engaged FROM whole) w,

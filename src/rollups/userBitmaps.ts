@@ -14,8 +14,9 @@ import { DAY_MS, dayOf, dimensionColumns, isoDay, segmentOf } from './rollupTabl
  * (WeeklyUserBitmap, built from a week's days) let a range's whole weeks read one cell instead
  * of seven; the same bitmaps per quarter of a day (BlockUserBitmap, all interactions only) let an
  * unfiltered range read the whole quarters of its partial edge days instead of their raw rows,
- * and the same bitmaps for the runs of days at either end of a week (RunUserBitmap, all
- * interactions only) let it read the days around its whole weeks as one cell on each side.
+ * and the same bitmaps for the runs of days at either end of a week (RunUserBitmap: all
+ * interactions, with their week; a coarse segment once a filtered read needs it, segmentRuns.ts)
+ * let a range read the days around its whole weeks as one cell on each side.
  *
  * They are kept exact lazily. Ingest only marks the days it changes (StaleUserDay, in its own
  * transaction); a reader about to use a stale day rebuilds that day from the raw rows first. The
@@ -132,7 +133,7 @@ export const returningBits = (cell: string, partition: string, order: string) =>
      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), B'0'::bit(${CHUNK_BITS})))`;
 
 /** The Monday on or before (with `onOrAfter`: on or after) a YYYY-MM-DD day. */
-function monday(day: string, onOrAfter = false): string {
+export function monday(day: string, onOrAfter = false): string {
   const sinceMonday = (new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7;
   return addDays(day, onOrAfter && sinceMonday > 0 ? 7 - sinceMonday : -sinceMonday);
 }
@@ -248,12 +249,12 @@ const BUILD_WEEKS = `
    GROUP BY b.segment, b.week, b.chunk`;
 
 /**
- * The run rows of the weeks starting on the given Mondays (all interactions only), from their
- * days' bitmaps: the first 2 to 6 days of each week and its last 2 to 6, with the weeks' window.
+ * The run rows of all interactions of the weeks starting on the given Mondays, from their days'
+ * bitmaps: the first 2 to 6 days of each week and its last 2 to 6, with the weeks' window.
  */
 const BUILD_RUNS = `
-  INSERT INTO "RunUserBitmap" ("accountId", first, days, chunk, users, repeat, engaged)
-  SELECT $1::int4, b.first, b.days, b.chunk, bit_or(b.users), bit_or(b.again), bit_or(b.engaged)
+  INSERT INTO "RunUserBitmap" ("accountId", segment, first, days, chunk, users, repeat, engaged)
+  SELECT $1::int4, '${EVERY_SEGMENT}', b.first, b.days, b.chunk, bit_or(b.users), bit_or(b.again), bit_or(b.engaged)
     FROM (SELECT r.first, r.days, d.chunk, d.users, d.engaged, ${returningBits('d', 'r.first, r.days, d.chunk', 'd.day')} AS again
             FROM unnest($2::date[]) AS w(week)
            CROSS JOIN LATERAL (SELECT w.week, n::int2 FROM generate_series(${RUN_DAYS.min}, ${RUN_DAYS.max}) n
@@ -275,13 +276,18 @@ export const BUILD_BLOCKS = `
    GROUP BY u.day, u.block, u.id / ${CHUNK_BITS}`;
 
 /**
- * Rebuilds the weeks of the given days, each serialised with other rebuilds of the same week (see
- * the top of this file): locked in week order, so two refreshes never wait on each other in a cycle,
- * and refreshes of different weeks not at all.
+ * Serialises the caller's transaction with every other rebuild of these weeks (see the top of this
+ * file) and with builds of their segments' runs (segmentRuns.ts): locked in week order, so two
+ * refreshes never wait on each other in a cycle, and refreshes of different weeks not at all.
  */
+export async function lockWeeks(client: pg.PoolClient, accountId: number, weeks: string[]): Promise<void> {
+  for (const week of [...weeks].sort()) await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`touchpoint.user-week.${accountId}.${week}`]);
+}
+
+/** Rebuilds the weeks of the given days: their weekly bitmaps, and their runs (all interactions' built again, the segments' deleted). */
 async function rebuildWeeks(client: pg.PoolClient, accountId: number, days: string[]): Promise<{ weekRows: number; runRows: number }> {
   const weeks = [...new Set(days.map((day) => monday(day)))].sort();
-  for (const week of weeks) await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`touchpoint.user-week.${accountId}.${week}`]);
+  await lockWeeks(client, accountId, weeks);
   await client.query('DELETE FROM "WeeklyUserBitmap" WHERE "accountId" = $1 AND week = ANY($2::date[])', [accountId, weeks]);
   await client.query(
     `DELETE FROM "RunUserBitmap" r USING unnest($2::date[]) AS w(week) WHERE r."accountId" = $1 AND r.first >= w.week AND r.first < w.week + 7`,

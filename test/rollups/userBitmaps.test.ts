@@ -12,6 +12,7 @@ import { backgroundSettled } from '../../src/db/background';
 import { checkFilter } from '../../src/metrics/filter';
 import { inTransaction } from '../../src/db/transaction';
 import { rebuildRollups } from '../../src/rollups/rollupWrites';
+import { buildSegmentRun } from '../../src/rollups/segmentRuns';
 import { cellRanges, CHUNK_BITS, refreshAllUserBitmaps, refreshInBackground, refreshUserBitmaps, runPieces } from '../../src/rollups/userBitmaps';
 import { createMemo, type Context } from '../../src/server/context';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
@@ -443,7 +444,7 @@ describe('whole ISO weeks are read from weekly bitmaps', () => {
   });
 });
 
-describe('the days around whole weeks, from run bitmaps (all interactions)', () => {
+describe('the days around whole weeks, from run bitmaps', () => {
   it('reads the first or last 2 to 6 days of a week as one run, other days as days', () => {
     // 2026-09-03 is a Thursday: its week's last 4 days are a run; 09-14..09-18 are the first 5 of theirs.
     expect(runPieces({ from: '2026-09-03', to: '2026-09-07' })).toEqual([{ run: { first: '2026-09-03', days: 4 }, days: { from: '2026-09-03', to: '2026-09-07' } }]);
@@ -466,11 +467,13 @@ describe('the days around whole weeks, from run bitmaps (all interactions)', () 
     const read = (useRollups: boolean, senders: string[] = []) =>
       userTotals({ ...context(useRollups), caller: { accountId: account, keyId: 'test', scopes: ['read'] } },
         checkFilter({ from: new Date(from), to: new Date(to), senders }));
-    const runBits = async () =>
+    const runBits = async (segment = '*') =>
       (await db.pool.query(`SELECT first::text, days, sum(bit_count(users))::int AS users, sum(bit_count(repeat))::int AS repeat,
                                    sum(bit_count(engaged))::int AS engaged
-                              FROM "RunUserBitmap" WHERE "accountId" = $1 AND ((first = '2026-09-03' AND days = 4) OR (first = '2026-09-14' AND days = 5))
-                             GROUP BY first, days ORDER BY first`, [account])).rows;
+                              FROM "RunUserBitmap" WHERE "accountId" = $1 AND segment = $2
+                               AND ((first = '2026-09-03' AND days = 4) OR (first = '2026-09-14' AND days = 5))
+                             GROUP BY first, days ORDER BY first`, [account, segment])).rows;
+    const S1 = 'sender:["S1"]';
 
     beforeAll(async () => {
       account = (await createAccount(db.prisma, 'Runs', 'run-users')).id;
@@ -499,8 +502,10 @@ describe('the days around whole weeks, from run bitmaps (all interactions)', () 
       // A week has ten runs (its first 2 to 6 days, its last 2 to 6), stored when they hold users:
       // all of the weeks of 09-07 and 09-14, and 9 of the week of 08-31, whose Monday and Tuesday
       // hold nobody.
-      const runs = await db.pool.query(`SELECT count(DISTINCT (first, days))::int AS n FROM "RunUserBitmap" WHERE "accountId" = $1`, [account]);
+      const runs = await db.pool.query(`SELECT count(DISTINCT (first, days))::int AS n FROM "RunUserBitmap" WHERE "accountId" = $1 AND segment = '*'`, [account]);
       expect(runs.rows[0].n).toBe(29);
+      // The segments' runs wait for a read that needs them.
+      expect(await runBits(S1)).toEqual([]);
     });
 
     it('counts users across the runs and the week between them', async () => {
@@ -510,9 +515,36 @@ describe('the days around whole weeks, from run bitmaps (all interactions)', () 
       const unfiltered = await countStatements(() => read(true));
       expect(unfiltered.result).toEqual(expected);
       for (const text of unfiltered.texts) expect(text).toContain('FROM "RunUserBitmap"');
-      const filtered = await countStatements(() => read(true, ['S1']));
-      expect(filtered.result).toEqual(expected);
-      for (const text of filtered.texts) expect(text).not.toContain('RunUserBitmap');
+      // Filtered by a sender: the first read reads the days of its runs, then has the two runs of its
+      // segment built in the background (the helper waits for them); the next read reads them.
+      const first = await countStatements(() => read(true, ['S1']));
+      expect(first.result).toEqual(expected);
+      expect(first.texts.filter((text) => text.includes('INSERT INTO "RunUserBitmap"'))).toHaveLength(2);
+      // Every interaction here is S1's: the same users as all interactions' runs.
+      expect(await runBits(S1)).toEqual([
+        { first: '2026-09-03', days: 4, users: 4, repeat: 2, engaged: 1 },
+        { first: '2026-09-14', days: 5, users: 5, repeat: 2, engaged: 1 },
+      ]);
+      const next = await countStatements(() => read(true, ['S1']));
+      expect(next.result).toEqual(expected);
+      expect(next.statements).toBe(2); // the two parts, and nothing built
+      for (const text of next.texts) expect(text).toContain('FROM "RunUserBitmap"');
+    });
+
+    it('reads a run\'s figures from the run when it exists, and its days otherwise', async () => {
+      // A run that disagreed with its days would show: take r3 (once, engaged, on 09-06) out of S1's
+      // first run, by hand, and the filtered read loses r3, while the days still hold r3.
+      await db.pool.query(`UPDATE "RunUserBitmap" r SET users = set_bit(r.users, u.id % ${CHUNK_BITS}, 0), engaged = set_bit(r.engaged, u.id % ${CHUNK_BITS}, 0)
+                             FROM "EndUser" u WHERE u."accountId" = $1 AND u."externalId" = 'r3'
+                              AND r."accountId" = $1 AND r.segment = $2 AND r.first = '2026-09-03' AND r.days = 4 AND r.chunk = u.id / ${CHUNK_BITS}`, [account, S1]);
+      expect(await read(true, ['S1'])).toEqual({ uniqueUsers: 8, returningUsers: 6, engagedUsers: 1 });
+      await db.pool.query(`DELETE FROM "RunUserBitmap" WHERE "accountId" = $1 AND segment = $2 AND first = '2026-09-03'`, [account, S1]);
+      // Without it, the days answer again, and the read has it built again.
+      expect(await read(true, ['S1'])).toEqual({ uniqueUsers: 9, returningUsers: 6, engagedUsers: 2 });
+      expect(await runBits(S1)).toEqual([
+        { first: '2026-09-03', days: 4, users: 4, repeat: 2, engaged: 1 },
+        { first: '2026-09-14', days: 5, users: 5, repeat: 2, engaged: 1 },
+      ]);
     });
 
     it('reads the days of a week without runs: one last rebuilt before runs existed', async () => {
@@ -527,6 +559,11 @@ describe('the days around whole weeks, from run bitmaps (all interactions)', () 
       expect(await read(false)).toEqual(expected);
       expect(await read(true)).toEqual(expected); // refreshes the two days, their week and its runs
       expect((await runBits())[1]).toEqual({ first: '2026-09-14', days: 5, users: 6, repeat: 3, engaged: 1 });
+      // The week's segment runs are gone with its rebuild (the other week's stay), and the next
+      // filtered read has them built again from the new days.
+      expect(await runBits(S1)).toEqual([{ first: '2026-09-03', days: 4, users: 4, repeat: 2, engaged: 1 }]);
+      expect(await read(true, ['S1'])).toEqual(expected);
+      expect((await runBits(S1))[1]).toEqual({ first: '2026-09-14', days: 5, users: 6, repeat: 3, engaged: 1 });
     });
   });
 });
@@ -702,6 +739,7 @@ describe('random data and ranges', () => {
     let withWeeks = 0;
     let withBlocks = 0;
     let withRuns = 0;
+    let segmentRunReads = 0;
     const wholeDaysOf = (from: number, to: number) => ({ from: iso(Math.ceil(from / DAY) * DAY).slice(0, 10), to: iso(Math.floor(to / DAY) * DAY).slice(0, 10) });
     // Whole days whose cells include a run (before or after the weeks inside them).
     const withRun = (days: { from: string; to: string }) => {
@@ -745,6 +783,11 @@ describe('random data and ranges', () => {
         if (batch % 2 === 1 && read.texts.some((text) => text.includes('FROM "BlockUserBitmap"'))) withBlocks++;
         const filtered = senders.length + automations.length + versions.length > 0;
         if (batch % 2 === 1 && !filtered && withRun(wholeDaysOf(from, to))) withRuns++;
+        if (filtered && withRun(wholeDaysOf(from, to))) {
+          // Again, with the segments' runs the first read had built where its days were not stale.
+          expect({ ...range, users: await users(true, from, to, senders, automations, versions) }).toEqual({ ...range, users: raw });
+          segmentRunReads++;
+        }
         if (raw.returningUsers > 0 && raw.returningUsers < raw.uniqueUsers) compared++;
         const wholeDays = wholeDaysOf(from, to);
         if (wholeDays.from < wholeDays.to && cellRanges(wholeDays).weeks.from < cellRanges(wholeDays).weeks.to) withWeeks++;
@@ -754,6 +797,7 @@ describe('random data and ranges', () => {
     expect(withWeeks).toBeGreaterThan(20);
     expect(withBlocks).toBeGreaterThan(5);
     expect(withRuns).toBeGreaterThan(5);
+    expect(segmentRunReads).toBeGreaterThan(5);
   }, 120_000);
 
   it('rebuilds to the same bitmaps it maintained', async () => {
@@ -764,16 +808,23 @@ describe('random data and ranges', () => {
                                   FROM "${table}" WHERE "accountId" = $1 ORDER BY segment, start, chunk`, [accountId])).rows),
         (await db.pool.query(`SELECT day::text, block, chunk, users::text, repeat::text, engaged::text
                                 FROM "BlockUserBitmap" WHERE "accountId" = $1 ORDER BY day, block, chunk`, [accountId])).rows,
-        (await db.pool.query(`SELECT first::text, days, chunk, users::text, repeat::text, engaged::text
-                                FROM "RunUserBitmap" WHERE "accountId" = $1 ORDER BY first, days, chunk`, [accountId])).rows,
+        (await db.pool.query(`SELECT segment, first::text, days, chunk, users::text, repeat::text, engaged::text
+                                FROM "RunUserBitmap" WHERE "accountId" = $1 ORDER BY segment, first, days, chunk`, [accountId])).rows,
       ]);
     await users(true, D1, D1 + 40 * DAY); // refreshes every stale day in the range
     const maintained = await bitmaps();
     expect(maintained[0].length).toBeGreaterThan(5);
     expect(maintained[1].length).toBeGreaterThan(3);
     expect(maintained[2].length).toBeGreaterThan(20);
-    expect(maintained[3].length).toBeGreaterThan(20);
+    // The segments' runs the filtered reads above had built, kept through the batches' changes
+    // (a week's rebuild deletes them, the next read builds them again).
+    const segmentRuns = [...new Map(maintained[3].filter((row) => row.segment !== '*').map((row) => [`${row.segment} ${row.first} ${row.days}`, row])).values()];
+    expect(segmentRuns.length).toBeGreaterThan(5);
+    expect(maintained[3].length - segmentRuns.length).toBeGreaterThan(20);
+    // A rebuild builds all interactions' runs again and leaves the segments' to the reads: built
+    // again from the rebuilt days, each is what was maintained.
     await inTransaction(db.pool, (client) => rebuildRollups(client, accountId));
+    for (const { segment, first, days } of segmentRuns) await buildSegmentRun(db.pool, accountId, { first, days, segments: [segment] });
     expect(await bitmaps()).toEqual(maintained);
   });
 });
