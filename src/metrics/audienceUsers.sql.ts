@@ -231,12 +231,12 @@ function bitmapPartSql(ctx: Context, { filter, days, edges, rawDays, part, of }:
       const [first, length, to] = [params.add(run.first, 'date'), params.add(run.days, 'int2'), params.add(piece.to, 'date')];
       const name = `run${runLists.length}`;
       runLists.push(`${name} AS MATERIALIZED (
-           SELECT coalesce(array_agg(s) FILTER (WHERE built), '{}') AS built, coalesce(array_agg(s) FILTER (WHERE NOT built), '{}') AS days
+           SELECT coalesce(array_agg(s) FILTER (WHERE built), '{}') AS built, coalesce(array_agg(s) FILTER (WHERE NOT built), '{}') AS unbuilt
              FROM (SELECT s, EXISTS (SELECT 1 FROM "RunUserBitmap" r
                                       WHERE r."accountId" = ${account} AND r.segment = s AND r.first = ${first} AND r.days = ${length}) AS built
                      FROM unnest(${segmentArray}) s) l
          ), `);
-      const [built, unbuilt] = [`(SELECT built FROM ${name})::text[]`, `(SELECT days FROM ${name})::text[]`];
+      const [built, unbuilt] = [`(SELECT built FROM ${name})::text[]`, `(SELECT unbuilt FROM ${name})::text[]`];
       missing.push(`SELECT to_char(${first}, 'YYYY-MM-DD') || ' ' || ${length} || ' ' || s FROM unnest(${unbuilt}) s
                      WHERE EXISTS (SELECT 1 FROM "DailyUserBitmap" d WHERE d."accountId" = ${account} AND d.segment = s AND d.day >= ${first} AND d.day < ${to})`);
       return [
@@ -286,7 +286,7 @@ function bitmapPartSql(ctx: Context, { filter, days, edges, rawDays, part, of }:
     const { before, weeks, after } = cellRanges(range);
     return [...dayCells(before), cells('WeeklyUserBitmap', 'week', weeks), ...dayCells(after)];
   });
-  const missingRuns = missing.length > 0 ? `ARRAY(${missing.join(' UNION ALL ')})` : `'{}'::text[]`;
+  const runsToBuild = missing.length > 0 ? `ARRAY(${missing.join(' UNION ALL ')})` : `'{}'::text[]`;
   return `WITH ${segmentList}${runLists.join('')}cells AS (
        ${[...(wholeCells.length > 0 ? wholeCells : [NO_CELLS]), ...blockCells].join(`
        UNION ALL `)}
@@ -302,7 +302,7 @@ function bitmapPartSql(ctx: Context, { filter, days, edges, rawDays, part, of }:
        SELECT e.interactions, e.engaged, ${bit('users', 'e.id')} AS "inUsers", ${bit('engaged', 'e.id')} AS "inEngaged", ${bit('again', 'e.id')} AS "inReturning"
          FROM edge_users e LEFT JOIN whole w ON w.chunk = e.id / ${CHUNK_BITS}
      )
-     SELECT ${staleDays} AS stale, ${missingRuns} AS "missingRuns",
+     SELECT ${staleDays} AS stale, ${runsToBuild} AS "missingRuns",
             w.users + e.users AS "uniqueUsers", w.again + e.again AS "returningUsers", w.engaged + e.engaged AS "engagedUsers"
        FROM (SELECT coalesce(sum(bit_count(users)), 0) AS users, coalesce(sum(bit_count(again)), 0) AS again,
                     coalesce(sum(bit_count(engaged)), 0) AS engaged FROM whole) w,

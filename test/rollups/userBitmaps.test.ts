@@ -547,22 +547,38 @@ describe('the days around whole weeks, from run bitmaps', () => {
       ]);
     });
 
-    it('reads the days of a week without runs: one last rebuilt before runs existed', async () => {
+    it('reads the days of a week without runs (one last rebuilt before runs existed), and has its runs built', async () => {
+      const before = await runBits();
       await db.pool.query(`DELETE FROM "RunUserBitmap" WHERE "accountId" = $1 AND first >= '2026-09-14'`, [account]);
-      expect(await read(true)).toEqual({ uniqueUsers: 9, returningUsers: 6, engagedUsers: 2 });
+      const first = await countStatements(() => read(true));
+      expect(first.result).toEqual({ uniqueUsers: 9, returningUsers: 6, engagedUsers: 2 });
+      expect(first.texts.filter((text) => text.includes('INSERT INTO "RunUserBitmap"'))).toHaveLength(1);
+      expect(await runBits()).toEqual(before);
+      // A segment without interactions on a run's days has no run to build, and asks for none.
+      await db.pool.query(`DELETE FROM "RunUserBitmap" WHERE "accountId" = $1 AND segment <> '*'`, [account]);
+      await ingest(account, [interaction('r12a', 'r12', day(10, 9), false, { sender: 'S2' })]); // in the week only
+      await refreshAllUserBitmaps(db.pool, account);
+      await read(true, ['S1', 'S2']);
+      const again = await countStatements(() => read(true, ['S1', 'S2']));
+      expect(again.result).toEqual({ uniqueUsers: 10, returningUsers: 6, engagedUsers: 2 });
+      expect(again.statements).toBe(2);
+      expect((await db.pool.query(`SELECT DISTINCT segment FROM "RunUserBitmap" WHERE "accountId" = $1 ORDER BY segment`, [account])).rows)
+        .toEqual([{ segment: '*' }, { segment: 'sender:["S1"]' }]);
     });
 
     it('rebuilds the runs with their week when one of its days changes', async () => {
       // r6 comes again on the Monday; r11 comes once on the Friday.
       await ingest(account, [interaction('r6b', 'r6', day(14, 15)), interaction('r11a', 'r11', day(18, 11))]);
-      const expected = { uniqueUsers: 10, returningUsers: 7, engagedUsers: 2 };
+      const expected = { uniqueUsers: 11, returningUsers: 7, engagedUsers: 2 }; // r12 too, S2's
       expect(await read(false)).toEqual(expected);
       expect(await read(true)).toEqual(expected); // refreshes the two days, their week and its runs
       expect((await runBits())[1]).toEqual({ first: '2026-09-14', days: 5, users: 6, repeat: 3, engaged: 1 });
       // The week's segment runs are gone with its rebuild (the other week's stay), and the next
       // filtered read has them built again from the new days.
       expect(await runBits(S1)).toEqual([{ first: '2026-09-03', days: 4, users: 4, repeat: 2, engaged: 1 }]);
-      expect(await read(true, ['S1'])).toEqual(expected);
+      const ofS1 = { ...expected, uniqueUsers: 10 };
+      expect(await read(false, ['S1'])).toEqual(ofS1);
+      expect(await read(true, ['S1'])).toEqual(ofS1);
       expect((await runBits(S1))[1]).toEqual({ first: '2026-09-14', days: 5, users: 6, repeat: 3, engaged: 1 });
     });
   });
