@@ -4,7 +4,7 @@ import { splitRange } from '../rollups/facts';
 import { DAY_MS, isoDay } from '../rollups/rollupTables';
 import type { DayRange, Span } from '../rollups/spans';
 import { addDays, bitmapSegment, BLOCK_HOURS, cellRanges, CHUNK_BITS, edgeBlocks, EVERY_SEGMENT, refreshInBackground, refreshUserBitmaps, returningBits, runPieces } from '../rollups/userBitmaps';
-import { buildSegmentRunsInBackground, missingRuns, type SegmentRun } from '../rollups/segmentRuns';
+import { buildSegmentCellsInBackground, missingCells, type SegmentCells } from '../rollups/segmentCells';
 import type { Context } from '../server/context';
 import { dimensionConditions, filterConditions, filterKey, narrowedDimensions, narrowsByList, type Filter } from './filter';
 
@@ -43,10 +43,10 @@ const BITMAP_PARTS = 2;
 /**
  * Distinct, returning (2+ interactions) and engaged end users. Ranges that hold whole UTC days
  * read those days from the user bitmaps (rollups/userBitmaps.ts: whole weeks from the weekly
- * ones, the other days from the daily ones, or as a run of a week's first or last days when
- * unfiltered; all interactions, or the filter's segments) and the
- * partial days at the edges from raw rows, but for their whole quarters when unfiltered (block
- * bitmaps). Unfiltered ranges without a whole day (the last 24 hours, a day so far) read their
+ * ones, the other days from the daily ones, or as a run of a week's first or last days; all
+ * interactions, or the filter's segments) and the partial days at the edges from raw rows, but
+ * for their whole quarters (block bitmaps). Runs and blocks of a filter's segments exist once a
+ * read needed them (rollups/segmentCells.ts). Unfiltered ranges without a whole day (the last 24 hours, a day so far) read their
  * whole quarters from blocks the same way; other ranges within one day or two (and the raw path)
  * group the raw rows by end user. Whole days whose bitmaps are stale are read raw too, up to
  * STALE_DAYS_READ_RAW of them, and refreshed first beyond that.
@@ -58,10 +58,10 @@ export function userTotals(ctx: Context, filter: Filter): Promise<UserTotals> {
       const range = { from: isoDay(days.from), to: isoDay(days.to) };
       let rawDays: string[] = [];
       for (let attempt = 1; attempt <= BITMAP_ATTEMPTS; attempt++) {
-        const { totals, stale, staleEdges, missingRuns } = await bitmapUserTotals(ctx, filter, range, edges, rawDays);
+        const { totals, stale, staleEdges, missingCells } = await bitmapUserTotals(ctx, filter, range, edges, rawDays);
         if (totals) {
           refreshInBackground(ctx.db.pool, ctx.caller.accountId, [...rawDays, ...staleEdges], isoDay(ctx.now));
-          buildSegmentRunsInBackground(ctx.db.pool, ctx.caller.accountId, missingRuns);
+          buildSegmentCellsInBackground(ctx.db.pool, ctx.caller.accountId, missingCells);
           return totals;
         }
         if (stale.length <= STALE_DAYS_READ_RAW) rawDays = stale;
@@ -72,8 +72,9 @@ export function userTotals(ctx: Context, filter: Filter): Promise<UserTotals> {
       const partialDays = splitAtMidnight(filter.from, filter.to);
       const none = isoDay(filter.to);
       if (partialDays.some((day) => edgeBlocks(day).blocks)) {
-        const { totals, staleEdges } = await bitmapUserTotals(ctx, filter, { from: none, to: none }, partialDays, []);
+        const { totals, staleEdges, missingCells } = await bitmapUserTotals(ctx, filter, { from: none, to: none }, partialDays, []);
         refreshInBackground(ctx.db.pool, ctx.caller.accountId, staleEdges, isoDay(ctx.now));
+        buildSegmentCellsInBackground(ctx.db.pool, ctx.caller.accountId, missingCells);
         if (totals) return totals;
       }
     }
@@ -120,19 +121,19 @@ async function bitmapUserTotals(
   days: DayRange,
   edges: Span[],
   rawDays: string[],
-): Promise<{ totals: UserTotals | null; stale: string[]; staleEdges: string[]; missingRuns: SegmentRun[] }> {
+): Promise<{ totals: UserTotals | null; stale: string[]; staleEdges: string[]; missingCells: SegmentCells[] }> {
   const parts = await Promise.all(
     Array.from({ length: BITMAP_PARTS }, (_, part) => bitmapPartTotals(ctx, { filter, days, edges, rawDays, part, of: BITMAP_PARTS })),
   );
   const touched = [...new Set(parts.flatMap((p) => p.stale))].sort();
   const stale = touched.filter((day) => day >= days.from && day < days.to);
   const staleEdges = touched.filter((day) => !stale.includes(day));
-  // Every part reports the same runs.
-  const runs = missingRuns(parts[0]!.missingRuns);
-  if (stale.some((day) => !rawDays.includes(day))) return { totals: null, stale, staleEdges, missingRuns: runs };
+  // Every part reports the same cells.
+  const missing = missingCells(parts[0]!.missingCells);
+  if (stale.some((day) => !rawDays.includes(day))) return { totals: null, stale, staleEdges, missingCells: missing };
   const sum = (key: keyof UserTotals) => parts.reduce((n, p) => n + Number(p.totals[key]), 0);
   const totals = { uniqueUsers: sum('uniqueUsers'), returningUsers: sum('returningUsers'), engagedUsers: sum('engagedUsers') };
-  return { totals, stale, staleEdges, missingRuns: runs };
+  return { totals, stale, staleEdges, missingCells: missing };
 }
 
 /** Whole days [from, to) without the days listed (read raw instead), as the ranges between those. */
@@ -173,14 +174,14 @@ interface BitmapPart {
   of: number;
 }
 
-/** A part's totals; `stale` lists every stale day the range touches, `missingRuns` the segments' runs it read as days (missingRuns in segmentRuns.ts). */
-async function bitmapPartTotals(ctx: Context, request: BitmapPart): Promise<{ totals: UserTotals; stale: string[]; missingRuns: string[] }> {
+/** A part's totals; `stale` lists every stale day the range touches, `missingCells` the runs and blocks it read as days or raw rows (see missingCells). */
+async function bitmapPartTotals(ctx: Context, request: BitmapPart): Promise<{ totals: UserTotals; stale: string[]; missingCells: string[] }> {
   // Each part is a statement of its own (so the parts run at once); the periods of a series share them.
-  const rows = await batchedQuery<UserTotals & { stale: string[]; missingRuns: string[] }>(ctx, `userTotals:part${request.part}of${request.of}`, (params) =>
+  const rows = await batchedQuery<UserTotals & { stale: string[]; missingCells: string[] }>(ctx, `userTotals:part${request.part}of${request.of}`, (params) =>
     bitmapPartSql(ctx, request, params),
   );
-  const { stale, missingRuns, ...totals } = rows[0]!;
-  return { totals, stale, missingRuns };
+  const { stale, missingCells, ...totals } = rows[0]!;
+  return { totals, stale, missingCells };
 }
 
 function bitmapPartSql(ctx: Context, { filter, days, edges, rawDays, part, of }: BitmapPart, params: SqlParams): string {
@@ -195,7 +196,7 @@ function bitmapPartSql(ctx: Context, { filter, days, edges, rawDays, part, of }:
   // periods are such days; their part statement took 5.2 ms a day at 10 M with the window.
   const cell = !filtered && edges.length === 0 && rawDays.length === 0 ? singleCell(days) : null;
   if (cell) {
-    return `SELECT ${staleDays} AS stale, '{}'::text[] AS "missingRuns", coalesce(sum(bit_count(c.users)), 0) AS "uniqueUsers",
+    return `SELECT ${staleDays} AS stale, '{}'::text[] AS "missingCells", coalesce(sum(bit_count(c.users)), 0) AS "uniqueUsers",
                    coalesce(sum(bit_count(c.repeat)), 0) AS "returningUsers", coalesce(sum(bit_count(c.engaged)), 0) AS "engagedUsers"
               FROM "${cell.table}" c
              WHERE c."accountId" = ${account} AND c.segment = '${EVERY_SEGMENT}' AND c.${cell.column} = ${params.add(cell.key, 'date')}
@@ -221,7 +222,7 @@ function bitmapPartSql(ctx: Context, { filter, days, edges, rawDays, part, of }:
   // (RunUserBitmap: all interactions' built with their week, a segment's once a read needed it),
   // and days for the others. Each run piece lists the segments that have it and those that do not
   // once (a CTE; both lists are index conditions, so an empty one reads nothing), and the
-  // statement reports those of the latter that have days there (`missingRuns`), which userTotals
+  // statement reports those of the latter that have days there (`missingCells`), which userTotals
   // has built in the background. A week refreshed before runs existed has none.
   const runLists: string[] = [];
   const missing: string[] = [];
@@ -237,7 +238,7 @@ function bitmapPartSql(ctx: Context, { filter, days, edges, rawDays, part, of }:
                      FROM unnest(${segmentArray}) s) l
          ), `);
       const [built, unbuilt] = [`(SELECT built FROM ${name})::text[]`, `(SELECT unbuilt FROM ${name})::text[]`];
-      missing.push(`SELECT to_char(${first}, 'YYYY-MM-DD') || ' ' || ${length} || ' ' || s FROM unnest(${unbuilt}) s
+      missing.push(`SELECT 'run ' || to_char(${first}, 'YYYY-MM-DD') || ' ' || ${length} || ' ' || s FROM unnest(${unbuilt}) s
                      WHERE EXISTS (SELECT 1 FROM "DailyUserBitmap" d WHERE d."accountId" = ${account} AND d.segment = s AND d.day >= ${first} AND d.day < ${to})`);
       return [
         `SELECT c.first::timestamp AS start, c.segment, c.chunk, c.users, c.repeat, c.engaged FROM "RunUserBitmap" c
@@ -245,26 +246,40 @@ function bitmapPartSql(ctx: Context, { filter, days, edges, rawDays, part, of }:
         cells('DailyUserBitmap', 'day', piece, '', `ANY(${unbuilt})`),
       ];
     });
-  // Unfiltered, the whole blocks of the partial days are cells too (BlockUserBitmap), read only
-  // while their day is not stale and has blocks, and otherwise raw: a stale edge day is not
-  // refreshed for them inside the request (an edge on today would be, at every read while data
-  // arrives; one that is over is refreshed in the background, see userTotals), and a day
-  // last refreshed before blocks existed has none (a refreshed day with interactions has at least
-  // one; a day without any has nothing to read raw either). The guard is constant, so the
-  // statement skips one of the two reads.
-  const split = edges.map((edge) => (filtered ? { blocks: null, raw: [edge] } : edgeBlocks(edge)));
+  // The whole blocks of the partial days are cells too (BlockUserBitmap), read while their day is
+  // not stale and every segment with users that day (of the filter's, or all interactions) has
+  // blocks there, and otherwise raw: a stale edge day is not refreshed for them inside the request
+  // (an edge on today would be, at every read while data arrives; one that is over is refreshed in
+  // the background, see userTotals), and a day refreshed before blocks existed has none, as has a
+  // segment's day until a filtered read needed its blocks (`missingCells` reports those, and
+  // userTotals has them built). The segments are the edge day's own (the whole days' list need not
+  // hold them). The guard is constant, so the statement skips one of the two reads.
+  const blockLists: string[] = [];
   const blockCells: string[] = [];
   const rawSpans: Array<{ span: Span; guard: string }> = rawDays.map((day) => ({ span: daySpan(day), guard: '' }));
-  for (const { blocks, raw } of split) {
+  for (const { blocks, raw } of edges.map(edgeBlocks)) {
     rawSpans.push(...raw.map((span) => ({ span, guard: '' })));
     if (!blocks) continue;
     const day = params.add(blocks.day, 'date');
-    const usable = `(NOT EXISTS (SELECT 1 FROM "StaleUserDay" s WHERE s."accountId" = ${account} AND s.day = ${day})
-                     AND EXISTS (SELECT 1 FROM "BlockUserBitmap" b WHERE b."accountId" = ${account} AND b.day = ${day}))`;
+    const name = `blocks${blockLists.length}`;
+    const daySegments = filtered
+      ? `ARRAY(SELECT DISTINCT ${bitmapSegment(narrowedDimensions(filter), 'r')} FROM "DailyInteractionRollup" r
+                WHERE ${dimensionConditions(params, ctx.caller.accountId, filter, 'r')} AND r.day = ${day})`
+      : `ARRAY['${EVERY_SEGMENT}']`;
+    blockLists.push(`${name} AS MATERIALIZED (
+           SELECT l.list, EXISTS (SELECT 1 FROM "StaleUserDay" s WHERE s."accountId" = ${account} AND s.day = ${day}) AS stale,
+                  ARRAY(SELECT s FROM unnest(l.list) s
+                         WHERE EXISTS (SELECT 1 FROM "DailyUserBitmap" d WHERE d."accountId" = ${account} AND d.segment = s AND d.day = ${day})
+                           AND NOT EXISTS (SELECT 1 FROM "BlockUserBitmap" b WHERE b."accountId" = ${account} AND b.segment = s AND b.day = ${day})) AS unbuilt
+             FROM (SELECT ${daySegments} AS list) l
+         ), `);
+    const usable = `(SELECT NOT stale AND cardinality(unbuilt) = 0 FROM ${name})`;
+    missing.push(`SELECT 'blocks ' || to_char(${day}, 'YYYY-MM-DD') || ' ' || s FROM unnest((SELECT unbuilt FROM ${name})::text[]) s
+                   WHERE NOT (SELECT stale FROM ${name})`);
     blockCells.push(
-      `SELECT c.day + c.block * interval '${BLOCK_HOURS} hours' AS start, '${EVERY_SEGMENT}' AS segment, c.chunk, c.users, c.repeat, c.engaged
+      `SELECT c.day + c.block * interval '${BLOCK_HOURS} hours' AS start, c.segment, c.chunk, c.users, c.repeat, c.engaged
          FROM "BlockUserBitmap" c
-        WHERE c."accountId" = ${account} AND c.day = ${day}
+        WHERE c."accountId" = ${account} AND c.segment = ANY((SELECT list FROM ${name})::text[]) AND c.day = ${day}
           AND c.block >= ${params.add(blocks.from)} AND c.block < ${params.add(blocks.to)} AND c.chunk % ${of} = ${part} AND ${usable}`,
     );
     rawSpans.push({ span: blocks.span, guard: ` AND NOT ${usable}` });
@@ -286,8 +301,8 @@ function bitmapPartSql(ctx: Context, { filter, days, edges, rawDays, part, of }:
     const { before, weeks, after } = cellRanges(range);
     return [...dayCells(before), cells('WeeklyUserBitmap', 'week', weeks), ...dayCells(after)];
   });
-  const runsToBuild = missing.length > 0 ? `ARRAY(${missing.join(' UNION ALL ')})` : `'{}'::text[]`;
-  return `WITH ${segmentList}${runLists.join('')}cells AS (
+  const cellsToBuild = missing.length > 0 ? `ARRAY(${missing.join(' UNION ALL ')})` : `'{}'::text[]`;
+  return `WITH ${segmentList}${runLists.join('')}${blockLists.join('')}cells AS (
        ${[...(wholeCells.length > 0 ? wholeCells : [NO_CELLS]), ...blockCells].join(`
        UNION ALL `)}
      ), cell_bits AS (
@@ -302,7 +317,7 @@ function bitmapPartSql(ctx: Context, { filter, days, edges, rawDays, part, of }:
        SELECT e.interactions, e.engaged, ${bit('users', 'e.id')} AS "inUsers", ${bit('engaged', 'e.id')} AS "inEngaged", ${bit('again', 'e.id')} AS "inReturning"
          FROM edge_users e LEFT JOIN whole w ON w.chunk = e.id / ${CHUNK_BITS}
      )
-     SELECT ${staleDays} AS stale, ${runsToBuild} AS "missingRuns",
+     SELECT ${staleDays} AS stale, ${cellsToBuild} AS "missingCells",
             w.users + e.users AS "uniqueUsers", w.again + e.again AS "returningUsers", w.engaged + e.engaged AS "engagedUsers"
        FROM (SELECT coalesce(sum(bit_count(users)), 0) AS users, coalesce(sum(bit_count(again)), 0) AS again,
                     coalesce(sum(bit_count(engaged)), 0) AS engaged FROM whole) w,

@@ -15,7 +15,7 @@ import { DAY_MS, dayOf, dimensionColumns, isoDay, segmentOf } from './rollupTabl
  * of seven; the same bitmaps per quarter of a day (BlockUserBitmap, all interactions only) let an
  * unfiltered range read the whole quarters of its partial edge days instead of their raw rows,
  * and the same bitmaps for the runs of days at either end of a week (RunUserBitmap: all
- * interactions, with their week; a coarse segment once a filtered read needs it, segmentRuns.ts)
+ * interactions, with their week; a coarse segment once a filtered read needs it, segmentCells.ts)
  * let a range read the days around its whole weeks as one cell on each side.
  *
  * They are kept exact lazily. Ingest only marks the days it changes (StaleUserDay, in its own
@@ -263,31 +263,52 @@ const BUILD_RUNS = `
    GROUP BY b.first, b.days, b.chunk`;
 
 /**
- * The block rows of the given days (all interactions only), from the raw rows: users per block
- * and chunk, those who came twice in the block, and the engaged ones.
+ * Block rows of the given days ($2) from the raw rows, for the segments whose keys `keys` give
+ * (SQL on the interaction `i`; segmentKeys) where `condition` holds: users per block and chunk,
+ * those who came twice in the block, and the engaged ones.
  */
-export const BUILD_BLOCKS = `
-  INSERT INTO "BlockUserBitmap" ("accountId", day, block, chunk, users, repeat, engaged)
-  SELECT $1::int4, u.day, u.block, u.id / ${CHUNK_BITS}, ${bits()}, ${bits('u.interactions >= 2')}, ${bits('u.engaged')}
-    FROM (SELECT d.day, (extract(hour FROM i."startedAt" AT TIME ZONE 'UTC')::int / ${BLOCK_HOURS})::int2 AS block,
+export const blockRows = (keys: string[], condition = 'true') => `
+  INSERT INTO "BlockUserBitmap" ("accountId", segment, day, block, chunk, users, repeat, engaged)
+  SELECT $1::int4, u.segment, u.day, u.block, u.id / ${CHUNK_BITS}, ${bits()}, ${bits('u.interactions >= 2')}, ${bits('u.engaged')}
+    FROM (SELECT d.day, k.segment, (extract(hour FROM i."startedAt" AT TIME ZONE 'UTC')::int / ${BLOCK_HOURS})::int2 AS block,
                  i."endUserId" AS id, count(*) AS interactions, bool_or(i.engaged) AS engaged
             ${DAY_ROWS}
-           GROUP BY d.day, 2, i."endUserId") u
-   GROUP BY u.day, u.block, u.id / ${CHUNK_BITS}`;
+           CROSS JOIN LATERAL (VALUES ${keys.map((key) => `(${key})`).join(', ')}) AS k(segment)
+           WHERE ${condition}
+           GROUP BY d.day, k.segment, 3, i."endUserId") u
+   GROUP BY u.segment, u.day, u.block, u.id / ${CHUNK_BITS}`;
+
+/** The block rows of all interactions of the given days, built with their day. */
+export const BUILD_BLOCKS = blockRows([`'${EVERY_SEGMENT}'`]);
+
+/**
+ * The keys (SQL on the interaction `alias`) of the kinds of segment listed: all interactions,
+ * a rollup segment, or a coarse one (PROJECTIONS), each NULL for an interaction outside its kind.
+ */
+export function segmentKeys(segments: string[], alias: string): string[] {
+  const kinds = new Set(segments.map((segment) => (segment === EVERY_SEGMENT ? segment : segment.startsWith('[') ? '[' : segment.slice(0, segment.indexOf(':')))));
+  return [...kinds].flatMap((kind) => {
+    if (kind === EVERY_SEGMENT) return [`'${EVERY_SEGMENT}'`];
+    if (kind === '[') return [segmentOf(alias)];
+    const projection = PROJECTIONS.find((p) => p.name === kind);
+    return projection ? [projectedOrNull(projection, alias)] : [];
+  });
+}
 
 /**
  * Serialises the caller's transaction with every other rebuild of these weeks (see the top of this
- * file) and with builds of their segments' runs (segmentRuns.ts): locked in week order, so two
+ * file) and with builds of their segments' runs and blocks (segmentCells.ts): locked in week order, so two
  * refreshes never wait on each other in a cycle, and refreshes of different weeks not at all.
  */
 export async function lockWeeks(client: pg.PoolClient, accountId: number, weeks: string[]): Promise<void> {
   for (const week of [...weeks].sort()) await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`touchpoint.user-week.${accountId}.${week}`]);
 }
 
-/** Rebuilds the weeks of the given days: their weekly bitmaps, and their runs (all interactions' built again, the segments' deleted). */
-async function rebuildWeeks(client: pg.PoolClient, accountId: number, days: string[]): Promise<{ weekRows: number; runRows: number }> {
-  const weeks = [...new Set(days.map((day) => monday(day)))].sort();
-  await lockWeeks(client, accountId, weeks);
+/**
+ * Rebuilds the weeks (Mondays) of refreshed days, which the caller has locked (lockWeeks): their
+ * weekly bitmaps, and their runs (all interactions' built again, the segments' deleted).
+ */
+async function rebuildWeeks(client: pg.PoolClient, accountId: number, weeks: string[]): Promise<{ weekRows: number; runRows: number }> {
   await client.query('DELETE FROM "WeeklyUserBitmap" WHERE "accountId" = $1 AND week = ANY($2::date[])', [accountId, weeks]);
   await client.query(
     `DELETE FROM "RunUserBitmap" r USING unnest($2::date[]) AS w(week) WHERE r."accountId" = $1 AND r.first >= w.week AND r.first < w.week + 7`,
@@ -319,11 +340,16 @@ export async function refreshStaleDays(client: pg.PoolClient, accountId: number,
   );
   if (rows.length === 0) return NOTHING_REFRESHED;
   const days = rows.map((row) => row.day).sort();
+  // Locked before the days' blocks are deleted: a build of a segment's blocks (segmentCells.ts)
+  // that read a day's rows before a batch changed them then commits either before this deletes
+  // them, or after this has committed, and then found the day stale or built them from its rows.
+  const weeks = [...new Set(days.map((day) => monday(day)))].sort();
+  await lockWeeks(client, accountId, weeks);
   await client.query('DELETE FROM "DailyUserBitmap" WHERE "accountId" = $1 AND day = ANY($2::date[])', [accountId, days]);
   await client.query('DELETE FROM "BlockUserBitmap" WHERE "accountId" = $1 AND day = ANY($2::date[])', [accountId, days]);
   const built = await buildEach(client, BUILD_BITMAPS, accountId, days);
   const blockRows = await buildEach(client, BUILD_BLOCKS, accountId, days);
-  return { days: days.length, rows: built, blockRows, ...(await rebuildWeeks(client, accountId, days)) };
+  return { days: days.length, rows: built, blockRows, ...(await rebuildWeeks(client, accountId, weeks)) };
 }
 
 export interface Refreshed {

@@ -12,7 +12,7 @@ import { backgroundSettled } from '../../src/db/background';
 import { checkFilter } from '../../src/metrics/filter';
 import { inTransaction } from '../../src/db/transaction';
 import { rebuildRollups } from '../../src/rollups/rollupWrites';
-import { buildSegmentRun } from '../../src/rollups/segmentRuns';
+import { buildSegmentCells } from '../../src/rollups/segmentCells';
 import { cellRanges, CHUNK_BITS, refreshAllUserBitmaps, refreshInBackground, refreshUserBitmaps, runPieces } from '../../src/rollups/userBitmaps';
 import { createMemo, type Context } from '../../src/server/context';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
@@ -136,7 +136,11 @@ describe('hand-worked: range D1 12:00 → D4 12:00 (whole days D2 and D3, raw ed
     const read = await countStatements(() => users(true, from, to));
     expect(read.statements).toBe(2);
     for (const text of read.texts) expect(text).toContain('"DailyUserBitmap"');
-    // A list filter reads its segments' bitmaps (every interaction here is in one segment, sender S1).
+    // A list filter reads its segments' bitmaps (every interaction here is in one segment, sender S1),
+    // once the first read has had the blocks of its partial days built.
+    const first = await countStatements(() => users(true, from, to, ['S1']));
+    expect(first.texts.filter((text) => text.includes('INSERT INTO "BlockUserBitmap"'))).toHaveLength(2);
+    expect(first.result).toEqual({ uniqueUsers: 8, returningUsers: 5, engagedUsers: 2 });
     const listed = await countStatements(() => users(true, from, to, ['S1']));
     expect(listed.statements).toBe(2);
     for (const text of listed.texts) expect(text).toContain('"DailyUserBitmap"');
@@ -237,7 +241,7 @@ describe('hand-worked: filtered ranges read the bitmaps of their segments', () =
   });
 });
 
-describe('hand-worked: the whole quarters of partial days, from block bitmaps (all interactions)', () => {
+describe('hand-worked: the whole quarters of partial days, from block bitmaps', () => {
   let account: number;
   const MINUTE = 60_000;
   // D1 10:37 → D3 12:20: raw D1 10:37-12:00, blocks 2 and 3 of D1, whole day D2, blocks 0 and 1 of D3, raw D3 12:00-12:20.
@@ -248,6 +252,13 @@ describe('hand-worked: the whole quarters of partial days, from block bitmaps (a
       checkFilter({ from: new Date(from), to: new Date(to), senders }));
   const staleDays = async () =>
     (await db.pool.query(`SELECT to_char(day, 'YYYY-MM-DD') AS day FROM "StaleUserDay" WHERE "accountId" = $1 ORDER BY day`, [account])).rows.map((row) => row.day);
+  const S1 = 'sender:["S1"]';
+  /** A segment's blocks (of the given days, else all), as counts of users, repeat and engaged bits. */
+  const blocksOf = async (segment: string, days?: string[]) =>
+    (await db.pool.query(`SELECT to_char(day, 'YYYY-MM-DD') AS day, block, sum(bit_count(users))::int AS users,
+                                 sum(bit_count(repeat))::int AS repeat, sum(bit_count(engaged))::int AS engaged
+                            FROM "BlockUserBitmap" WHERE "accountId" = $1 AND segment = $2 AND ($3::date[] IS NULL OR day = ANY($3::date[]))
+                           GROUP BY day, block ORDER BY day, block`, [account, segment, days ?? null])).rows;
 
   beforeAll(async () => {
     account = (await createAccount(db.prisma, 'Blocks', 'block-users')).id;
@@ -307,10 +318,30 @@ describe('hand-worked: the whole quarters of partial days, from block bitmaps (a
     expect(read.result).toEqual(expected);
     expect(read.statements).toBe(2);
     for (const text of read.texts) expect(text).toContain('FROM "BlockUserBitmap"');
-    // A filtered range reads its partial days raw: blocks are kept for all interactions only.
-    const filtered = await countStatements(() => totals(true, ['S1']));
-    expect(filtered.result).toEqual(expected);
-    for (const text of filtered.texts) expect(text).not.toContain('"BlockUserBitmap"');
+  });
+
+  it('reads a filter\'s blocks once the first read that needed them had them built, and the raw rows until then', async () => {
+    const expected = { uniqueUsers: 6, returningUsers: 2, engagedUsers: 1 };
+    expect(await blocksOf(S1)).toEqual([]);
+    const first = await countStatements(() => totals(true, ['S1']));
+    expect(first.result).toEqual(expected);
+    expect(first.texts.filter((text) => text.includes('INSERT INTO "BlockUserBitmap"'))).toHaveLength(2); // D1's and D3's
+    // Every interaction here is S1's: the same users as all interactions' blocks of those days.
+    expect(await blocksOf(S1)).toEqual(await blocksOf('*', ['2026-09-01', '2026-09-03']));
+    const next = await countStatements(() => totals(true, ['S1']));
+    expect(next.result).toEqual(expected);
+    expect(next.statements).toBe(2);
+    // Read from the blocks: take q2 (who came only in block 3 of D1) out of S1's block by hand, and
+    // the filtered read loses q2 while the raw rows still hold q2.
+    await db.pool.query(`UPDATE "BlockUserBitmap" c SET users = set_bit(c.users, u.id % ${CHUNK_BITS}, 0), repeat = set_bit(c.repeat, u.id % ${CHUNK_BITS}, 0),
+                                engaged = set_bit(c.engaged, u.id % ${CHUNK_BITS}, 0)
+                           FROM "EndUser" u WHERE u."accountId" = $1 AND u."externalId" = 'q2'
+                            AND c."accountId" = $1 AND c.segment = $2 AND c.day = '2026-09-01' AND c.block = 3 AND c.chunk = u.id / ${CHUNK_BITS}`, [account, S1]);
+    expect(await totals(true, ['S1'])).toEqual({ uniqueUsers: 5, returningUsers: 1, engagedUsers: 0 });
+    // Without S1's blocks of D1, D1's quarters are read raw again, and the read has them built again.
+    await db.pool.query(`DELETE FROM "BlockUserBitmap" WHERE "accountId" = $1 AND segment = $2 AND day = '2026-09-01'`, [account, S1]);
+    expect(await totals(true, ['S1'])).toEqual(expected);
+    expect(await blocksOf(S1)).toEqual(await blocksOf('*', ['2026-09-01', '2026-09-03']));
   });
 
   it('reads ranges without a whole day from blocks too: the last 24 hours, part of a day', async () => {
@@ -350,10 +381,13 @@ describe('hand-worked: the whole quarters of partial days, from block bitmaps (a
     for (const text of today.texts) expect(text).not.toContain('INSERT INTO');
     await backgroundSettled(db.pool);
     expect(await staleDays()).toEqual(['2026-09-03']);
-    // Read once D3 is over: the same, and D3 is rebuilt in the background, blocks and all.
+    // Read once D3 is over: the same, and D3 is rebuilt in the background, blocks and all; the
+    // refresh deletes the day's blocks of every segment, and builds those of all interactions.
+    expect((await blocksOf(S1, ['2026-09-03'])).length).toBeGreaterThan(0);
     expect(await readTotals(asOf(D4 + 30 * DAY), filter)).toEqual(expected);
     await backgroundSettled(db.pool);
     expect(await staleDays()).toEqual([]);
+    expect(await blocksOf(S1, ['2026-09-03'])).toEqual([]);
     expect(await totals(true)).toEqual(expected);
   });
 
@@ -799,10 +833,10 @@ describe('random data and ranges', () => {
         if (batch % 2 === 1 && read.texts.some((text) => text.includes('FROM "BlockUserBitmap"'))) withBlocks++;
         const filtered = senders.length + automations.length + versions.length > 0;
         if (batch % 2 === 1 && !filtered && withRun(wholeDaysOf(from, to))) withRuns++;
-        if (filtered && withRun(wholeDaysOf(from, to))) {
-          // Again, with the segments' runs the first read had built where its days were not stale.
+        if (filtered) {
+          // Again, with the segments' runs and blocks the first read had built where its days were not stale.
           expect({ ...range, users: await users(true, from, to, senders, automations, versions) }).toEqual({ ...range, users: raw });
-          segmentRunReads++;
+          if (withRun(wholeDaysOf(from, to))) segmentRunReads++;
         }
         if (raw.returningUsers > 0 && raw.returningUsers < raw.uniqueUsers) compared++;
         const wholeDays = wholeDaysOf(from, to);
@@ -822,8 +856,8 @@ describe('random data and ranges', () => {
         ...['DailyUserBitmap', 'WeeklyUserBitmap'].map(async (table) =>
           (await db.pool.query(`SELECT segment, ${table === 'DailyUserBitmap' ? 'day' : 'week'}::text AS start, chunk, users::text, repeat::text, engaged::text
                                   FROM "${table}" WHERE "accountId" = $1 ORDER BY segment, start, chunk`, [accountId])).rows),
-        (await db.pool.query(`SELECT day::text, block, chunk, users::text, repeat::text, engaged::text
-                                FROM "BlockUserBitmap" WHERE "accountId" = $1 ORDER BY day, block, chunk`, [accountId])).rows,
+        (await db.pool.query(`SELECT segment, day::text, block, chunk, users::text, repeat::text, engaged::text
+                                FROM "BlockUserBitmap" WHERE "accountId" = $1 ORDER BY segment, day, block, chunk`, [accountId])).rows,
         (await db.pool.query(`SELECT segment, first::text, days, chunk, users::text, repeat::text, engaged::text
                                 FROM "RunUserBitmap" WHERE "accountId" = $1 ORDER BY segment, first, days, chunk`, [accountId])).rows,
       ]);
@@ -831,16 +865,21 @@ describe('random data and ranges', () => {
     const maintained = await bitmaps();
     expect(maintained[0].length).toBeGreaterThan(5);
     expect(maintained[1].length).toBeGreaterThan(3);
-    expect(maintained[2].length).toBeGreaterThan(20);
-    // The segments' runs the filtered reads above had built, kept through the batches' changes
-    // (a week's rebuild deletes them, the next read builds them again).
-    const segmentRuns = [...new Map(maintained[3].filter((row) => row.segment !== '*').map((row) => [`${row.segment} ${row.first} ${row.days}`, row])).values()];
+    // The segments' blocks and runs the filtered reads above had built, kept through the batches'
+    // changes (a day's refresh deletes its blocks, a week's its runs; the next read builds them).
+    const ofSegments = (rows: Array<Record<string, string>>, key: (row: Record<string, string>) => string) =>
+      [...new Map(rows.filter((row) => row.segment !== '*').map((row) => [key(row), row])).values()];
+    const segmentBlocks = ofSegments(maintained[2], (row) => `${row.segment} ${row.day}`);
+    const segmentRuns = ofSegments(maintained[3], (row) => `${row.segment} ${row.first} ${row.days}`);
+    expect(segmentBlocks.length).toBeGreaterThan(5);
     expect(segmentRuns.length).toBeGreaterThan(5);
-    expect(maintained[3].length - segmentRuns.length).toBeGreaterThan(20);
-    // A rebuild builds all interactions' runs again and leaves the segments' to the reads: built
-    // again from the rebuilt days, each is what was maintained.
+    expect(maintained[2].filter((row) => row.segment === '*').length).toBeGreaterThan(20);
+    expect(maintained[3].filter((row) => row.segment === '*').length).toBeGreaterThan(20);
+    // A rebuild builds all interactions' blocks and runs again and leaves the segments' to the
+    // reads: built again from the rebuilt days, each is what was maintained.
     await inTransaction(db.pool, (client) => rebuildRollups(client, accountId));
-    for (const { segment, first, days } of segmentRuns) await buildSegmentRun(db.pool, accountId, { first, days, segments: [segment] });
+    for (const { segment, day } of segmentBlocks) await buildSegmentCells(db.pool, accountId, { kind: 'blocks', day: day!, segments: [segment!] });
+    for (const { segment, first, days } of segmentRuns) await buildSegmentCells(db.pool, accountId, { kind: 'run', first: first!, days: Number(days), segments: [segment!] });
     expect(await bitmaps()).toEqual(maintained);
   });
 });
