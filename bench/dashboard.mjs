@@ -31,7 +31,7 @@
 import { parseArgs } from 'node:util';
 import { isDeepStrictEqual } from 'node:util';
 import pg from 'pg';
-import { deleteAccount, dist, jsonDifferences, machineCheck, openBenchDatabase, peakRssMb, percentile, requireBuilt, rowsScanned, runImport, writeIngestFile } from './lib.mjs';
+import { DASHBOARD, deleteAccount, dist, jsonDifferences, machineCheck, openBenchDatabase, peakRssMb, percentile, requireBuilt, rowsScanned, runImport, writeIngestFile } from './lib.mjs';
 
 requireBuilt();
 const { values } = parseArgs({
@@ -175,11 +175,6 @@ async function measure(work, count, slowCount = count) {
   return { runs: count, p50: percentile(times, 50), p95: percentile(times, 95), p99: percentile(times, 99), first, firstMs };
 }
 
-const DASHBOARD = `query($filter: InsightsFilter!) { insights(filter: $filter) {
-  performance { total { interactions successful mixed unsuccessful unclassified } contained { interactions successful } escalated { interactions successful } }
-  health { score averageDurationSeconds estimatedCostPerInteraction currency }
-  audience { uniqueUsers returningUsers engagedUsers notEngagedUsers csatResponses csat csatNegative csatAverage sentimentPositive sentimentNegative averageInboundMessages averageOutboundMessages }
-  channels { channel totalSent delivered deliveryRate rejected expired undeliverable pending } } }`;
 // The same sections per period (insights.series): a dashboard's trend chart.
 const SERIES = `query($filter: InsightsFilter!, $interval: SeriesInterval!, $timeZone: String) { insights(filter: $filter) {
   series(interval: $interval, timeZone: $timeZone) { from to

@@ -11,7 +11,7 @@
 // runs and blocks built in the background), then, once that work is done, R timed reads (p50,
 // p95, slowest), and whether the answer equals the raw path's (`TOUCHPOINT_ROLLUPS=off`).
 import { isDeepStrictEqual, parseArgs } from 'node:util';
-import { dist, machineCheck, openBenchDatabase, percentile, requireBuilt } from './lib.mjs';
+import { DASHBOARD, dist, machineCheck, openBenchDatabase, percentile, requireBuilt } from './lib.mjs';
 
 requireBuilt();
 const { values } = parseArgs({
@@ -65,12 +65,6 @@ const filters = [
   { automationIds: ['cb-support', 'j-welcome'], versionIds: ['3'] },
   { automationIds: ['j-cart'], versionIds: ['2'], senders: ['ShopWA', 'ShopSMS'] },
 ];
-const DASHBOARD = `query($filter: InsightsFilter!) { insights(filter: $filter) {
-  performance { total { interactions successful mixed unsuccessful unclassified } contained { interactions successful } escalated { interactions successful } }
-  health { score averageDurationSeconds estimatedCostPerInteraction currency }
-  audience { uniqueUsers returningUsers engagedUsers notEngagedUsers csatResponses csat csatNegative csatAverage sentimentPositive sentimentNegative averageInboundMessages averageOutboundMessages }
-  channels { channel totalSent delivered deliveryRate rejected expired undeliverable pending } } }`;
-
 async function dashboard(path, filter) {
   const response = await fetch(`${servers[path].url}/graphql`, {
     method: 'POST',

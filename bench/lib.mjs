@@ -240,3 +240,10 @@ export function jsonDifferences(a, b, limit = 20, at = '$', out = []) {
   }
   return out.slice(0, limit);
 }
+
+/** The dashboard query the benchmarks time: its four sections, every figure of each. */
+export const DASHBOARD = `query($filter: InsightsFilter!) { insights(filter: $filter) {
+  performance { total { interactions successful mixed unsuccessful unclassified } contained { interactions successful } escalated { interactions successful } }
+  health { score averageDurationSeconds estimatedCostPerInteraction currency }
+  audience { uniqueUsers returningUsers engagedUsers notEngagedUsers csatResponses csat csatNegative csatAverage sentimentPositive sentimentNegative averageInboundMessages averageOutboundMessages }
+  channels { channel totalSent delivered deliveryRate rejected expired undeliverable pending } } }`;
