@@ -31,7 +31,7 @@
 import { parseArgs } from 'node:util';
 import { isDeepStrictEqual } from 'node:util';
 import pg from 'pg';
-import { DASHBOARD, deleteAccount, dist, jsonDifferences, machineCheck, openBenchDatabase, peakRssMb, percentile, requireBuilt, rowsScanned, runImport, writeIngestFile } from './lib.mjs';
+import { DASHBOARD, dashboardDatabase, deleteAccount, dist, jsonDifferences, machineCheck, openBenchDatabase, peakRssMb, percentile, requireBuilt, rowsScanned, runImport, startBenchServers, writeIngestFile } from './lib.mjs';
 
 requireBuilt();
 const { values } = parseArgs({
@@ -69,14 +69,11 @@ const END = new Date('2026-11-01T00:00:00Z');
 const DAY = 86_400_000;
 const START = new Date(END.getTime() - days * DAY);
 
-// The 30-day name stays as it was, so an existing dataset under .bench is reused.
-const open = await openBenchDatabase(`dashboard-${interactions}${days === 30 ? '' : `-${days}d`}${maxTurns === 5 ? '' : `-${maxTurns}t`}`);
+const open = await openBenchDatabase(dashboardDatabase(interactions, days, maxTurns));
 const { db } = open;
-const { createAccount, createApiKey } = await import(dist('accounts/accountStore.js'));
+const { createAccount } = await import(dist('accounts/accountStore.js'));
 const { seedDemoData } = await import(dist('demo/seed.js'));
-const { startServer } = await import(dist('server/app.js'));
 const { backgroundSettled } = await import(dist('db/background.js'));
-const { readLimits } = await import(dist('server/limits/settings.js'));
 // The stored transcript format's one definition (messages as arrays of their fields).
 const { MESSAGE_ROWS } = await import(dist('interactions/transcriptRows.js'));
 
@@ -108,21 +105,9 @@ await db.prisma.rateCard.deleteMany({ where: { accountId: BENCH } });
 await db.prisma.rateCard.create({ data: { accountId: BENCH, currency: 'EUR', agentPerMinute: 0.4,
   channels: { create: [{ channel: 'SMS', outboundMessage: 0.05, inboundMessage: 0.01 }, { channel: 'WHATSAPP', outboundMessage: 0.02, inboundMessage: 0.005 }] },
   automations: { create: [{ automationType: 'CHATBOT', perInteraction: 0.1 }, { automationType: 'AI_AGENT', perInteraction: 0.3 }] } } });
-const key = await createApiKey(db.prisma, BENCH, 'bench', ['read', 'admin']);
 console.log(await machineCheck(db.pool));
-// Requests follow one another as fast as the rollups answer: no rate limit.
-const limits = readLimits({ ratePerMinute: 100_000_000, rateBurst: 10_000_000 });
-const servers = {
-  rollup: await startServer({ db, port: 0, limits, useRollups: true }),
-  raw: await startServer({ db, port: 0, limits, useRollups: false }),
-};
-
-async function graphql(path, query, variables) {
-  const res = await fetch(`${servers[path].url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key.apiKey}` }, body: JSON.stringify({ query, variables }) });
-  const body = await res.json();
-  if (body.errors) throw new Error(`${path} path: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
+const servers = await startBenchServers(db, BENCH, ['read', 'admin']);
+const { graphql } = servers;
 
 // The dashboard's figures from the raw tables, the way one would write them without derived columns.
 async function rawSql(filter) {
@@ -373,7 +358,6 @@ if (ingestInteractions > 0) {
 }
 console.log(await machineCheck(db.pool));
 await stats.end();
-await servers.rollup.stop();
-await servers.raw.stop();
+await servers.stop();
 await open.close();
 process.exit(mismatches.length === 0 ? 0 : 2);

@@ -11,7 +11,7 @@
 // runs and blocks built in the background), then, once that work is done, R timed reads (p50,
 // p95, slowest), and whether the answer equals the raw path's (`TOUCHPOINT_ROLLUPS=off`).
 import { isDeepStrictEqual, parseArgs } from 'node:util';
-import { DASHBOARD, dist, machineCheck, openBenchDatabase, percentile, requireBuilt } from './lib.mjs';
+import { DASHBOARD, dashboardDatabase, dist, machineCheck, openBenchDatabase, percentile, requireBuilt, startBenchServers } from './lib.mjs';
 
 requireBuilt();
 const { values } = parseArgs({
@@ -27,7 +27,7 @@ if (![interactions, days, maxTurns, runs].every((n) => Number.isInteger(n) && n 
   console.error('--interactions, --max-turns and --runs take positive integers, --days 31 or more (the ranges reach 31 days back)');
   process.exit(1);
 }
-const open = await openBenchDatabase(`dashboard-${interactions}${days === 30 ? '' : `-${days}d`}${maxTurns === 5 ? '' : `-${maxTurns}t`}`);
+const open = await openBenchDatabase(dashboardDatabase(interactions, days, maxTurns));
 const { db } = open;
 const { rows } = await db.pool.query(`SELECT id FROM "Account" WHERE "externalId" = 'bench'`);
 if (rows.length === 0) {
@@ -35,16 +35,9 @@ if (rows.length === 0) {
   await open.close();
   process.exit(1);
 }
-const { createApiKey } = await import(dist('accounts/accountStore.js'));
-const { startServer } = await import(dist('server/app.js'));
-const { readLimits } = await import(dist('server/limits/settings.js'));
 const { backgroundSettled } = await import(dist('db/background.js'));
-const key = await createApiKey(db.prisma, rows[0].id, 'bench filters', ['read']);
-const limits = readLimits({ ratePerMinute: 1e8, rateBurst: 1e7 });
-const servers = {
-  rollup: await startServer({ db, port: 0, limits, useRollups: true }),
-  raw: await startServer({ db, port: 0, limits, useRollups: false }),
-};
+const servers = await startBenchServers(db, rows[0].id, ['read']);
+const dashboard = (path, filter) => servers.graphql(path, DASHBOARD, { filter });
 
 const END = Date.parse('2026-11-01T00:00:00Z');
 const DAY = 86_400_000;
@@ -65,17 +58,6 @@ const filters = [
   { automationIds: ['cb-support', 'j-welcome'], versionIds: ['3'] },
   { automationIds: ['j-cart'], versionIds: ['2'], senders: ['ShopWA', 'ShopSMS'] },
 ];
-async function dashboard(path, filter) {
-  const response = await fetch(`${servers[path].url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key.apiKey}` },
-    body: JSON.stringify({ query: DASHBOARD, variables: { filter } }),
-  });
-  const body = await response.json();
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
-
 console.log(await machineCheck(db.pool));
 const ms = (n) => n.toFixed(1);
 const lines = [];
@@ -105,7 +87,6 @@ console.log('| range | filter | interactions | first read | p50 | p95 | slowest 
 console.log('|---|---|---|---|---|---|---|---|');
 for (const line of lines) console.log(line);
 console.log(await machineCheck(db.pool));
-await servers.rollup.stop();
-await servers.raw.stop();
+await servers.stop();
 await open.close();
 process.exit(mismatches === 0 ? 0 : 2);

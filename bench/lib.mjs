@@ -247,3 +247,41 @@ export const DASHBOARD = `query($filter: InsightsFilter!) { insights(filter: $fi
   health { score averageDurationSeconds estimatedCostPerInteraction currency }
   audience { uniqueUsers returningUsers engagedUsers notEngagedUsers csatResponses csat csatNegative csatAverage sentimentPositive sentimentNegative averageInboundMessages averageOutboundMessages }
   channels { channel totalSent delivered deliveryRate rejected expired undeliverable pending } } }`;
+
+/** The database `npm run bench` seeds for N interactions over D days of conversations of 1 to T turns (the 30-day name stays as it was, so an existing dataset under .bench is reused). */
+export const dashboardDatabase = (interactions, days, maxTurns) =>
+  `dashboard-${interactions}${days === 30 ? '' : `-${days}d`}${maxTurns === 5 ? '' : `-${maxTurns}t`}`;
+
+/**
+ * Two GraphQL servers in this process on `db`, the rollup path and the raw path
+ * (`useRollups: false`, the reference), without rate limits (requests follow one another as fast
+ * as the rollups answer), and `graphql(path, query, variables)` calling one of them with a new key
+ * of the account; returns its data, and throws on GraphQL errors.
+ */
+export async function startBenchServers(db, accountId, scopes) {
+  const { createApiKey } = await import(dist('accounts/accountStore.js'));
+  const { startServer } = await import(dist('server/app.js'));
+  const { readLimits } = await import(dist('server/limits/settings.js'));
+  const key = await createApiKey(db.prisma, accountId, 'bench', scopes);
+  const limits = readLimits({ ratePerMinute: 100_000_000, rateBurst: 10_000_000 });
+  const servers = {
+    rollup: await startServer({ db, port: 0, limits, useRollups: true }),
+    raw: await startServer({ db, port: 0, limits, useRollups: false }),
+  };
+  return {
+    async graphql(path, query, variables) {
+      const res = await fetch(`${servers[path].url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key.apiKey}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = await res.json();
+      if (body.errors) throw new Error(`${path} path: ${JSON.stringify(body.errors)}`);
+      return body.data;
+    },
+    async stop() {
+      await servers.rollup.stop();
+      await servers.raw.stop();
+    },
+  };
+}
