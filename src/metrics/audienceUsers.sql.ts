@@ -4,7 +4,7 @@ import { splitRange } from '../rollups/facts';
 import { DAY_MS, isoDay } from '../rollups/rollupTables';
 import type { DayRange, Span } from '../rollups/spans';
 import { addDays, bitmapSegment, BLOCK_HOURS, cellRanges, CHUNK_BITS, edgeBlocks, EVERY_SEGMENT, refreshInBackground, refreshUserBitmaps, returningBits, runPieces } from '../rollups/userBitmaps';
-import { buildSegmentCellsInBackground, missingCells, type SegmentCells } from '../rollups/segmentCells';
+import { buildSegmentCellsInBackground, missingCells, type MissingCell, type SegmentCells } from '../rollups/segmentCells';
 import type { Context } from '../server/context';
 import { dimensionConditions, filterConditions, filterKey, narrowedDimensions, narrowsByList, type Filter } from './filter';
 
@@ -128,8 +128,7 @@ async function bitmapUserTotals(
   const touched = [...new Set(parts.flatMap((p) => p.stale))].sort();
   const stale = touched.filter((day) => day >= days.from && day < days.to);
   const staleEdges = touched.filter((day) => !stale.includes(day));
-  // Every part reports the same cells.
-  const missing = missingCells(parts[0]!.missingCells);
+  const missing = missingCells(parts[0]!.missingCells); // the first part reports them (bitmapPartSql)
   if (stale.some((day) => !rawDays.includes(day))) return { totals: null, stale, staleEdges, missingCells: missing };
   const sum = (key: keyof UserTotals) => parts.reduce((n, p) => n + Number(p.totals[key]), 0);
   const totals = { uniqueUsers: sum('uniqueUsers'), returningUsers: sum('returningUsers'), engagedUsers: sum('engagedUsers') };
@@ -175,9 +174,9 @@ interface BitmapPart {
 }
 
 /** A part's totals; `stale` lists every stale day the range touches, `missingCells` the runs and blocks it read as days or raw rows (see missingCells). */
-async function bitmapPartTotals(ctx: Context, request: BitmapPart): Promise<{ totals: UserTotals; stale: string[]; missingCells: string[] }> {
+async function bitmapPartTotals(ctx: Context, request: BitmapPart): Promise<{ totals: UserTotals; stale: string[]; missingCells: MissingCell[] }> {
   // Each part is a statement of its own (so the parts run at once); the periods of a series share them.
-  const rows = await batchedQuery<UserTotals & { stale: string[]; missingCells: string[] }>(ctx, `userTotals:part${request.part}of${request.of}`, (params) =>
+  const rows = await batchedQuery<UserTotals & { stale: string[]; missingCells: MissingCell[] }>(ctx, `userTotals:part${request.part}of${request.of}`, (params) =>
     bitmapPartSql(ctx, request, params),
   );
   const { stale, missingCells, ...totals } = rows[0]!;
@@ -196,20 +195,23 @@ function bitmapPartSql(ctx: Context, { filter, days, edges, rawDays, part, of }:
   // periods are such days; their part statement took 5.2 ms a day at 10 M with the window.
   const cell = !filtered && edges.length === 0 && rawDays.length === 0 ? singleCell(days) : null;
   if (cell) {
-    return `SELECT ${staleDays} AS stale, '{}'::text[] AS "missingCells", coalesce(sum(bit_count(c.users)), 0) AS "uniqueUsers",
+    return `SELECT ${staleDays} AS stale, '[]'::json AS "missingCells", coalesce(sum(bit_count(c.users)), 0) AS "uniqueUsers",
                    coalesce(sum(bit_count(c.repeat)), 0) AS "returningUsers", coalesce(sum(bit_count(c.engaged)), 0) AS "engagedUsers"
               FROM "${cell.table}" c
              WHERE c."accountId" = ${account} AND c.segment = '${EVERY_SEGMENT}' AND c.${cell.column} = ${params.add(cell.key, 'date')}
                AND c.chunk % ${of} = ${part}`;
   }
-  // A filter's segments are listed once (a CTE) for the reads of cells.
+  // The bitmap segments a filter selects on the days `dayCondition` picks (found in the daily
+  // interaction rollup, alias r); the whole days' are listed once (a CTE) for the reads of cells.
+  const filterSegments = (dayCondition: string) =>
+    `ARRAY(SELECT DISTINCT ${bitmapSegment(narrowedDimensions(filter), 'r')} FROM "DailyInteractionRollup" r
+            WHERE ${dimensionConditions(params, ctx.caller.accountId, filter, 'r')} AND ${dayCondition})`;
   const { segments, segmentArray, segmentList } = filtered
     ? {
         segments: 'ANY((SELECT list FROM segments)::text[])',
         segmentArray: '(SELECT list FROM segments)::text[]',
         segmentList: `segments AS MATERIALIZED (
-           SELECT ARRAY(SELECT DISTINCT ${bitmapSegment(narrowedDimensions(filter), 'r')} FROM "DailyInteractionRollup" r
-                         WHERE ${dimensionConditions(params, ctx.caller.accountId, filter, 'r')} AND r.day >= ${params.add(days.from, 'date')} AND r.day < ${params.add(days.to, 'date')}) AS list
+           SELECT ${filterSegments(`r.day >= ${params.add(days.from, 'date')} AND r.day < ${params.add(days.to, 'date')}`)} AS list
          ), `,
       }
     : { segments: `'${EVERY_SEGMENT}'`, segmentArray: `ARRAY['${EVERY_SEGMENT}']`, segmentList: '' };
@@ -225,11 +227,13 @@ function bitmapPartSql(ctx: Context, { filter, days, edges, rawDays, part, of }:
   // statement reports those of the latter that have days there (`missingCells`), which userTotals
   // has built in the background. A week refreshed before runs existed has none.
   const runLists: string[] = [];
+  // The cells the range went without; every part would report the same ones: the first one does.
+  const reports = part === 0;
   const missing: string[] = [];
   const dayCells = (range: DayRange) =>
     runPieces(range).flatMap(({ run, days: piece }) => {
       if (!run) return [cells('DailyUserBitmap', 'day', piece)];
-      const [first, length, to] = [params.add(run.first, 'date'), params.add(run.days, 'int2'), params.add(piece.to, 'date')];
+      const [first, length] = [params.add(run.first, 'date'), params.add(run.days, 'int2')];
       const name = `run${runLists.length}`;
       runLists.push(`${name} AS MATERIALIZED (
            SELECT coalesce(array_agg(s) FILTER (WHERE built), '{}') AS built, coalesce(array_agg(s) FILTER (WHERE NOT built), '{}') AS unbuilt
@@ -238,8 +242,9 @@ function bitmapPartSql(ctx: Context, { filter, days, edges, rawDays, part, of }:
                      FROM unnest(${segmentArray}) s) l
          ), `);
       const [built, unbuilt] = [`(SELECT built FROM ${name})::text[]`, `(SELECT unbuilt FROM ${name})::text[]`];
-      missing.push(`SELECT 'run ' || to_char(${first}, 'YYYY-MM-DD') || ' ' || ${length} || ' ' || s FROM unnest(${unbuilt}) s
-                     WHERE EXISTS (SELECT 1 FROM "DailyUserBitmap" d WHERE d."accountId" = ${account} AND d.segment = s AND d.day >= ${first} AND d.day < ${to})`);
+      if (reports) missing.push(`SELECT json_build_object('kind', 'run', 'first', to_char(${first}, 'YYYY-MM-DD'), 'days', ${length}, 'segment', s) AS cell
+                      FROM unnest(${unbuilt}) s
+                     WHERE EXISTS (SELECT 1 FROM "DailyUserBitmap" d WHERE d."accountId" = ${account} AND d.segment = s AND d.day >= ${first} AND d.day < ${params.add(piece.to, 'date')})`);
       return [
         `SELECT c.first::timestamp AS start, c.segment, c.chunk, c.users, c.repeat, c.engaged FROM "RunUserBitmap" c
           WHERE c."accountId" = ${account} AND c.segment = ANY(${built}) AND c.first = ${first} AND c.days = ${length} AND c.chunk % ${of} = ${part}`,
@@ -262,10 +267,7 @@ function bitmapPartSql(ctx: Context, { filter, days, edges, rawDays, part, of }:
     if (!blocks) continue;
     const day = params.add(blocks.day, 'date');
     const name = `blocks${blockLists.length}`;
-    const daySegments = filtered
-      ? `ARRAY(SELECT DISTINCT ${bitmapSegment(narrowedDimensions(filter), 'r')} FROM "DailyInteractionRollup" r
-                WHERE ${dimensionConditions(params, ctx.caller.accountId, filter, 'r')} AND r.day = ${day})`
-      : `ARRAY['${EVERY_SEGMENT}']`;
+    const daySegments = filtered ? filterSegments(`r.day = ${day}`) : `ARRAY['${EVERY_SEGMENT}']`;
     blockLists.push(`${name} AS MATERIALIZED (
            SELECT l.list, EXISTS (SELECT 1 FROM "StaleUserDay" s WHERE s."accountId" = ${account} AND s.day = ${day}) AS stale,
                   ARRAY(SELECT s FROM unnest(l.list) s
@@ -274,7 +276,8 @@ function bitmapPartSql(ctx: Context, { filter, days, edges, rawDays, part, of }:
              FROM (SELECT ${daySegments} AS list) l
          ), `);
     const usable = `(SELECT NOT stale AND cardinality(unbuilt) = 0 FROM ${name})`;
-    missing.push(`SELECT 'blocks ' || to_char(${day}, 'YYYY-MM-DD') || ' ' || s FROM unnest((SELECT unbuilt FROM ${name})::text[]) s
+    if (reports) missing.push(`SELECT json_build_object('kind', 'blocks', 'day', to_char(${day}, 'YYYY-MM-DD'), 'segment', s) AS cell
+                    FROM unnest((SELECT unbuilt FROM ${name})::text[]) s
                    WHERE NOT (SELECT stale FROM ${name})`);
     blockCells.push(
       `SELECT c.day + c.block * interval '${BLOCK_HOURS} hours' AS start, c.segment, c.chunk, c.users, c.repeat, c.engaged
@@ -301,7 +304,7 @@ function bitmapPartSql(ctx: Context, { filter, days, edges, rawDays, part, of }:
     const { before, weeks, after } = cellRanges(range);
     return [...dayCells(before), cells('WeeklyUserBitmap', 'week', weeks), ...dayCells(after)];
   });
-  const cellsToBuild = missing.length > 0 ? `ARRAY(${missing.join(' UNION ALL ')})` : `'{}'::text[]`;
+  const cellsToBuild = missing.length > 0 ? `(SELECT coalesce(json_agg(m.cell), '[]') FROM (${missing.join(' UNION ALL ')}) m)` : `'[]'::json`;
   return `WITH ${segmentList}${runLists.join('')}${blockLists.join('')}cells AS (
        ${[...(wholeCells.length > 0 ? wholeCells : [NO_CELLS]), ...blockCells].join(`
        UNION ALL `)}

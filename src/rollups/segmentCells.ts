@@ -74,22 +74,17 @@ export function buildSegmentCellsInBackground(pool: pg.Pool, accountId: number, 
   }
 }
 
-/**
- * What a read reported missing (its `missingCells`: "run FIRST DAYS SEGMENT" or "blocks DAY
- * SEGMENT", one per segment that has days there without the cells), grouped by cells.
- */
-export function missingCells(reported: string[]): SegmentCells[] {
+/** One segment's missing cells, as a read reports them (its `missingCells`). */
+export type MissingCell = { kind: 'run'; first: string; days: number; segment: string } | { kind: 'blocks'; day: string; segment: string };
+
+/** What a read reported missing, grouped by cells. */
+export function missingCells(reported: MissingCell[]): SegmentCells[] {
   const found = new Map<string, SegmentCells>();
-  for (const entry of reported) {
-    const [kind, ...words] = entry.split(' ');
-    const [key, segment] =
-      kind === 'run' ? [`run ${words[0]} ${words[1]}`, words.slice(2).join(' ')] : [`blocks ${words[0]}`, words.slice(1).join(' ')];
-    let cells = found.get(key);
-    if (!cells) {
-      cells = kind === 'run' ? { kind: 'run', first: words[0]!, days: Number(words[1]), segments: [] } : { kind: 'blocks', day: words[0]!, segments: [] };
-      found.set(key, cells);
-    }
-    cells.segments.push(segment!);
+  for (const { segment, ...where } of reported) {
+    const key = JSON.stringify(where);
+    const cells = found.get(key) ?? { ...where, segments: [] };
+    cells.segments.push(segment);
+    found.set(key, cells);
   }
   return [...found.values()];
 }
