@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createAccount } from '../../src/accounts/accountStore';
+import { FINISHING_LINE } from '../../src/cli/progress';
 import { importNdjson, type ImportProgress } from '../../src/ingest/ndjson';
 import { cli, requireBuilt, startServe, stopAll, type Run, type Serving } from '../helpers/cli';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
@@ -124,6 +125,8 @@ describe('with DATABASE_URL', () => {
       expect(run.code).toBe(1);
       expect(summary(run)).toMatchObject({ stored: 8, rejected: 1 });
       expect(run.stderr).toMatch(/^import: \d+% \| \d+ records\/s \| stored \d+ \| rejected \d+$/m);
+      // after the lines, before the bitmaps and statistics: the last line of the run's progress
+      expect(run.stderr.split('\n').filter((l) => l.startsWith('import: ')).at(-1)).toBe(FINISHING_LINE);
       expect(readRejected(file())).toEqual([
         { line: 9, path: 'interactionId', reason: 'no interaction "b-9" in this account', record: lines[8] },
       ]);
@@ -143,7 +146,7 @@ describe('with DATABASE_URL', () => {
       const result = await importNdjson(db.pool, BATCHES, file(), { batchSize: 3, onProgress: (p) => progress.push(p) });
       // Batch 2 renames j-b, so it waits for batch 1; batch 3's analysis of b-4 (of batch 2) is
       // written after the rest of batch 3 (the rejected csat and b-9), which went beside batch 2.
-      expect(progress.map((p) => [p.stored, p.rejected])).toEqual([[3, 0], [6, 0], [7, 1], [8, 1]]);
+      expect(progress.map((p) => [p.stored, p.rejected, p.finishing])).toEqual([[3, 0, false], [6, 0, false], [7, 1, false], [8, 1, false], [8, 1, true]]);
       expect(result).toMatchObject({ lines: 9, stored: 8, rejected: 1 }); // 10 lines, one blank
     });
   });
@@ -157,7 +160,8 @@ describe('with DATABASE_URL', () => {
     const LONG = (await createAccount(db.prisma, 'Long', 'long')).id;
     const progress: ImportProgress[] = [];
     await importNdjson(db.pool, LONG, file, { onProgress: (p) => progress.push(p) });
-    expect(progress.map((p) => p.stored)).toEqual([8, 10]);
+    expect(progress.map((p) => [p.stored, p.finishing])).toEqual([[8, false], [10, false], [10, true]]);
+    expect(progress.at(-1)!.bytesRead).toBe(fs.statSync(file).size);
     expect((await stored(db.pool, LONG, 'long-9'))!.messages.map((m: { text: string }) => m.text.length)).toEqual(Array(12).fill(90_000));
   });
 
