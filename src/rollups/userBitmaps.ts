@@ -401,9 +401,9 @@ export async function refreshAllUserBitmaps(pool: pg.Pool, accountId: number): P
     `SELECT to_char(day, 'YYYY-MM-DD') AS day FROM "StaleUserDay" WHERE "accountId" = $1`,
     [accountId],
   );
-  const staleDays = new Map<string, number>();
-  for (const { day } of rows) staleDays.set(monday(day), (staleDays.get(monday(day)) ?? 0) + 1);
-  const weeks = [...staleDays].sort(([a, m], [b, n]) => n - m || (a < b ? -1 : 1)).map(([week]) => week);
+  const staleDaysByWeek = new Map<string, number>();
+  for (const { day } of rows) staleDaysByWeek.set(monday(day), (staleDaysByWeek.get(monday(day)) ?? 0) + 1);
+  const weeks = [...staleDaysByWeek].sort(([a, m], [b, n]) => n - m || (a < b ? -1 : 1)).map(([week]) => week);
   const sum = { ...NOTHING_REFRESHED };
   const refreshWeeks = async () => {
     for (let week = weeks.shift(); week !== undefined; week = weeks.shift()) {
