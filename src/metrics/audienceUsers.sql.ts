@@ -206,10 +206,11 @@ function bitmapPartSql(ctx: Context, { filter, days, edges, rawDays, part, of }:
   const filterSegments = (dayCondition: string) =>
     `ARRAY(SELECT DISTINCT ${bitmapSegment(narrowedDimensions(filter), 'r')} FROM "DailyInteractionRollup" r
             WHERE ${dimensionConditions(params, ctx.caller.accountId, filter, 'r')} AND ${dayCondition})`;
+  const filterList = '(SELECT list FROM segments)::text[]';
   const { segments, segmentArray, segmentList } = filtered
     ? {
-        segments: 'ANY((SELECT list FROM segments)::text[])',
-        segmentArray: '(SELECT list FROM segments)::text[]',
+        segments: `ANY(${filterList})`,
+        segmentArray: filterList,
         segmentList: `segments AS MATERIALIZED (
            SELECT ${filterSegments(`r.day >= ${params.add(days.from, 'date')} AND r.day < ${params.add(days.to, 'date')}`)} AS list
          ), `,

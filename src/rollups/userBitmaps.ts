@@ -343,7 +343,7 @@ export async function refreshStaleDays(client: pg.PoolClient, accountId: number,
   // Locked before the days' blocks are deleted: a build of a segment's blocks (segmentCells.ts)
   // that read a day's rows before a batch changed them then commits either before this deletes
   // them, or after this has committed, and then found the day stale or built them from its rows.
-  const weeks = [...new Set(days.map((day) => monday(day)))].sort();
+  const weeks = [...new Set(days.map((day) => monday(day)))];
   await lockWeeks(client, accountId, weeks);
   await client.query('DELETE FROM "DailyUserBitmap" WHERE "accountId" = $1 AND day = ANY($2::date[])', [accountId, days]);
   await client.query('DELETE FROM "BlockUserBitmap" WHERE "accountId" = $1 AND day = ANY($2::date[])', [accountId, days]);
@@ -402,7 +402,10 @@ export async function refreshAllUserBitmaps(pool: pg.Pool, accountId: number): P
     [accountId],
   );
   const staleDaysByWeek = new Map<string, number>();
-  for (const { day } of rows) staleDaysByWeek.set(monday(day), (staleDaysByWeek.get(monday(day)) ?? 0) + 1);
+  for (const { day } of rows) {
+    const week = monday(day);
+    staleDaysByWeek.set(week, (staleDaysByWeek.get(week) ?? 0) + 1);
+  }
   const weeks = [...staleDaysByWeek].sort(([a, m], [b, n]) => n - m || (a < b ? -1 : 1)).map(([week]) => week);
   const sum = { ...NOTHING_REFRESHED };
   const refreshWeeks = async () => {
